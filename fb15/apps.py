@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+def _sync_roles(sender, **kwargs):
+    from .permissions import sync_role_permissions
+
+    sync_role_permissions()
+
+
+class Fb15Config(AppConfig):
+    name = "fb15"
+    verbose_name = _("Organisation")
+
+    def ready(self):
+        post_migrate.connect(_sync_roles, sender=self, dispatch_uid="fb15.sync_roles")

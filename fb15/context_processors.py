@@ -1,0 +1,25 @@
+"""Navigation of the base template: each entry shown only to users who may open it."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+# (label, url name, permission needed or None for every logged-in user)
+NAVIGATION = [
+    (_("Start"), "home", None),
+    (_("Fachbereiche"), "orgunit_list", "fb15.view_orgunit"),
+]
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if not (user and user.is_authenticated):
+        return {"navigation": []}
+    current = request.path
+    entries = []
+    for label, url_name, permission in NAVIGATION:
+        if permission and not user.has_perm(permission):
+            continue
+        url = reverse(url_name)
+        is_current = current == url if url == "/" else current.startswith(url)
+        entries.append({"label": label, "url": url, "is_current": is_current})
+    return {"navigation": entries}

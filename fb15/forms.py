@@ -1,0 +1,122 @@
+"""Forms of the core, and the base every domain edit form uses."""
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from .models import Division, OrgUnit, User
+
+
+class KernFormMixin:
+    """Give every widget the KERN classes and the ARIA links to its hint and error.
+
+    Rendered by templates/inc/form_fields.html.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "kern-form-check__checkbox"
+            elif isinstance(widget, forms.Select):
+                css = "kern-form-input__select"
+            else:
+                css = "kern-form-input__input"
+            widget.attrs["class"] = css
+            if field.help_text:
+                widget.attrs["aria-describedby"] = f"id_{name}_hint"
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["aria-invalid"] = "true"
+                widget.attrs["aria-describedby"] = " ".join(
+                    filter(None, [widget.attrs.get("aria-describedby"), f"id_{name}_error"])
+                )
+                widget.attrs["class"] += f" {widget.attrs['class']}--error"
+
+
+class LoginForm(KernFormMixin, AuthenticationForm):
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "Benutzername oder Passwort ist falsch. Bitte achten Sie auf Groß- und Kleinschreibung."
+        ),
+    }
+
+
+class DomainForm(KernFormMixin, forms.ModelForm):
+    """A model form that carries the version it was loaded at and an optional change reason.
+
+    The edit view compares `version` with the stored `updated_at` under a row lock, so a
+    concurrent edit is refused instead of silently overwritten.
+    """
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+    change_reason = forms.CharField(
+        label=_("Grund der Änderung"),
+        required=False,
+        max_length=100,
+        help_text=_("Optional; erscheint in der Änderungshistorie."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.updated_at.isoformat()
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj} ({obj.username})"
+
+
+class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj} ({obj.username})"
+
+
+class OrgUnitForm(DomainForm):
+    lead = UserChoiceField(
+        label=_("Leitung"), queryset=User.objects.filter(is_active=True), required=False
+    )
+    deputies = UserMultipleChoiceField(
+        label=_("Stellvertretung"),
+        queryset=User.objects.filter(is_active=True),
+        required=False,
+        help_text=_("Hat dieselben Rechte wie die Leitung. Mehrfachauswahl mit Strg."),
+    )
+    members = UserMultipleChoiceField(
+        label=_("Mitarbeitende"),
+        queryset=User.objects.filter(is_active=True),
+        required=False,
+        help_text=_("Mehrfachauswahl mit Strg."),
+    )
+
+    class Meta:
+        model = OrgUnit
+        fields = ["code", "name", "division", "email", "lead", "deputies", "members"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["division"].queryset = Division.objects.all()
+
+    def clean_code(self) -> str:
+        code = " ".join(self.cleaned_data["code"].split())
+        if not code:
+            raise forms.ValidationError(_("Bitte ein Kürzel angeben, z. B. „FB 32“."))
+        return code
+
+    def clean(self):
+        cleaned = super().clean()
+        lead, deputies = cleaned.get("lead"), cleaned.get("deputies") or []
+        if lead and lead in deputies:
+            self.add_error(
+                "deputies",
+                _("%(name)s ist bereits Leitung und kann nicht zugleich Stellvertretung sein.")
+                % {"name": lead},
+            )
+        return cleaned

@@ -1,0 +1,106 @@
+"""The one module that owns guardian: department grants and the id subqueries restrict() uses.
+
+Unit rights are the object permission `fb15.manage_unit_work` on an `OrgUnit`, held by its
+lead and deputies. They are kept in step with those fields by `sync_unit_grants`, which the
+organisation services call after every change of lead or deputies.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from guardian.shortcuts import assign_perm, get_users_with_perms, remove_perm
+
+from .models import OrgUnit, OrgUnitGroupObjectPermission, OrgUnitUserObjectPermission, Role
+
+MANAGE_UNIT_WORK = "manage_unit_work"
+
+
+def units_managed_by(user) -> models.QuerySet:
+    """Ids of the units on which `user` holds `manage_unit_work`, directly or via a group."""
+    direct = OrgUnitUserObjectPermission.objects.filter(
+        user=user, permission__codename=MANAGE_UNIT_WORK
+    ).values("content_object_id")
+    via_group = OrgUnitGroupObjectPermission.objects.filter(
+        group__user=user, permission__codename=MANAGE_UNIT_WORK
+    ).values("content_object_id")
+    return OrgUnit.objects.filter(models.Q(pk__in=direct) | models.Q(pk__in=via_group)).values("pk")
+
+
+def object_grant_ids(user, model: type[models.Model], action: str) -> models.QuerySet:
+    """Ids of `model` rows on which `user` holds the guardian permission `<action>_<model>`.
+
+    Models that accept such grants define guardian's direct foreign-key tables named
+    `<Model>UserObjectPermission` and `<Model>GroupObjectPermission` next to them.
+    """
+    from django.apps import apps
+
+    codename = f"{action}_{model._meta.model_name}"
+    label = model._meta.app_label
+    user_table = apps.get_model(label, f"{model.__name__}UserObjectPermission")
+    group_table = apps.get_model(label, f"{model.__name__}GroupObjectPermission")
+    direct = user_table.objects.filter(user=user, permission__codename=codename)
+    via_group = group_table.objects.filter(group__user=user, permission__codename=codename)
+    return direct.values("content_object_id").union(via_group.values("content_object_id"))
+
+
+def sync_unit_grants(unit: OrgUnit) -> None:
+    """Make exactly the unit's lead and deputies hold `manage_unit_work` on it."""
+    wanted = set(unit.deputies.all())
+    if unit.lead_id:
+        wanted.add(unit.lead)
+    holders = set(
+        get_users_with_perms(unit, only_with_perms_in=[MANAGE_UNIT_WORK], with_group_users=False)
+    )
+    for user in wanted - holders:
+        assign_perm(MANAGE_UNIT_WORK, user, unit)
+    for user in holders - wanted:
+        remove_perm(MANAGE_UNIT_WORK, user, unit)
+
+
+def can_manage_unit(user, unit: OrgUnit) -> bool:
+    return user.has_perm(f"fb15.{MANAGE_UNIT_WORK}", unit)
+
+
+# Model permissions each role holds globally. Apps add their models here as they arrive;
+# `sync_role_permissions` (run by migrations and seed_demo) applies this table.
+ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    Role.STRATEGY_TEAM: {
+        "fb15.division": ("view", "add", "change", "delete"),
+        "fb15.orgunit": ("view", "add", "change", "delete"),
+        "fb15.user": ("view",),
+    },
+    Role.COUNCIL: {
+        "fb15.division": ("view",),
+        "fb15.orgunit": ("view",),
+    },
+    Role.STAFF: {
+        "fb15.division": ("view",),
+        "fb15.orgunit": ("view",),
+    },
+}
+
+
+def sync_role_permissions() -> None:
+    """Give each role group exactly the permissions of ROLE_PERMISSIONS.
+
+    The groups themselves come from a data migration; this runs after every `migrate`
+    (post_migrate, see apps.py), so a new app's entries take effect with its migration.
+    """
+    from django.apps import apps
+
+    for role, grants in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role)
+        wanted = []
+        for model_label, actions in grants.items():
+            model = apps.get_model(model_label)
+            content_type = ContentType.objects.get_for_model(model)
+            for action in actions:
+                permission, _ = Permission.objects.get_or_create(
+                    content_type=content_type,
+                    codename=f"{action}_{model._meta.model_name}",
+                    defaults={"name": f"Can {action} {model._meta.verbose_name_raw}"},
+                )
+                wanted.append(permission)
+        group.permissions.set(wanted)

@@ -1,0 +1,33 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from fb15.forms import LoginForm
+from fb15.views import core, organisation
+
+urlpatterns = [
+    path("", core.home, name="home"),
+    path("healthz", core.healthz, name="healthz"),
+    path("anmelden/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
+    path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("fachbereiche/", organisation.OrgUnitListView.as_view(), name="orgunit_list"),
+    path("fachbereiche/neu/", organisation.OrgUnitEditView.as_view(), name="orgunit_add"),
+    path("fachbereiche/<int:pk>/", organisation.OrgUnitDetailView.as_view(), name="orgunit_detail"),
+    path(
+        "fachbereiche/<int:pk>/bearbeiten/",
+        organisation.OrgUnitEditView.as_view(),
+        name="orgunit_edit",
+    ),
+    path(
+        "fachbereiche/<int:pk>/loeschen/",
+        organisation.OrgUnitDeleteView.as_view(),
+        name="orgunit_delete",
+    ),
+    path(
+        "fachbereiche/<int:pk>/historie/",
+        organisation.OrgUnitHistoryView.as_view(),
+        name="orgunit_history",
+    ),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,52 @@
+"""Pages that are not about one kind of object: home and the operations health check."""
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from fb15.models import OrgUnit
+from fb15.permissions import units_managed_by
+
+
+@login_required
+def home(request):
+    """Start page: what the user can reach, and the units whose work they manage."""
+    own_units = OrgUnit.objects.with_people().filter(pk__in=units_managed_by(request.user))
+    return render(request, "fb15/home.html", {"own_units": own_units})
+
+
+def _database_state() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return "ok"
+    except Exception as error:  # any failure means unhealthy; say which
+        return f"error: {type(error).__name__}"
+
+
+def _broker_state() -> str:
+    from django.conf import settings
+
+    from fb15.celery import app
+
+    if not settings.REDIS_URL:
+        return "not configured (tasks run eagerly)"
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        return "ok"
+    except Exception as error:
+        return f"error: {type(error).__name__}"
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """Operations probe: 200 when the database (and a configured broker) answer, else 503."""
+    state = {"database": _database_state(), "broker": _broker_state()}
+    healthy = all(value == "ok" or value.startswith("not configured") for value in state.values())
+    state["status"] = "ok" if healthy else "error"
+    return JsonResponse(state, status=200 if healthy else 503)

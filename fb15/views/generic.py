@@ -1,0 +1,234 @@
+"""Permission-aware generic views: a concrete view is a handful of attributes.
+
+Every view fetches its objects through `Model.objects.restrict(user, action)`:
+rows the user may not see answer 404, actions the user may not take answer 403.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import ProtectedError, Q
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView, ListView, TemplateView
+
+from fb15.history import describe_changes, history_entries
+
+PAGE_SIZE = 25
+
+
+class RestrictedMixin(LoginRequiredMixin):
+    """Base: the model and the queryset every object of the view comes from."""
+
+    model = None
+    action = "view"
+
+    def base_queryset(self):
+        """Hook for select_related/annotations; restriction is applied on top."""
+        return self.model.objects.all()
+
+    def restricted(self, action: str | None = None):
+        return self.base_queryset().restrict(self.request.user, action or self.action)
+
+    def get_queryset(self):
+        return self.restricted()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["opts"] = self.model._meta
+        context["can_add"] = self.model.objects.may_add(self.request.user)
+        return context
+
+
+class ObjectListView(RestrictedMixin, ListView):
+    """A paginated list with free-text search over `search_fields` and simple filters."""
+
+    paginate_by = PAGE_SIZE
+    search_fields: tuple[str, ...] = ()
+    filter_fields: tuple[str, ...] = ()  # exact-match GET parameters, e.g. ("division",)
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        term = self.request.GET.get("q", "").strip()
+        if term and self.search_fields:
+            condition = Q()
+            for field in self.search_fields:
+                condition |= Q(**{f"{field}__icontains": term})
+            queryset = queryset.filter(condition)
+        for name in self.filter_fields:
+            value = self.request.GET.get(name, "")
+            if value.isdigit():
+                queryset = queryset.filter(**{name: value})
+        return queryset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query_string"] = query.urlencode()
+        return context
+
+
+class ObjectDetailView(RestrictedMixin, DetailView):
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, obj = self.request.user, self.object
+        context["can_change"] = self.model.objects.can(user, "change", obj)
+        context["can_delete"] = self.model.objects.can(user, "delete", obj)
+        return context
+
+
+class ObjectEditView(RestrictedMixin, TemplateView):
+    """Create (no pk) or change an object.
+
+    Saves inside one transaction with the row locked: a stale `version` is refused with what
+    changed meanwhile; after saving, the object must still be within what the user may
+    change (or add), else everything is rolled back and the answer is 403.
+    """
+
+    form_class = None
+    template_name = "generic/object_edit.html"
+
+    def get_object(self):
+        if "pk" not in self.kwargs:
+            if not self.model.objects.may_add(self.request.user):
+                raise PermissionDenied
+            return self.model()
+        obj = get_object_or_404(self.restricted("view"), pk=self.kwargs["pk"])
+        if not self.model.objects.can(self.request.user, "change", obj):
+            raise PermissionDenied
+        return obj
+
+    def get_form(self, obj, data=None):
+        return self.form_class(data=data, instance=obj)
+
+    def save(self, form):
+        """Write the object; views with multi-object writes call their service here."""
+        obj = form.save(commit=False)
+        obj._history_user = self.request.user
+        obj._change_reason = form.cleaned_data.get("change_reason") or None
+        obj.save()
+        form.save_m2m()
+        return obj
+
+    def get(self, request, *args, **kwargs):
+        obj = self.get_object()
+        return self.render_to_response(self.edit_context(obj, self.get_form(obj)))
+
+    def post(self, request, *args, **kwargs):
+        obj = self.get_object()
+        form = self.get_form(obj, data=request.POST)
+        if form.is_valid():
+            with transaction.atomic():
+                if obj.pk and not self.version_is_current(obj, form):
+                    transaction.set_rollback(True)
+                    return self.render_to_response(self.edit_context(obj, form), status=409)
+                saved = self.save(form)
+                action = "change" if "pk" in self.kwargs else "add"
+                if not self.model.objects.can(request.user, action, saved):
+                    raise PermissionDenied  # rolls the transaction back
+            messages.success(request, _("„%(obj)s“ wurde gespeichert.") % {"obj": saved})
+            return HttpResponseRedirect(saved.get_absolute_url())
+        return self.render_to_response(self.edit_context(obj, form), status=422)
+
+    def version_is_current(self, obj, form) -> bool:
+        """Lock the row; if someone saved since the form was loaded, explain what changed."""
+        current = type(obj)._base_manager.select_for_update().get(pk=obj.pk)
+        loaded_at = parse_datetime(form.cleaned_data.get("version") or "")
+        if loaded_at is not None and current.updated_at == loaded_at:
+            return True
+        # History rows carry the object's updated_at, so "since the form was loaded" is exact.
+        newer = current.history.filter(updated_at__gt=loaded_at) if loaded_at else None
+        latest = newer.first() if newer is not None else None
+        base = current.history.filter(updated_at__lte=loaded_at).first() if loaded_at else None
+        changes = describe_changes(type(obj), [(latest, base)])[0] if latest and base else []
+        who = latest.history_user if latest else None
+        form.add_error(
+            None,
+            _(
+                "Dieser Datensatz wurde inzwischen von %(who)s geändert. Ihre Änderungen "
+                "wurden nicht gespeichert. Bitte prüfen Sie den aktuellen Stand und "
+                "speichern Sie erneut."
+            )
+            % {"who": who or _("einer anderen Person")},
+        )
+        form.concurrent_changes = changes
+        # The next save compares against what the user has now seen.
+        form.data = form.data.copy()
+        form.data["version"] = current.updated_at.isoformat()
+        return False
+
+    def edit_context(self, obj, form):
+        return {
+            "object": obj if obj.pk else None,
+            "form": form,
+            "opts": self.model._meta,
+            "cancel_url": obj.get_absolute_url() if obj.pk else self.request.GET.get("next"),
+        }
+
+
+class ObjectDeleteView(RestrictedMixin, TemplateView):
+    template_name = "generic/object_delete.html"
+    success_url_name = ""
+
+    def get_object(self):
+        obj = get_object_or_404(self.restricted("view"), pk=self.kwargs["pk"])
+        if not self.model.objects.can(self.request.user, "delete", obj):
+            raise PermissionDenied
+        return obj
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response({"object": self.get_object(), "opts": self.model._meta})
+
+    def post(self, request, *args, **kwargs):
+        from django.urls import reverse
+
+        obj = self.get_object()
+        label = str(obj)
+        try:
+            with transaction.atomic():
+                obj._history_user = request.user
+                obj.delete()
+        except ProtectedError:
+            messages.error(
+                request,
+                _("„%(obj)s“ kann nicht gelöscht werden, weil noch andere Daten darauf verweisen.")
+                % {"obj": label},
+            )
+            return HttpResponseRedirect(obj.get_absolute_url())
+        messages.success(request, _("„%(obj)s“ wurde gelöscht.") % {"obj": label})
+        return HttpResponseRedirect(reverse(self.success_url_name))
+
+
+class ObjectHistoryView(RestrictedMixin, View):
+    """The History tab: who changed what, when and why; rows restricted like the object."""
+
+    template_name = "generic/object_history.html"
+
+    def get(self, request, *args, **kwargs):
+        from django.shortcuts import render
+
+        obj = get_object_or_404(self.restricted("view"), pk=self.kwargs["pk"])
+        records = obj.history.select_related("history_user").order_by("-history_date", "-pk")
+        page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+        shown = list(page.object_list)
+        before = None
+        if shown and page.has_next():
+            before = records.filter(history_date__lt=shown[-1].history_date).first()
+        return render(
+            request,
+            self.template_name,
+            {
+                "object": obj,
+                "opts": self.model._meta,
+                "page_obj": page,
+                "entries": history_entries(shown, before),
+            },
+        )

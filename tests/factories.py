@@ -1,0 +1,82 @@
+"""Factories and the named personas every test shares."""
+
+from __future__ import annotations
+
+import factory
+from django.contrib.auth.models import Group
+
+from fb15.models import Division, OrgUnit, Role, User
+from fb15.permissions import sync_unit_grants
+
+PASSWORD = "geheim-und-lang-42"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"person{n}")
+    first_name = factory.Faker("first_name", locale="de_DE")
+    last_name = factory.Faker("last_name", locale="de_DE")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@stadt.example")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.set(Group.objects.filter(name__in=extracted))
+        if create:
+            self.save()
+
+
+class DivisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Division
+        django_get_or_create = ("number",)
+
+    number = factory.Sequence(lambda n: f"D{n}")
+    name = factory.Sequence(lambda n: f"Dezernat Nummer {n}")
+    position = factory.Sequence(lambda n: n + 1)
+
+
+class OrgUnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OrgUnit
+        django_get_or_create = ("code",)
+        skip_postgeneration_save = True
+
+    code = factory.Sequence(lambda n: f"FB {n + 100}")
+    name = factory.Sequence(lambda n: f"Fachbereich {n}")
+    division = factory.SubFactory(DivisionFactory)
+
+    @factory.post_generation
+    def grants(self, create, extracted, **kwargs):
+        if create:
+            sync_unit_grants(self)
+
+
+def make_personas() -> dict[str, object]:
+    """strategist, lead of own unit (FB 32), lead of other unit (FB 50), council, staff."""
+    strategist = UserFactory(username="strategie", roles=[Role.STRATEGY_TEAM])
+    lead32 = UserFactory(username="leitung32", roles=[Role.STAFF])
+    lead50 = UserFactory(username="leitung50", roles=[Role.STAFF])
+    council = UserFactory(username="rat", roles=[Role.COUNCIL])
+    staff = UserFactory(username="mitarbeiter", roles=[Role.STAFF])
+    division = DivisionFactory(number="IV", name="Recht, Sicherheit und Ordnung")
+    unit32 = OrgUnitFactory(
+        code="FB 32", name="Sicherheit und Ordnung", division=division, lead=lead32
+    )
+    unit50 = OrgUnitFactory(
+        code="FB 50", name="Soziales und Integration", division=division, lead=lead50
+    )
+    return {
+        "strategist": strategist,
+        "lead32": lead32,
+        "lead50": lead50,
+        "council": council,
+        "staff": staff,
+        "unit32": unit32,
+        "unit50": unit50,
+    }

@@ -1,0 +1,105 @@
+"""The one permission mechanism: restrict(user, action) on every model's queryset."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from guardian.shortcuts import assign_perm
+
+from fb15.models import OrgUnit
+from fb15.permissions import sync_unit_grants
+from tests.factories import UserFactory
+from tests.restrict_app.models import Widget
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def widgets(personas):
+    return {
+        "own": Widget.objects.create(name="Eigenes", owner=personas["unit32"]),
+        "other": Widget.objects.create(name="Fremdes", owner=personas["unit50"]),
+    }
+
+
+def names(queryset):
+    return sorted(queryset.values_list("name", flat=True))
+
+
+def test_lead_sees_and_changes_only_own_units_objects(personas, widgets):
+    lead = personas["lead32"]
+    assert names(Widget.objects.restrict(lead, "view")) == ["Eigenes"]
+    assert names(Widget.objects.restrict(lead, "change")) == ["Eigenes"]
+    assert not Widget.objects.restrict(lead, "delete").exists()
+    assert not Widget.objects.can(lead, "change", widgets["other"])
+
+
+def test_strategy_team_sees_and_changes_everything(personas, widgets):
+    from django.contrib.auth.models import Group, Permission
+
+    team = Group.objects.get(name="Strategieteam")
+    team.permissions.add(*Permission.objects.filter(content_type__app_label="restrict_app"))
+    strategist = personas["strategist"]
+    for action in ("view", "change", "delete"):
+        assert names(Widget.objects.restrict(strategist, action)) == ["Eigenes", "Fremdes"]
+
+
+def test_anonymous_and_inactive_users_see_nothing(personas, widgets):
+    assert not Widget.objects.restrict(AnonymousUser(), "view").exists()
+    assert not OrgUnit.objects.restrict(AnonymousUser(), "view").exists()
+    lead = personas["lead32"]
+    lead.is_active = False
+    assert not Widget.objects.restrict(lead, "view").exists()
+
+
+def test_deputy_has_the_same_rights_as_the_lead(personas, widgets):
+    deputy = UserFactory()
+    unit = personas["unit32"]
+    unit.deputies.add(deputy)
+    sync_unit_grants(unit)
+    assert names(Widget.objects.restrict(deputy, "change")) == ["Eigenes"]
+
+
+def test_removed_lead_loses_the_units_rights(personas, widgets):
+    unit = personas["unit32"]
+    former = unit.lead
+    unit.lead = UserFactory()
+    unit.save()
+    sync_unit_grants(unit)
+    assert not Widget.objects.restrict(former, "change").exists()
+    assert names(Widget.objects.restrict(unit.lead, "change")) == ["Eigenes"]
+
+
+def test_unit_rights_via_a_group_count(personas, widgets):
+    from django.contrib.auth.models import Group
+
+    group = Group.objects.create(name="Projektbüro FB 50")
+    assign_perm("fb15.manage_unit_work", group, personas["unit50"])
+    member = UserFactory()
+    member.groups.add(group)
+    assert names(Widget.objects.restrict(member, "change")) == ["Fremdes"]
+
+
+def test_lead_cannot_change_units_themselves(personas):
+    # Unit rights cover the unit's work, not the organisation: that is the strategy team's.
+    lead = personas["lead32"]
+    assert OrgUnit.objects.restrict(lead, "view").count() == 2
+    assert not OrgUnit.objects.restrict(lead, "change").exists()
+    assert OrgUnit.objects.restrict(personas["strategist"], "change").count() == 2
+
+
+def test_user_without_role_or_unit_sees_no_units(db):
+    assert not OrgUnit.objects.restrict(UserFactory(), "view").exists()
+
+
+def test_unknown_action_is_a_programming_error(personas):
+    with pytest.raises(ValueError):
+        OrgUnit.objects.restrict(personas["lead32"], "approve")
+
+
+def test_restrict_is_one_query_without_per_row_checks(personas, widgets, django_assert_num_queries):
+    lead = personas["lead32"]
+    for i in range(30):
+        Widget.objects.create(name=f"W{i}", owner=personas["unit32"])
+    lead = type(lead).objects.get(pk=lead.pk)  # fresh permission cache
+    # user perms + group perms (global check), then the restricted rows themselves.
+    with django_assert_num_queries(3):
+        assert len(list(Widget.objects.restrict(lead, "view"))) == 31

@@ -1,0 +1,12 @@
+"""Settings for the test run: the real settings plus the test-only app."""
+
+from fb15.settings import *  # noqa: F403
+from fb15.settings import INSTALLED_APPS, STORAGES
+
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.restrict_app"]
+# Tests never depend on collectstatic having run.
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
