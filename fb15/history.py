@@ -11,8 +11,13 @@ from dataclasses import dataclass
 from django.db import models
 from django.utils.formats import date_format, localize
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-ACTION_LABELS = {"+": "angelegt", "~": "geändert", "-": "gelöscht"}
+ACTION_LABELS = {
+    "+": gettext_lazy("angelegt"),
+    "~": gettext_lazy("geändert"),
+    "-": gettext_lazy("gelöscht"),
+}
 HIDDEN_FIELDS = {"updated_at", "id"}
 
 

@@ -1,0 +1,66 @@
+"""Browser tests: Playwright drives Debian's Chromium against the live server; axe checks pages."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.factories import PASSWORD
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": CHROMIUM_ARGS,
+    }
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "de-DE"}
+
+
+@pytest.fixture
+def login(page, live_server):
+    """Sign a user in through the login form; returns the function."""
+
+    def sign_in(username: str, password: str = PASSWORD) -> None:
+        page.goto(f"{live_server.url}/anmelden/")
+        page.get_by_label("Benutzername").fill(username)
+        page.get_by_label("Passwort").fill(password)
+        page.get_by_role("button", name="Anmelden").click()
+        page.wait_for_url(f"{live_server.url}/")
+
+    return sign_in
+
+
+_axe = Axe()
+
+
+def assert_accessible(page) -> None:
+    """Zero WCAG 2.1 AA violations on the page as it is now."""
+    results = _axe.run(
+        page,
+        options={
+            "runOnly": {"type": "tag", "values": WCAG_21_AA},
+            "resultTypes": ["violations"],
+        },
+    )
+    assert results.violations_count == 0, results.generate_report()
