@@ -19,6 +19,8 @@ class KernFormMixin:
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput):
                 css = "kern-form-check__checkbox"
+            elif isinstance(widget, forms.SelectMultiple):
+                css = "fb15-multiselect"  # KERN styles single selects only
             elif isinstance(widget, forms.Select):
                 css = "kern-form-input__select"
             else:
