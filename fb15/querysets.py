@@ -1,10 +1,13 @@
 """The one permission mechanism: every queryset a user sees goes through `restrict()`.
 
-A model plugs in by declaring a `UnitScope`: the lookup path from the model to its owning
-`OrgUnit` and which actions the holder of `manage_unit_work` on that unit may take. Global
-rights come from the role groups (Django model permissions); department rights are guardian
-object permissions on the `OrgUnit`; a model may additionally accept guardian grants on the
-object itself (e.g. a project lead from another unit).
+A model plugs in by declaring `unit_scope`:
+- a `UnitScope`: the lookup path from the model to its owning `OrgUnit` and which actions the
+  holder of `manage_unit_work` on that unit may take; or
+- a `ParentScope`: the row belongs to a parent (a status update to its measure) and the user's
+  rights on the parent decide (view → view, any write → change on the parent).
+Global rights come from the role groups (Django model permissions); department rights are
+guardian object permissions on the `OrgUnit`; a model may additionally accept guardian grants
+on the object itself (e.g. a project lead from another unit).
 """
 
 from __future__ import annotations
@@ -29,30 +32,65 @@ class UnitScope:
     path: str
     actions: frozenset[str] = field(default_factory=frozenset)
     object_grants: bool = False
+    # Boolean field marking rows that only the unit itself and global editors may read;
+    # holders of the global view permission see the other rows.
+    confidential_field: str = ""
+
+
+@dataclass(frozen=True)
+class ParentScope:
+    """Rows whose rights follow their parent's, e.g. `ParentScope(("measure", "project"))`."""
+
+    fields: tuple[str, ...]
 
 
 class RestrictedQuerySet(models.QuerySet):
     def restrict(self, user, action: str = "view") -> RestrictedQuerySet:
         """Rows of this queryset on which `user` may take `action`."""
-        from fb15.permissions import object_grant_ids, units_managed_by
-
         if action not in ACTIONS:
             raise ValueError(f"unknown action {action!r}")
         if not (user and user.is_authenticated and user.is_active):
             return self.none()
         opts = self.model._meta
-        if user.is_superuser or user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}"):
+        scope = getattr(self.model, "unit_scope", None)
+        if user.is_superuser:
             return self
-        scope: UnitScope | None = getattr(self.model, "unit_scope", None)
+        if isinstance(scope, ParentScope) and action == "view":
+            # Reading a child follows its parent, confidentiality included.
+            return self.filter(self._parent_condition(user, scope, action))
+        if user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}"):
+            if action == "view" and _hides_confidential_rows(user, scope, opts):
+                return self.filter(
+                    models.Q(**{scope.confidential_field: False}) | self._unit_condition(user, action)
+                )
+            return self
         if scope is None:
             return self.none()
+        if isinstance(scope, ParentScope):
+            return self.filter(self._parent_condition(user, scope, action))
+        return self.filter(self._unit_condition(user, action))
+
+    def _unit_condition(self, user, action: str) -> models.Q:
+        """Rows of the user's own units, and rows granted to the user directly."""
+        from fb15.permissions import object_grant_ids, units_managed_by
+
+        scope: UnitScope = self.model.unit_scope
         condition = models.Q(pk__in=[])
         if action in scope.actions:
             unit_lookup = f"{scope.path}__in" if scope.path else "pk__in"
             condition |= models.Q(**{unit_lookup: units_managed_by(user)})
         if scope.object_grants:
             condition |= models.Q(pk__in=object_grant_ids(user, self.model, action))
-        return self.filter(condition)
+        return condition
+
+    def _parent_condition(self, user, scope: ParentScope, action: str) -> models.Q:
+        parent_action = "view" if action == "view" else "change"
+        condition = models.Q(pk__in=[])
+        for name in scope.fields:
+            parent = self.model._meta.get_field(name).related_model
+            allowed = parent.objects.restrict(user, parent_action).values("pk")
+            condition |= models.Q(**{f"{name}__in": allowed})
+        return condition
 
     def may_add(self, user) -> bool:
         """Whether `user` may add rows at all; which rows exactly is checked after saving."""
@@ -63,12 +101,28 @@ class RestrictedQuerySet(models.QuerySet):
         opts = self.model._meta
         if user.is_superuser or user.has_perm(f"{opts.app_label}.add_{opts.model_name}"):
             return True
-        scope: UnitScope | None = getattr(self.model, "unit_scope", None)
+        scope = getattr(self.model, "unit_scope", None)
+        if isinstance(scope, ParentScope):
+            return any(
+                self.model._meta.get_field(name).related_model.objects.restrict(user, "change")
+                .exists()
+                for name in scope.fields
+            )
         return bool(scope and "add" in scope.actions and units_managed_by(user).exists())
 
     def can(self, user, action: str, obj: models.Model) -> bool:
         """Whether `user` may take `action` on one object (one query, no per-row loops)."""
         return self.restrict(user, action).filter(pk=obj.pk).exists()
+
+
+def _hides_confidential_rows(user, scope, opts) -> bool:
+    """Readers without the global change right do not see other units' confidential rows."""
+    return bool(
+        isinstance(scope, UnitScope)
+        and scope.confidential_field
+        and not user.is_superuser
+        and not user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
+    )
 
 
 RestrictedManager = models.Manager.from_queryset(RestrictedQuerySet)

@@ -7,7 +7,7 @@ from guardian.shortcuts import assign_perm
 from fb15.models import OrgUnit
 from fb15.permissions import sync_unit_grants
 from tests.factories import UserFactory
-from tests.restrict_app.models import Widget
+from tests.restrict_app.models import Gadget, Note, Widget
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +103,53 @@ def test_restrict_is_one_query_without_per_row_checks(personas, widgets, django_
     # user perms + group perms (global check), then the restricted rows themselves.
     with django_assert_num_queries(3):
         assert len(list(Widget.objects.restrict(lead, "view"))) == 31
+
+
+@pytest.fixture
+def gadgets(personas):
+    from django.contrib.auth.models import Group, Permission
+
+    # Readers get the global view right, the strategy team everything (as roles do for real models).
+    for role in ("Mitarbeitende", "Rat"):
+        Group.objects.get(name=role).permissions.add(
+            Permission.objects.get(codename="view_gadget"),
+            Permission.objects.get(codename="view_note"),
+        )
+    Group.objects.get(name="Strategieteam").permissions.add(
+        *Permission.objects.filter(content_type__app_label="restrict_app")
+    )
+    own_secret = Gadget.objects.create(
+        name="Eigen-vertraulich", owner=personas["unit32"], is_confidential=True
+    )
+    other_secret = Gadget.objects.create(
+        name="Fremd-vertraulich", owner=personas["unit50"], is_confidential=True
+    )
+    public = Gadget.objects.create(name="Fremd-offen", owner=personas["unit50"])
+    for gadget in (own_secret, other_secret, public):
+        Note.objects.create(text=f"Notiz zu {gadget.name}", gadget=gadget)
+    return {"own_secret": own_secret, "other_secret": other_secret, "public": public}
+
+
+def test_readers_do_not_see_other_units_confidential_rows(personas, gadgets):
+    assert names(Gadget.objects.restrict(personas["lead32"], "view")) == [
+        "Eigen-vertraulich",
+        "Fremd-offen",
+    ]
+    assert names(Gadget.objects.restrict(personas["council"], "view")) == ["Fremd-offen"]
+    assert Gadget.objects.restrict(personas["strategist"], "view").count() == 3
+
+
+def test_a_grant_on_one_object_gives_exactly_that_object(personas, gadgets):
+    lead32 = personas["lead32"]
+    assign_perm("restrict_app.change_gadget", lead32, gadgets["public"])
+    assert names(Gadget.objects.restrict(lead32, "change")) == ["Eigen-vertraulich", "Fremd-offen"]
+    assert not Gadget.objects.can(lead32, "change", gadgets["other_secret"])
+
+
+def test_child_rows_follow_their_parents_rights(personas, gadgets):
+    lead32, council = personas["lead32"], personas["council"]
+    assert [n.gadget.name for n in Note.objects.restrict(council, "view")] == ["Fremd-offen"]
+    assert [n.gadget.name for n in Note.objects.restrict(lead32, "add")] == ["Eigen-vertraulich"]
+    assert Note.objects.may_add(lead32)
+    assert not Note.objects.may_add(council)
+    assert Note.objects.restrict(personas["strategist"], "delete").count() == 3
