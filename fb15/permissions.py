@@ -45,18 +45,21 @@ def object_grant_ids(user, model: type[models.Model], action: str) -> models.Que
     return direct.values("content_object_id").union(via_group.values("content_object_id"))
 
 
-def sync_unit_grants(unit: OrgUnit) -> None:
-    """Make exactly the unit's lead and deputies hold `manage_unit_work` on it."""
-    wanted = set(unit.deputies.all())
-    if unit.lead_id:
-        wanted.add(unit.lead)
+def grant_exactly(codename: str, obj: models.Model, users) -> None:
+    """Make exactly `users` hold the object permission `codename` on `obj` (direct grants)."""
+    wanted = {user for user in users if user is not None}
     holders = set(
-        get_users_with_perms(unit, only_with_perms_in=[MANAGE_UNIT_WORK], with_group_users=False)
+        get_users_with_perms(obj, only_with_perms_in=[codename], with_group_users=False)
     )
     for user in wanted - holders:
-        assign_perm(MANAGE_UNIT_WORK, user, unit)
+        assign_perm(codename, user, obj)
     for user in holders - wanted:
-        remove_perm(MANAGE_UNIT_WORK, user, unit)
+        remove_perm(codename, user, obj)
+
+
+def sync_unit_grants(unit: OrgUnit) -> None:
+    """Make exactly the unit's lead and deputies hold `manage_unit_work` on it."""
+    grant_exactly(MANAGE_UNIT_WORK, unit, [unit.lead, *unit.deputies.all()])
 
 
 def can_manage_unit(user, unit: OrgUnit) -> bool:
