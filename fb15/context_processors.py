@@ -3,9 +3,19 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-# (label, url name, permission needed or None for every logged-in user)
+from .permissions import units_managed_by
+
+
+def manages_any_unit(user) -> bool:
+    return units_managed_by(user).exists()
+
+
+# (label, url name, what is needed: None for every logged-in user, a permission, or a test)
 NAVIGATION = [
     (_("Start"), "home", None),
+    (_("Mein Fachbereich"), "my_unit", manages_any_unit),
+    (_("Maßnahmen"), "measure_list", "measures.view_measure"),
+    (_("Projekte"), "project_list", "measures.view_project"),
     (_("Fachbereiche"), "orgunit_list", "fb15.view_orgunit"),
 ]
 
@@ -17,7 +27,10 @@ def navigation(request):
     current = request.path
     entries = []
     for label, url_name, permission in NAVIGATION:
-        if permission and not user.has_perm(permission):
+        if callable(permission):
+            if not permission(user):
+                continue
+        elif permission and not user.has_perm(permission):
             continue
         url = reverse(url_name)
         is_current = current == url if url == "/" else current.startswith(url)

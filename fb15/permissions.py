@@ -48,9 +48,7 @@ def object_grant_ids(user, model: type[models.Model], action: str) -> models.Que
 def grant_exactly(codename: str, obj: models.Model, users) -> None:
     """Make exactly `users` hold the object permission `codename` on `obj` (direct grants)."""
     wanted = {user for user in users if user is not None}
-    holders = set(
-        get_users_with_perms(obj, only_with_perms_in=[codename], with_group_users=False)
-    )
+    holders = set(get_users_with_perms(obj, only_with_perms_in=[codename], with_group_users=False))
     for user in wanted - holders:
         assign_perm(codename, user, obj)
     for user in holders - wanted:
@@ -66,6 +64,21 @@ def can_manage_unit(user, unit: OrgUnit) -> bool:
     return user.has_perm(f"fb15.{MANAGE_UNIT_WORK}", unit)
 
 
+ALL_ACTIONS = ("view", "add", "change", "delete")
+MEASURES_MODELS = (
+    "measure",
+    "project",
+    "statusupdate",
+    "milestone",
+    "indicator",
+    "indicatorvalue",
+    "risk",
+    "reportingperiod",
+    "tag",
+)
+# Children (status updates, milestones, …) are read through their parent's rights.
+MEASURES_READABLE = ("measure", "project", "reportingperiod", "tag")
+
 # Model permissions each role holds globally. Apps add their models here as they arrive;
 # `sync_role_permissions` (run by migrations and seed_demo) applies this table.
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
@@ -73,14 +86,17 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "fb15.division": ("view", "add", "change", "delete"),
         "fb15.orgunit": ("view", "add", "change", "delete"),
         "fb15.user": ("view",),
+        **{f"measures.{name}": ALL_ACTIONS for name in MEASURES_MODELS},
     },
     Role.COUNCIL: {
         "fb15.division": ("view",),
         "fb15.orgunit": ("view",),
+        **{f"measures.{name}": ("view",) for name in MEASURES_READABLE},
     },
     Role.STAFF: {
         "fb15.division": ("view",),
         "fb15.orgunit": ("view",),
+        **{f"measures.{name}": ("view",) for name in MEASURES_READABLE},
     },
 }
 

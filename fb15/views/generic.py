@@ -95,8 +95,19 @@ class ObjectEditView(RestrictedMixin, TemplateView):
 
     form_class = None
     template_name = "generic/object_edit.html"
+    # Objects created under a parent (a milestone of a measure): URL kwarg `parent_pk`.
+    parent_model = None
+    parent_field = ""
 
     def get_object(self):
+        if "pk" not in self.kwargs and self.parent_model is not None:
+            parents = self.parent_model.objects
+            parent = get_object_or_404(
+                parents.restrict(self.request.user, "view"), pk=self.kwargs["parent_pk"]
+            )
+            if not parents.can(self.request.user, "change", parent):
+                raise PermissionDenied
+            return self.model(**{self.parent_field: parent})
         if "pk" not in self.kwargs:
             if not self.model.objects.may_add(self.request.user):
                 raise PermissionDenied
@@ -170,13 +181,21 @@ class ObjectEditView(RestrictedMixin, TemplateView):
             "object": obj if obj.pk else None,
             "form": form,
             "opts": self.model._meta,
-            "cancel_url": obj.get_absolute_url() if obj.pk else self.request.GET.get("next"),
+            "cancel_url": obj.get_absolute_url()
+            if obj.pk or self.parent_model
+            else self.request.GET.get("next"),
         }
 
 
 class ObjectDeleteView(RestrictedMixin, TemplateView):
     template_name = "generic/object_delete.html"
     success_url_name = ""
+
+    def success_url(self, obj) -> str:
+        """Where to go after deleting; computed before the object is gone."""
+        from django.urls import reverse
+
+        return reverse(self.success_url_name)
 
     def get_object(self):
         obj = get_object_or_404(self.restricted("view"), pk=self.kwargs["pk"])
@@ -188,10 +207,8 @@ class ObjectDeleteView(RestrictedMixin, TemplateView):
         return self.render_to_response({"object": self.get_object(), "opts": self.model._meta})
 
     def post(self, request, *args, **kwargs):
-        from django.urls import reverse
-
         obj = self.get_object()
-        label = str(obj)
+        label, success_url = str(obj), self.success_url(obj)
         try:
             with transaction.atomic():
                 obj._history_user = request.user
@@ -204,7 +221,7 @@ class ObjectDeleteView(RestrictedMixin, TemplateView):
             )
             return HttpResponseRedirect(obj.get_absolute_url())
         messages.success(request, _("„%(obj)s“ wurde gelöscht.") % {"obj": label})
-        return HttpResponseRedirect(reverse(self.success_url_name))
+        return HttpResponseRedirect(success_url)
 
 
 class ObjectHistoryView(RestrictedMixin, View):

@@ -1,0 +1,494 @@
+"""Pages of measures and projects, status reporting, and the lead's "Mein Fachbereich"."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.http import require_POST
+
+from fb15.htmx import htmx_partial
+from fb15.models import OrgUnit
+from fb15.permissions import units_managed_by
+from fb15.views.generic import (
+    ObjectDeleteView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectHistoryView,
+    ObjectListView,
+)
+
+from . import services
+from .charts import indicator_chart, on_track
+from .filters import MeasureFilterForm, ProjectFilterForm
+from .forms import (
+    IndicatorForm,
+    IndicatorValueForm,
+    MeasureForm,
+    MilestoneForm,
+    ProjectForm,
+    RiskForm,
+    StatusUpdateForm,
+)
+from .models import (
+    Indicator,
+    IndicatorValue,
+    Measure,
+    Milestone,
+    Project,
+    ReportingPeriod,
+    Risk,
+    StatusUpdate,
+)
+
+# ---------------------------------------------------------------- lists and exports
+
+
+def mark_stale(model, items, today) -> None:
+    """Set `is_stale` on each item with one query for all of them."""
+    stale = set(
+        model.objects.filter(pk__in=[item.pk for item in items])
+        .stale(today)
+        .values_list("pk", flat=True)
+    )
+    for item in items:
+        item.is_stale = item.pk in stale
+
+
+class ReportedListView(ObjectListView):
+    """List of measures or projects with the shared filters, sorting and flags."""
+
+    filter_form_class = None
+
+    def get_queryset(self):
+        self.filter_form = self.filter_form_class(self.request.GET, user=self.request.user)
+        return self.filter_form.apply(self.restricted().with_list_data())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        mark_stale(self.model, context["object_list"], timezone.localdate())
+        context["filter_form"] = self.filter_form
+        context["current_sort"] = self.request.GET.get("sort", "")
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query.pop("sort", None)
+        context["filter_query"] = query.urlencode()
+        return context
+
+
+class MeasureListView(ReportedListView):
+    model = Measure
+    filter_form_class = MeasureFilterForm
+
+
+class ProjectListView(ReportedListView):
+    model = Project
+    filter_form_class = ProjectFilterForm
+
+
+def _csv_response(filename: str, header: list[str], rows) -> HttpResponse:
+    # German spreadsheet programs expect ';' and recognise UTF-8 by its byte order mark.
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return response
+
+
+def _money(value) -> str:
+    return "" if value is None else f"{value:.2f}".replace(".", ",")
+
+
+@login_required
+def measure_export(request):
+    """The filtered measure list as CSV: same restriction and filters as the page."""
+    form = MeasureFilterForm(request.GET, user=request.user)
+    measures = form.apply(Measure.objects.restrict(request.user, "view").with_list_data())
+    header = [
+        _("Kennung"),
+        _("Titel"),
+        _("Handlungsfeld"),
+        _("Ziel"),
+        _("Fachbereich"),
+        _("verantwortliche Person"),
+        _("Priorität"),
+        _("Status"),
+        _("Ampel"),
+        _("Fortschritt (%)"),
+        _("Budget geplant (EUR)"),
+        _("Budget verausgabt (EUR)"),
+        _("geplantes Ende"),
+        _("letzte Statusmeldung"),
+    ]
+    rows = (
+        [
+            m.code,
+            m.title,
+            m.goal.field_of_action.title,
+            m.goal.title,
+            m.owner.code,
+            str(m.responsible or ""),
+            m.get_priority_display(),
+            m.get_status_display(),
+            m.get_traffic_light_display(),
+            m.progress,
+            _money(m.budget_planned),
+            _money(m.budget_spent),
+            m.planned_end.isoformat() if m.planned_end else "",
+            str(m.last_update_period or ""),
+        ]
+        for m in measures.iterator(chunk_size=500)
+    )
+    return _csv_response("Massnahmen.csv", header, rows)
+
+
+@login_required
+def project_export(request):
+    form = ProjectFilterForm(request.GET, user=request.user)
+    projects = form.apply(Project.objects.restrict(request.user, "view").with_list_data())
+    header = [
+        _("Kennung"),
+        _("Titel"),
+        _("Fachbereich"),
+        _("Projektleitung"),
+        _("Phase"),
+        _("Status"),
+        _("Ampel"),
+        _("Fortschritt (%)"),
+        _("Budget geplant (EUR)"),
+        _("Budget verausgabt (EUR)"),
+        _("geplantes Ende"),
+        _("letzte Statusmeldung"),
+    ]
+    rows = (
+        [
+            p.code,
+            p.title,
+            p.owner.code,
+            str(p.lead or ""),
+            p.get_phase_display(),
+            p.get_status_display(),
+            p.get_traffic_light_display(),
+            p.progress,
+            _money(p.budget_planned),
+            _money(p.budget_spent),
+            p.planned_end.isoformat() if p.planned_end else "",
+            str(p.last_update_period or ""),
+        ]
+        for p in projects.iterator(chunk_size=500)
+    )
+    return _csv_response("Projekte.csv", header, rows)
+
+
+# ---------------------------------------------------------------- detail pages
+
+
+def _timeline_and_milestones(obj, user):
+    today = timezone.localdate()
+    return {
+        "status_updates": obj.statusupdates.all(),
+        "milestones": obj.milestones.all(),
+        "today": today,
+        "can_report": type(obj).objects.can(user, "change", obj),
+        "can_edit_structure": user.has_perm(f"measures.change_{type(obj)._meta.model_name}"),
+        "is_stale": type(obj).objects.filter(pk=obj.pk).stale(today).exists(),
+    }
+
+
+class MeasureDetailView(ObjectDetailView):
+    model = Measure
+
+    def base_queryset(self):
+        user = self.request.user
+        return Measure.objects.with_list_data().prefetch_related(
+            "participants",
+            "tags",
+            Prefetch("dependencies", Measure.objects.restrict(user, "view")),
+            Prefetch("dependents", Measure.objects.restrict(user, "view")),
+            Prefetch("projects", Project.objects.restrict(user, "view")),
+            Prefetch("statusupdates", StatusUpdate.objects.select_related("period", "author")),
+            "milestones",
+            Prefetch("indicators", Indicator.objects.prefetch_related("values")),
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(_timeline_and_milestones(self.object, self.request.user))
+        context["indicators"] = [
+            {
+                "indicator": indicator,
+                "values": list(indicator.values.all()),
+                "chart": indicator_chart(indicator, list(indicator.values.all())),
+                "on_track": on_track(indicator, list(indicator.values.all())),
+            }
+            for indicator in self.object.indicators.all()
+        ]
+        return context
+
+
+class ProjectDetailView(ObjectDetailView):
+    model = Project
+
+    def base_queryset(self):
+        user = self.request.user
+        return Project.objects.with_list_data().prefetch_related(
+            Prefetch("measures", Measure.objects.restrict(user, "view")),
+            Prefetch("statusupdates", StatusUpdate.objects.select_related("period", "author")),
+            "milestones",
+            Prefetch("risks", Risk.objects.select_related("owner")),
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(_timeline_and_milestones(self.object, self.request.user))
+        return context
+
+
+# ---------------------------------------------------------------- structural edits
+
+
+class StructuralEditView(ObjectEditView):
+    """Title, goal, owner, priority, planned budget…: strategy team only, never unit leads."""
+
+    def get_object(self):
+        obj = super().get_object()
+        if obj.pk and not self.request.user.has_perm(
+            f"measures.change_{self.model._meta.model_name}"
+        ):
+            raise PermissionDenied
+        return obj
+
+    def get_form(self, obj, data=None):
+        return self.form_class(data=data, instance=obj, user=self.request.user)
+
+
+class MeasureEditView(StructuralEditView):
+    model = Measure
+    form_class = MeasureForm
+
+
+class ProjectEditView(StructuralEditView):
+    model = Project
+    form_class = ProjectForm
+
+    def save(self, form):
+        return services.save_project(
+            actor=self.request.user, form=form, reason=form.cleaned_data["change_reason"]
+        )
+
+
+class MeasureHistoryView(ObjectHistoryView):
+    model = Measure
+
+
+class ProjectHistoryView(ObjectHistoryView):
+    model = Project
+
+
+# ---------------------------------------------------------------- status updates
+
+
+def _safe_next(request, fallback: str) -> str:
+    target = request.POST.get("next") or request.GET.get("next")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
+        return target
+    return fallback
+
+
+class StatusUpdateView(View):
+    """File a status update for a measure or project; also the inline (htmx) form's target."""
+
+    subject_model = None
+    template_name = "measures/statusupdate_form.html"
+
+    def subject(self, request, pk):
+        subjects = self.subject_model.objects
+        subject = get_object_or_404(subjects.restrict(request.user, "view"), pk=pk)
+        if not subjects.can(request.user, "change", subject):
+            raise PermissionDenied
+        return subject
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path())
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, pk):
+        subject = self.subject(request, pk)
+        form = StatusUpdateForm(user=request.user, subject=subject)
+        return self.render(request, subject, form)
+
+    def post(self, request, pk):
+        subject = self.subject(request, pk)
+        form = StatusUpdateForm(request.POST, user=request.user, subject=subject)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.file_status_update(
+                    actor=request.user,
+                    subject=subject,
+                    period=data["period"],
+                    traffic_light=data["traffic_light"],
+                    progress=data["progress"],
+                    status=data["status"],
+                    summary=data["summary"],
+                    risks=data["risks"],
+                    next_steps=data["next_steps"],
+                    budget_spent=data["budget_spent"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                subject.refresh_from_db()
+                if htmx_partial(request):
+                    return render(
+                        request, "htmx/status_row.html", {"item": subject, "just_saved": True}
+                    )
+                messages.success(
+                    request,
+                    _("Statusmeldung für „%(subject)s“ gespeichert.") % {"subject": subject},
+                )
+                return HttpResponseRedirect(_safe_next(request, subject.get_absolute_url()))
+        return self.render(request, subject, form, status=422)
+
+    def render(self, request, subject, form, status=200):
+        template = "htmx/status_form.html" if htmx_partial(request) else self.template_name
+        return render(
+            request,
+            template,
+            {"subject": subject, "form": form, "next": _safe_next(request, "")},
+            status=status,
+        )
+
+
+class MeasureStatusUpdateView(StatusUpdateView):
+    subject_model = Measure
+
+
+class ProjectStatusUpdateView(StatusUpdateView):
+    subject_model = Project
+
+
+# ---------------------------------------------------------------- milestones, KPIs, risks
+
+
+class MilestoneEditView(ObjectEditView):
+    model = Milestone
+    form_class = MilestoneForm
+
+
+class MeasureMilestoneCreateView(MilestoneEditView):
+    parent_model, parent_field = Measure, "measure"
+
+
+class ProjectMilestoneCreateView(MilestoneEditView):
+    parent_model, parent_field = Project, "project"
+
+
+class MilestoneDeleteView(ObjectDeleteView):
+    model = Milestone
+
+    def success_url(self, obj) -> str:
+        return obj.subject.get_absolute_url()
+
+
+@login_required
+@require_POST
+def milestone_reached(request, pk):
+    milestone = get_object_or_404(Milestone.objects.restrict(request.user, "view"), pk=pk)
+    try:
+        services.reach_milestone(
+            actor=request.user, milestone=milestone, reached_on=timezone.localdate()
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Meilenstein „%(title)s“ als erreicht vermerkt.") % {"title": milestone.title},
+        )
+    return HttpResponseRedirect(_safe_next(request, milestone.get_absolute_url()))
+
+
+class IndicatorEditView(ObjectEditView):
+    model = Indicator
+    form_class = IndicatorForm
+
+
+class IndicatorCreateView(IndicatorEditView):
+    parent_model, parent_field = Measure, "measure"
+
+
+class IndicatorValueCreateView(ObjectEditView):
+    model = IndicatorValue
+    form_class = IndicatorValueForm
+    parent_model, parent_field = Indicator, "indicator"
+
+
+class RiskEditView(ObjectEditView):
+    model = Risk
+    form_class = RiskForm
+
+
+class RiskCreateView(RiskEditView):
+    parent_model, parent_field = Project, "project"
+
+
+# ---------------------------------------------------------------- Mein Fachbereich
+
+
+@login_required
+def my_unit(request):
+    """A lead's start page: own measures and projects, what needs an update, overdue milestones."""
+    user, today = request.user, timezone.localdate()
+    period = ReportingPeriod.objects.current(today)
+    units = OrgUnit.objects.filter(pk__in=units_managed_by(user)).select_related("division")
+    measures = list(
+        Measure.objects.restrict(user, "change").with_list_data().active().order_by("code")
+    )
+    projects = list(
+        Project.objects.restrict(user, "change").with_list_data().active().order_by("code")
+    )
+    mark_stale(Measure, measures, today)
+    mark_stale(Project, projects, today)
+    items = measures + projects
+    open_items = [item for item in items if period and item.last_update_period_id != period.pk]
+    periods = list(ReportingPeriod.objects.all())
+    for item in open_items:
+        item.status_form = StatusUpdateForm(
+            user=user, subject=item, periods=periods, current=period
+        )
+    overdue = (
+        Milestone.objects.restrict(user, "change")
+        .filter(reached_on__isnull=True, due_on__lt=today)
+        .select_related("measure", "project")
+        .order_by("due_on")
+    )
+    return render(
+        request,
+        "measures/my_unit.html",
+        {
+            "units": units,
+            "period": period,
+            "measures": measures,
+            "projects": projects,
+            "open_items": open_items,
+            "reported_count": len(items) - len(open_items),
+            "item_count": len(items),
+            "overdue_milestones": overdue,
+            "today": today,
+        },
+    )
