@@ -21,6 +21,7 @@ class StrategyForm(DomainForm):
         model = Strategy
         fields = ["title", "vision"]
         widgets = {"vision": forms.Textarea(attrs={"rows": 8})}
+        error_messages = {"title": {"required": _("Bitte einen Titel angeben.")}}
 
     def clean_title(self) -> str:
         return _required_text(self, "title", _("Bitte einen Titel angeben."))
@@ -31,6 +32,9 @@ class FieldOfActionForm(DomainForm):
         model = FieldOfAction
         fields = ["title", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+        error_messages = {
+            "title": {"required": _("Bitte einen Titel für das Handlungsfeld angeben.")}
+        }
 
     def clean_title(self) -> str:
         return _required_text(self, "title", _("Bitte einen Titel für das Handlungsfeld angeben."))
@@ -42,6 +46,7 @@ class GoalForm(DomainForm):
         fields = ["field_of_action", "title", "description", "target_year"]
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
         help_texts = {"target_year": _("Jahr, bis zu dem das Ziel erreicht sein soll.")}
+        error_messages = {"title": {"required": _("Bitte einen Titel für das Ziel angeben.")}}
 
     def __init__(self, *args, strategy=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -69,13 +74,20 @@ class RevisionPublishForm(KernFormMixin, forms.Form):
     """Publishing a revision: the data of the council decision. Checked again by the service."""
 
     number = forms.IntegerField(label=_("Nummer"), min_value=1, max_value=32767)
-    title = forms.CharField(label=_("Titel"), max_length=200)
+    title = forms.CharField(
+        label=_("Titel"),
+        max_length=200,
+        error_messages={"required": _("Bitte einen Titel angeben.")},
+    )
     decided_on = forms.DateField(
         label=_("Datum des Ratsbeschlusses"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     decision_reference = forms.CharField(
-        label=_("Ratsbeschluss (Drucksache)"), max_length=60, help_text=_("z. B. „DS 0123/2025“")
+        label=_("Ratsbeschluss (Drucksache)"),
+        max_length=60,
+        help_text=_("z. B. „DS 0123/2025“"),
+        error_messages={"required": _("Bitte das Aktenzeichen des Ratsbeschlusses angeben.")},
     )
     summary = forms.CharField(
         label=_("Zusammenfassung"),
