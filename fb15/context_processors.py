@@ -14,6 +14,7 @@ def manages_any_unit(user) -> bool:
 NAVIGATION = [
     (_("Start"), "home", None),
     (_("Mein Fachbereich"), "my_unit", manages_any_unit),
+    (_("Digitale Strategie"), "strategy_detail", "strategy.view_strategy"),
     (_("Maßnahmen"), "measure_list", "measures.view_measure"),
     (_("Projekte"), "project_list", "measures.view_project"),
     (_("Fachbereiche"), "orgunit_list", "fb15.view_orgunit"),

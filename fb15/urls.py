@@ -30,5 +30,6 @@ urlpatterns = [
         name="orgunit_history",
     ),
     path("", include("measures.urls")),
+    path("strategie/", include("strategy.urls")),
     path("admin/", admin.site.urls),
 ]
