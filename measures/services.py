@@ -100,11 +100,13 @@ def file_status_update(
     next_steps: str = "",
     budget_spent: Decimal | None = None,
     today: datetime.date | None = None,
+    at: datetime.datetime | None = None,
 ) -> StatusUpdate:
     """File (or correct) the status update of `subject` for `period`.
 
     The latest reported period sets the subject's current state. Locked periods are open to
     the strategy team only. Raises PermissionDenied or ValidationError and changes nothing.
+    `today`/`at` let demo data and imports file updates as of a past day.
     """
     today = today or timezone.localdate()
     model = type(subject)
@@ -137,8 +139,10 @@ def file_status_update(
     update.next_steps = next_steps
     update.budget_spent = budget_spent
     update.author = actor
-    update.reported_at = timezone.now()
+    update.reported_at = at or timezone.now()
     update._history_user = actor
+    if at:
+        update._history_date = at
     update.full_clean(exclude=[field, "period", "author"])
     update.save()
 
@@ -155,6 +159,8 @@ def file_status_update(
             subject.actual_end = None
         subject._history_user = actor
         subject._change_reason = _("Statusmeldung %(period)s") % {"period": period}
+        if at:
+            subject._history_date = at
         subject.save()
     return update
 
