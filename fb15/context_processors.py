@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 # (label, url name, permission needed or None for every logged-in user)
 NAVIGATION = [
     (_("Start"), "home", None),
+    (_("Digitale Strategie"), "strategy_detail", "strategy.view_strategy"),
     (_("Fachbereiche"), "orgunit_list", "fb15.view_orgunit"),
 ]
 

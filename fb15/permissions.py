@@ -73,14 +73,27 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "fb15.division": ("view", "add", "change", "delete"),
         "fb15.orgunit": ("view", "add", "change", "delete"),
         "fb15.user": ("view",),
+        "strategy.strategy": ("view", "view_draft", "add", "change", "delete"),
+        "strategy.revision": ("view", "add", "change", "delete"),
+        "strategy.fieldofaction": ("view", "add", "change", "delete"),
+        "strategy.goal": ("view", "add", "change", "delete"),
     },
     Role.COUNCIL: {
         "fb15.division": ("view",),
         "fb15.orgunit": ("view",),
+        # The council reads published revisions only, not the working draft.
+        "strategy.strategy": ("view",),
+        "strategy.revision": ("view",),
+        "strategy.fieldofaction": ("view",),
+        "strategy.goal": ("view",),
     },
     Role.STAFF: {
         "fb15.division": ("view",),
         "fb15.orgunit": ("view",),
+        "strategy.strategy": ("view", "view_draft"),
+        "strategy.revision": ("view",),
+        "strategy.fieldofaction": ("view",),
+        "strategy.goal": ("view",),
     },
 }
 

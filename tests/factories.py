@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 
 from fb15.models import Division, OrgUnit, Role, User
 from fb15.permissions import sync_unit_grants
+from strategy.models import FieldOfAction, Goal, Strategy
 
 PASSWORD = "geheim-und-lang-42"
 
@@ -80,3 +81,32 @@ def make_personas() -> dict[str, object]:
         "unit32": unit32,
         "unit50": unit50,
     }
+
+
+class StrategyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Strategy
+
+    title = "Digitale Strategie der Stadt"
+    vision = "Die Stadt ist digital, einfach und barrierefrei."
+
+
+class FieldOfActionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = FieldOfAction
+
+    strategy = factory.SubFactory(StrategyFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Handlungsfeld {n}")
+    description = "Beschreibung des Handlungsfelds."
+
+
+class GoalFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Goal
+
+    field_of_action = factory.SubFactory(FieldOfActionFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Ziel {n}")
+    description = "Beschreibung des Ziels."
+    target_year = 2027

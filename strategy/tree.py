@@ -1,0 +1,384 @@
+"""Reading the strategy as one tree: live (the draft) or as of a moment, and comparing two.
+
+A snapshot costs one query per model, live or from history (`Model.history.as_of(when)`);
+the tree, the numbering ("2.3") and the roll-ups are built in Python. Other apps hang their
+rows below goals by registering a `GoalItems` (measures do: `register_goal_items(...)` in
+their AppConfig.ready), so this module never imports them.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .models import FieldOfAction, Goal, Strategy
+
+# --------------------------------------------------------------------------- extension point
+
+
+@dataclass(frozen=True)
+class GoalItems:
+    """Rows of another app that belong to a goal (e.g. measures), shown and compared with it.
+
+    `model` must carry simple-history and a foreign key to `Goal` named by `goal_field`.
+    If the rows have `traffic_light` (with choices) and `progress`, goals and fields of action
+    get a roll-up: share of rows per traffic light and average progress.
+    """
+
+    key: str
+    model: type[models.Model]
+    label: str
+    goal_field: str = "goal"
+    compared_fields: tuple[str, ...] = ("title",)
+    live_queryset: Callable[[], models.QuerySet] | None = None
+
+    def load(self, goal_ids: Iterable[int], when: datetime.datetime | None) -> list:
+        lookup = {f"{self.goal_field}_id__in": list(goal_ids)}
+        if when is None:
+            base = self.live_queryset() if self.live_queryset else self.model._base_manager.all()
+            return list(base.filter(**lookup))
+        return list(self.model.history.as_of(when).filter(**lookup))
+
+    def goal_id(self, item) -> int:
+        return getattr(item, f"{self.goal_field}_id")
+
+
+GOAL_ITEMS: dict[str, GoalItems] = {}
+
+
+def register_goal_items(items: GoalItems) -> None:
+    """Called once by an app that hangs rows below goals (idempotent per key)."""
+    GOAL_ITEMS[items.key] = items
+
+
+# --------------------------------------------------------------------------- roll-up
+
+
+@dataclass
+class LightShare:
+    value: str
+    label: str
+    count: int
+    percent: int
+
+
+@dataclass
+class Rollup:
+    """Share of items per traffic light and their average progress (the roll-up hook)."""
+
+    count: int
+    shares: list[LightShare]
+    average_progress: int | None
+
+    @classmethod
+    def of(cls, items: list) -> Rollup | None:
+        if not items or not hasattr(items[0], "traffic_light"):
+            return None
+        choices = items[0]._meta.get_field("traffic_light").flatchoices
+        counts = defaultdict(int)
+        for item in items:
+            counts[item.traffic_light] += 1
+        shares = [
+            LightShare(value, str(label), counts[value], round(100 * counts[value] / len(items)))
+            for value, label in choices
+            if counts[value]
+        ]
+        progresses = [
+            item.progress for item in items if getattr(item, "progress", None) is not None
+        ]
+        average = round(sum(progresses) / len(progresses)) if progresses else None
+        return cls(len(items), shares, average)
+
+
+# --------------------------------------------------------------------------- the tree
+
+
+@dataclass
+class GoalNode:
+    goal: Goal
+    number: str
+    items: dict[str, list] = field(default_factory=dict)
+    rollup: Rollup | None = None
+
+
+@dataclass
+class FieldNode:
+    field: FieldOfAction
+    number: str
+    goals: list[GoalNode] = field(default_factory=list)
+    rollup: Rollup | None = None
+
+
+@dataclass
+class StrategyTree:
+    """The strategy at one moment (`when` None = the live draft)."""
+
+    strategy: Strategy | None
+    when: datetime.datetime | None
+    fields: list[FieldNode]
+
+    @property
+    def goals(self) -> list[GoalNode]:
+        return [goal for node in self.fields for goal in node.goals]
+
+    @property
+    def has_items(self) -> bool:
+        return any(goal.items.get(key) for goal in self.goals for key in GOAL_ITEMS)
+
+
+def build_tree(strategy: Strategy, when: datetime.datetime | None = None) -> StrategyTree:
+    """The strategy as it is now (`when` None) or was at `when`: one query per model.
+
+    For a moment, the strategy row itself is read from history too (its vision text may
+    have changed since); if it did not exist yet the tree is empty with `strategy` None.
+    """
+    if when is None:
+        fields = list(FieldOfAction.objects.filter(strategy=strategy))
+        goals = list(Goal.objects.filter(field_of_action__strategy=strategy))
+    else:
+        strategy = Strategy.history.as_of(when).filter(pk=strategy.pk).first()
+        if strategy is None:
+            return StrategyTree(None, when, [])
+        fields = list(FieldOfAction.history.as_of(when).filter(strategy_id=strategy.pk))
+        field_ids = [f.pk for f in fields]
+        goals = list(Goal.history.as_of(when).filter(field_of_action_id__in=field_ids))
+    return assemble(strategy, when, fields, goals)
+
+
+def assemble(strategy, when, fields: list, goals: list) -> StrategyTree:
+    """Order, number and roll up already loaded rows (no queries but the goal items')."""
+    fields.sort(key=lambda f: f.position)
+    goals_by_field: dict[int, list] = defaultdict(list)
+    for goal in sorted(goals, key=lambda g: g.position):
+        goals_by_field[goal.field_of_action_id].append(goal)
+    items_by_goal: dict[str, dict[int, list]] = {}
+    goal_ids = [goal.pk for goal in goals]
+    for key, spec in GOAL_ITEMS.items():
+        grouped: dict[int, list] = defaultdict(list)
+        for item in spec.load(goal_ids, when) if goal_ids else []:
+            grouped[spec.goal_id(item)].append(item)
+        items_by_goal[key] = grouped
+    nodes = []
+    for field_index, field_of_action in enumerate(fields, start=1):
+        node = FieldNode(field_of_action, str(field_index))
+        all_items: list = []
+        for goal_index, goal in enumerate(goals_by_field[field_of_action.pk], start=1):
+            items = {key: grouped.get(goal.pk, []) for key, grouped in items_by_goal.items()}
+            flat = [item for rows in items.values() for item in rows]
+            all_items += flat
+            node.goals.append(GoalNode(goal, f"{field_index}.{goal_index}", items, Rollup.of(flat)))
+        node.rollup = Rollup.of(all_items)
+        nodes.append(node)
+    return StrategyTree(strategy, when, nodes)
+
+
+# --------------------------------------------------------------------------- comparing
+
+
+KIND_LABELS = {
+    "added": gettext_lazy("neu"),
+    "removed": gettext_lazy("entfallen"),
+    "moved": gettext_lazy("verschoben"),
+    "changed": gettext_lazy("geändert"),
+}
+
+
+@dataclass
+class ValueChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class ItemChange:
+    """One object that differs between two snapshots, readable for a council member."""
+
+    model_label: str
+    title: str
+    old_number: str | None
+    new_number: str | None
+    kinds: list[str]
+    changes: list[ValueChange]
+
+    @property
+    def kind_pairs(self) -> list[tuple[str, str]]:
+        return [(kind, str(KIND_LABELS[kind])) for kind in self.kinds]
+
+
+@dataclass
+class TreeDiff:
+    strategy_changes: list[ValueChange]
+    fields: list[ItemChange]
+    goals: list[ItemChange]
+    items: dict[str, list[ItemChange]]
+
+    @property
+    def item_sections(self) -> list[tuple[str, str, list[ItemChange]]]:
+        """(key, label, changes) per registered kind of goal item, for templates."""
+        return [(key, GOAL_ITEMS[key].label, rows) for key, rows in self.items.items()]
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.strategy_changes or self.fields or self.goals or any(self.items.values()))
+
+    @property
+    def count(self) -> int:
+        return (
+            len(self.strategy_changes)
+            + len(self.fields)
+            + len(self.goals)
+            + sum(len(rows) for rows in self.items.values())
+        )
+
+
+def _shown(model, name: str, value) -> str:
+    if value in (None, ""):
+        return "—"
+    model_field = model._meta.get_field(name)
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    return str(value)
+
+
+def _value_changes(model, old, new, names: Iterable[str]) -> list[ValueChange]:
+    changes = []
+    for name in names:
+        before, after = getattr(old, name), getattr(new, name)
+        if before != after:
+            label = str(model._meta.get_field(name).verbose_name)
+            changes.append(
+                ValueChange(label, _shown(model, name, before), _shown(model, name, after))
+            )
+    return changes
+
+
+def _moved_ids(old_order: list[int], new_order: list[int]) -> set[int]:
+    """Ids whose relative order changed: those outside a longest common subsequence.
+
+    Moving one goal from first to last marks only that goal, not all its siblings.
+    """
+    common = set(old_order) & set(new_order)
+    a = [pk for pk in old_order if pk in common]
+    b = [pk for pk in new_order if pk in common]
+    lengths = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i in range(len(a) - 1, -1, -1):
+        for j in range(len(b) - 1, -1, -1):
+            lengths[i][j] = (
+                lengths[i + 1][j + 1] + 1
+                if a[i] == b[j]
+                else max(lengths[i + 1][j], lengths[i][j + 1])
+            )
+    kept, i, j = set(), 0, 0
+    while i < len(a) and j < len(b):
+        if a[i] == b[j]:
+            kept.add(a[i])
+            i, j = i + 1, j + 1
+        elif lengths[i + 1][j] >= lengths[i][j + 1]:
+            i += 1
+        else:
+            j += 1
+    return common - kept
+
+
+def _diff_level(model, old_nodes: dict, new_nodes: dict, compared, moved: set, parent_label=""):
+    """Changes of one kind of object.
+
+    `*_nodes` map pk → (object, number, parent id, parent label); a changed parent id is a move.
+    """
+    result = []
+    label = str(model._meta.verbose_name)
+    for pk, (obj, number, parent, parent_text) in new_nodes.items():
+        if pk not in old_nodes:
+            result.append(ItemChange(label, obj.title, None, number, ["added"], []))
+            continue
+        old_obj, old_number, old_parent, old_parent_text = old_nodes[pk]
+        kinds, changes = [], []
+        if pk in moved or parent != old_parent:
+            kinds.append("moved")
+            if old_number != number:
+                changes.append(ValueChange(_("Nummer"), old_number, number))
+            if parent != old_parent:
+                changes.append(ValueChange(str(parent_label), old_parent_text, parent_text))
+        field_changes = _value_changes(model, old_obj, obj, compared)
+        if field_changes:
+            kinds.append("changed")
+        if kinds:
+            result.append(
+                ItemChange(label, obj.title, old_number, number, kinds, changes + field_changes)
+            )
+    for pk, (obj, number, _parent, _text) in old_nodes.items():
+        if pk not in new_nodes:
+            result.append(ItemChange(label, obj.title, number, None, ["removed"], []))
+    return result
+
+
+def _sort_key(change: ItemChange):
+    number = change.new_number or change.old_number or ""
+    return [int(part) for part in number.split(".") if part.isdigit()]
+
+
+def diff_trees(old: StrategyTree, new: StrategyTree) -> TreeDiff:
+    """What changed from `old` to `new`: fields, goals and registered goal items."""
+    strategy_changes = []
+    if old.strategy and new.strategy:
+        strategy_changes = _value_changes(Strategy, old.strategy, new.strategy, ("title", "vision"))
+
+    def field_nodes(tree):
+        return {n.field.pk: (n.field, n.number, None, "") for n in tree.fields}
+
+    def goal_nodes(tree):
+        return {
+            g.goal.pk: (g.goal, g.number, n.field.pk, f"{n.number} {n.field.title}")
+            for n in tree.fields
+            for g in n.goals
+        }
+
+    moved_fields = _moved_ids([n.field.pk for n in old.fields], [n.field.pk for n in new.fields])
+    moved_goals: set[int] = set()
+    old_siblings = {n.field.pk: [g.goal.pk for g in n.goals] for n in old.fields}
+    for node in new.fields:
+        moved_goals |= _moved_ids(
+            old_siblings.get(node.field.pk, []), [g.goal.pk for g in node.goals]
+        )
+    fields = _diff_level(
+        FieldOfAction, field_nodes(old), field_nodes(new), ("title", "description"), moved_fields
+    )
+    goals = _diff_level(
+        Goal,
+        goal_nodes(old),
+        goal_nodes(new),
+        ("title", "description", "target_year"),
+        moved_goals,
+        parent_label=_("Handlungsfeld"),
+    )
+    items = {}
+    for key, spec in GOAL_ITEMS.items():
+
+        def item_nodes(tree, key=key):
+            return {
+                item.pk: (item, g.number, g.goal.pk, f"{g.number} {g.goal.title}")
+                for g in tree.goals
+                for item in g.items.get(key, [])
+            }
+
+        items[key] = _diff_level(
+            spec.model,
+            item_nodes(old),
+            item_nodes(new),
+            spec.compared_fields,
+            set(),
+            parent_label=_("Ziel"),
+        )
+    return TreeDiff(
+        strategy_changes,
+        sorted(fields, key=_sort_key),
+        sorted(goals, key=_sort_key),
+        {key: sorted(rows, key=_sort_key) for key, rows in items.items()},
+    )

@@ -1,0 +1,524 @@
+"""Pages of the Digital Strategy: read, edit, publish, view as of a moment, compare, history.
+
+Who sees what: everybody with a role reads published revisions. The working draft (the live
+tables, their history and comparisons with it) is for holders of
+`strategy.view_draft_strategy` (Strategieteam, Mitarbeitende); the council (Rat) reads the
+latest published revision by default. Editing needs the model permissions (Strategieteam).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.decorators.http import require_POST
+
+from fb15.history import history_entries
+from fb15.views.generic import (
+    PAGE_SIZE,
+    ObjectDeleteView,
+    ObjectEditView,
+    ObjectHistoryView,
+    RestrictedMixin,
+)
+
+from . import services
+from .forms import (
+    AsOfForm,
+    FieldOfActionForm,
+    GoalForm,
+    RestoreForm,
+    RevisionAmendForm,
+    RevisionPublishForm,
+    StrategyForm,
+)
+from .models import FieldOfAction, Goal, Revision, Strategy
+from .tree import GOAL_ITEMS, build_tree, diff_trees
+
+DRAFT = "entwurf"
+
+
+def can_read_draft(user) -> bool:
+    return user.has_perm("strategy.view_draft_strategy")
+
+
+def _readable_strategy(request) -> Strategy | None:
+    """The strategy if the user may read it; 403 for users without any strategy role."""
+    strategies = Strategy.objects.restrict(request.user, "view")
+    if not Strategy.objects.may_add(request.user) and not request.user.has_perm(
+        "strategy.view_strategy"
+    ):
+        raise PermissionDenied
+    return strategies.order_by("pk").first()
+
+
+def _revisions(request, strategy) -> list[Revision]:
+    if strategy is None:
+        return []
+    return list(Revision.objects.restrict(request.user, "view").filter(strategy=strategy))
+
+
+def _tree_context(request, strategy, tree, **extra) -> dict:
+    return {
+        "strategy": tree.strategy or strategy,
+        "tree": tree,
+        "goal_items": GOAL_ITEMS,
+        "can_read_draft": can_read_draft(request.user),
+        **extra,
+    }
+
+
+@login_required
+def strategy_detail(request):
+    """The strategy on one page: the draft for the strategy office and staff, the latest
+    published revision for the council."""
+    strategy = _readable_strategy(request)
+    revisions = _revisions(request, strategy)
+    latest = revisions[0] if revisions else None
+    user = request.user
+    if strategy is None:
+        return render(
+            request,
+            "strategy/strategy_detail.html",
+            {"strategy": None, "can_edit": Strategy.objects.may_add(user)},
+        )
+    if can_read_draft(user):
+        tree = build_tree(strategy)
+        shown_revision = None
+    elif latest:
+        tree = services.revision_tree(latest)
+        shown_revision = latest
+    else:
+        tree = None
+        shown_revision = None
+    can_edit = can_read_draft(user) and Strategy.objects.can(user, "change", strategy)
+    return render(
+        request,
+        "strategy/strategy_detail.html",
+        _tree_context(
+            request,
+            strategy,
+            tree,
+            latest=latest,
+            shown_revision=shown_revision,
+            is_draft=shown_revision is None,
+            can_edit=can_edit,
+            can_edit_goals=can_edit and Goal.objects.may_add(user),
+            can_publish=Revision.objects.may_add(user) and can_read_draft(user),
+        )
+        if tree
+        else {"strategy": strategy, "tree": None, "latest": None},
+    )
+
+
+def _end_of_day(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
+
+
+@login_required
+def strategy_as_of(request):
+    """The strategy as published in a revision, or as it stood at the end of a day.
+
+    The council sees for a day the revision in force then; draft readers see the exact
+    state of that day, with the revision in force named in the banner.
+    """
+    strategy = _readable_strategy(request)
+    if strategy is None:
+        raise Http404
+    revisions = _revisions(request, strategy)
+    form = AsOfForm(request.GET or None, revisions=revisions)
+    context = {"strategy": strategy, "form": form, "revisions": revisions}
+    if not form.is_bound:
+        return render(request, "strategy/strategy_as_of.html", context)
+    if not form.is_valid():
+        return render(request, "strategy/strategy_as_of.html", context, status=400)
+    by_number = {r.number: r for r in revisions}
+    day = form.cleaned_data.get("datum")
+    number = form.cleaned_data.get("revision")
+    if number:
+        revision = by_number[number]
+        when = revision.published_at
+    else:
+        when = _end_of_day(day)
+        in_force = [r for r in revisions if r.published_at <= when]
+        revision = in_force[0] if in_force else None
+        if not can_read_draft(request.user):
+            # The council reads adopted revisions only, also when asking for a date.
+            when = revision.published_at if revision else None
+    tree = build_tree(strategy, when) if when else None
+    older = [r for r in revisions if revision and r.number < revision.number]
+    context.update(
+        _tree_context(
+            request,
+            strategy,
+            tree,
+            revision=revision,
+            previous_revision=older[0] if older else None,
+            day=None if number else day,
+        )
+        if tree
+        else {"tree": None, "revision": revision, "day": day, "can_read_draft": False}
+    )
+    context["strategy"] = strategy
+    return render(request, "strategy/strategy_as_of.html", context)
+
+
+@login_required
+def strategy_compare(request):
+    """Two revisions, or a revision and today's draft, side by side as a list of changes."""
+    strategy = _readable_strategy(request)
+    if strategy is None:
+        raise Http404
+    revisions = _revisions(request, strategy)
+    by_number = {str(r.number): r for r in revisions}
+    draft_allowed = can_read_draft(request.user)
+    start, end = request.GET.get("von"), request.GET.get("bis")
+    if start is None and end is None and revisions:
+        if draft_allowed:
+            start, end = str(revisions[0].number), DRAFT
+        elif len(revisions) > 1:
+            start, end = str(revisions[1].number), str(revisions[0].number)
+    context = {
+        "strategy": strategy,
+        "revisions": revisions,
+        "draft_allowed": draft_allowed,
+        "start": start,
+        "end": end,
+        "DRAFT": DRAFT,
+    }
+    if start is None or end is None:
+        return render(request, "strategy/strategy_compare.html", context)
+    if end == DRAFT and not draft_allowed:
+        raise PermissionDenied
+    if start not in by_number or (end != DRAFT and end not in by_number):
+        context["error"] = _(
+            "Bitte zwei veröffentlichte Fortschreibungen (oder den Entwurf) wählen."
+        )
+        return render(request, "strategy/strategy_compare.html", context, status=400)
+    old_revision = by_number[start]
+    new_revision = None if end == DRAFT else by_number[end]
+    old_tree = services.revision_tree(old_revision)
+    new_tree = services.revision_tree(new_revision) if new_revision else build_tree(strategy)
+    context.update(
+        old_revision=old_revision,
+        new_revision=new_revision,
+        diff=diff_trees(old_tree, new_tree),
+        goal_items=GOAL_ITEMS,
+    )
+    return render(request, "strategy/strategy_compare.html", context)
+
+
+# --------------------------------------------------------------------------- revisions
+
+
+@login_required
+def revision_list(request):
+    strategy = _readable_strategy(request)
+    revisions = _revisions(request, strategy)
+    return render(
+        request,
+        "strategy/revision_list.html",
+        {
+            "strategy": strategy,
+            "revisions": revisions,
+            "rows": list(zip(revisions, [*revisions[1:], None], strict=True)),
+            "can_publish": strategy is not None
+            and can_read_draft(request.user)
+            and Revision.objects.may_add(request.user),
+            "can_change": Revision.objects.restrict(request.user, "change").exists(),
+            "can_read_draft": can_read_draft(request.user),
+        },
+    )
+
+
+@login_required
+def revision_publish(request):
+    """Publish the current draft as a new revision (Fortschreibung)."""
+    if not (Revision.objects.may_add(request.user) and can_read_draft(request.user)):
+        raise PermissionDenied
+    strategy = services.current_strategy()
+    if strategy is None:
+        raise Http404
+    latest = Revision.objects.filter(strategy=strategy).order_by("-number").first()
+    form = RevisionPublishForm(
+        request.POST or None,
+        initial={
+            "number": (latest.number + 1) if latest else 1,
+            "decided_on": timezone.localdate(),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            revision = services.publish_revision(
+                actor=request.user, strategy=strategy, **form.cleaned_data
+            )
+        except ValidationError as error:
+            for name, problems in error.message_dict.items():
+                form.add_error(name if name in form.fields else None, problems)
+        else:
+            messages.success(
+                request,
+                _("Fortschreibung Nr. %(number)s ist veröffentlicht und damit eingefroren.")
+                % {"number": revision.number},
+            )
+            return HttpResponseRedirect(reverse("revision_list"))
+    pending = None
+    if latest:
+        pending = diff_trees(services.revision_tree(latest), build_tree(strategy))
+    return render(
+        request,
+        "strategy/revision_publish.html",
+        {"form": form, "latest": latest, "pending": pending, "DRAFT": DRAFT},
+        status=422 if form.is_bound else 200,
+    )
+
+
+class RevisionAmendView(RestrictedMixin, View):
+    """A published revision is frozen: only its summary can be amended."""
+
+    model = Revision
+
+    def get_object(self):
+        revision = get_object_or_404(self.restricted("view"), pk=self.kwargs["pk"])
+        if not Revision.objects.can(self.request.user, "change", revision):
+            raise PermissionDenied
+        return revision
+
+    def initial(self, revision):
+        return {
+            "number": revision.number,
+            "title": revision.title,
+            "decided_on": revision.decided_on,
+            "decision_reference": revision.decision_reference,
+            "summary": revision.summary,
+            "version": revision.updated_at.isoformat(),
+        }
+
+    def render_form(self, revision, form, status=200):
+        return render(
+            self.request,
+            "strategy/revision_amend.html",
+            {"object": revision, "form": form, "opts": Revision._meta},
+            status=status,
+        )
+
+    def get(self, request, pk):
+        revision = self.get_object()
+        return self.render_form(revision, RevisionAmendForm(initial=self.initial(revision)))
+
+    def post(self, request, pk):
+        revision = self.get_object()
+        form = RevisionAmendForm(request.POST)
+        if form.is_valid():
+            data = {
+                k: v for k, v in form.cleaned_data.items() if k not in ("version", "change_reason")
+            }
+            try:
+                services.amend_revision(
+                    actor=request.user,
+                    revision=revision,
+                    data=data,
+                    reason=form.cleaned_data["change_reason"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                messages.success(request, _("„%(obj)s“ wurde gespeichert.") % {"obj": revision})
+                return HttpResponseRedirect(reverse("revision_list"))
+        return self.render_form(revision, form, status=422)
+
+
+class RevisionHistoryView(ObjectHistoryView):
+    model = Revision
+
+
+# --------------------------------------------------------------------------- draft editing
+
+
+class DraftReaderMixin:
+    """History and editing concern the unpublished draft: not for the council."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not can_read_draft(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+class StrategyEditView(DraftReaderMixin, ObjectEditView):
+    model = Strategy
+    form_class = StrategyForm
+
+    def get_object(self):
+        strategy = services.current_strategy()
+        if strategy is None:
+            self.kwargs.pop("pk", None)
+            return super().get_object()
+        self.kwargs["pk"] = strategy.pk
+        return super().get_object()
+
+
+class FieldOfActionEditView(DraftReaderMixin, ObjectEditView):
+    model = FieldOfAction
+    form_class = FieldOfActionForm
+
+    def get_object(self):
+        obj = super().get_object()
+        if obj.pk is None:
+            obj.strategy = services.current_strategy()
+            if obj.strategy is None:
+                raise Http404
+        return obj
+
+    def save(self, form):
+        return services.save_field_of_action(
+            actor=self.request.user,
+            field_of_action=form.save(commit=False),
+            reason=form.cleaned_data["change_reason"],
+        )
+
+
+class GoalEditView(DraftReaderMixin, ObjectEditView):
+    model = Goal
+    form_class = GoalForm
+
+    def get_object(self):
+        obj = super().get_object()
+        if obj.pk is None:
+            chosen = self.request.GET.get("handlungsfeld", "")
+            if chosen.isdigit():
+                obj.field_of_action = FieldOfAction.objects.filter(pk=chosen).first()
+        return obj
+
+    def get_form(self, obj, data=None):
+        return GoalForm(data=data, instance=obj, strategy=services.current_strategy())
+
+    def save(self, form):
+        return services.save_goal(
+            actor=self.request.user,
+            goal=form.save(commit=False),
+            reason=form.cleaned_data["change_reason"],
+        )
+
+
+class FieldOfActionDeleteView(DraftReaderMixin, ObjectDeleteView):
+    model = FieldOfAction
+    success_url_name = "strategy_detail"
+
+
+class GoalDeleteView(DraftReaderMixin, ObjectDeleteView):
+    model = Goal
+    success_url_name = "strategy_detail"
+
+
+class StrategyObjectHistoryView(DraftReaderMixin, ObjectHistoryView):
+    """History tab with a "restore" action per older version for those who may change."""
+
+    template_name = "strategy/object_history.html"
+    restore_url_name = ""
+
+    def get(self, request, *args, **kwargs):
+        obj = self.get_history_object()
+        records = obj.history.select_related("history_user").order_by("-history_date", "-pk")
+        page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+        shown = list(page.object_list)
+        before = None
+        if shown and page.has_next():
+            before = records.filter(history_date__lt=shown[-1].history_date).first()
+        can_restore = self.model.objects.can(request.user, "change", obj)
+        return render(
+            request,
+            self.template_name,
+            {
+                "object": obj,
+                "opts": self.model._meta,
+                "page_obj": page,
+                "entries": history_entries(shown, before),
+                "restore_url_name": self.restore_url_name if can_restore else "",
+            },
+        )
+
+    def get_history_object(self):
+        return get_object_or_404(self.restricted("view"), pk=self.kwargs["pk"])
+
+
+class FieldOfActionHistoryView(StrategyObjectHistoryView):
+    model = FieldOfAction
+    restore_url_name = "fieldofaction_restore"
+
+
+class GoalHistoryView(StrategyObjectHistoryView):
+    model = Goal
+    restore_url_name = "goal_restore"
+
+
+class StrategyHistoryView(StrategyObjectHistoryView):
+    model = Strategy
+    restore_url_name = "strategy_restore"
+
+    def get_history_object(self):
+        strategy = self.restricted("view").order_by("pk").first()
+        if strategy is None:
+            raise Http404
+        return strategy
+
+
+def _changeable(request, model, pk):
+    obj = get_object_or_404(model.objects.restrict(request.user, "view"), pk=pk)
+    if not (can_read_draft(request.user) and model.objects.can(request.user, "change", obj)):
+        raise PermissionDenied
+    return obj
+
+
+@login_required
+@require_POST
+def move(request, model_name: str, pk: int):
+    model = {"fieldofaction": FieldOfAction, "goal": Goal}[model_name]
+    obj = _changeable(request, model, pk)
+    direction = "up" if request.POST.get("richtung") == "hoch" else "down"
+    if services.move(actor=request.user, obj=obj, direction=direction):
+        messages.success(request, _("Die Reihenfolge wurde geändert."))
+    return HttpResponseRedirect(obj.get_absolute_url())
+
+
+@login_required
+def restore(request, model_name: str, history_id: int, pk: int | None = None):
+    """Confirm and restore an older version's text; adds a history entry."""
+    model = {"strategy": Strategy, "fieldofaction": FieldOfAction, "goal": Goal}[model_name]
+    if pk is None:  # the strategy itself: the one strategy
+        strategy = services.current_strategy()
+        pk = strategy.pk if strategy else 0
+    obj = _changeable(request, model, pk)
+    record = get_object_or_404(obj.history.all(), history_id=history_id)
+    form = RestoreForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            services.restore_version(
+                actor=request.user, history_record=record, reason=form.cleaned_data["reason"]
+            )
+        messages.success(request, _("Die ältere Fassung wurde wiederhergestellt."))
+        args = [] if model is Strategy else [obj.pk]
+        return HttpResponseRedirect(reverse(f"{model_name}_history", args=args))
+    changes = [
+        {
+            "label": model._meta.get_field(name).verbose_name,
+            "current": getattr(obj, name),
+            "restored": getattr(record, name),
+        }
+        for name in services.RESTORED_FIELDS[model]
+        if getattr(obj, name) != getattr(record, name)
+    ]
+    return render(
+        request,
+        "strategy/restore_confirm.html",
+        {"object": obj, "record": record, "changes": changes, "form": form, "opts": model._meta},
+    )
