@@ -48,9 +48,7 @@ def object_grant_ids(user, model: type[models.Model], action: str) -> models.Que
 def grant_exactly(codename: str, obj: models.Model, users) -> None:
     """Make exactly `users` hold the object permission `codename` on `obj` (direct grants)."""
     wanted = {user for user in users if user is not None}
-    holders = set(
-        get_users_with_perms(obj, only_with_perms_in=[codename], with_group_users=False)
-    )
+    holders = set(get_users_with_perms(obj, only_with_perms_in=[codename], with_group_users=False))
     for user in wanted - holders:
         assign_perm(codename, user, obj)
     for user in holders - wanted:
