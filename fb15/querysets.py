@@ -60,10 +60,8 @@ class RestrictedQuerySet(models.QuerySet):
             return self.filter(self._parent_condition(user, scope, action))
         if user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}"):
             if action == "view" and _hides_confidential_rows(user, scope, opts):
-                return self.filter(
-                    models.Q(**{scope.confidential_field: False})
-                    | self._unit_condition(user, action)
-                )
+                public = models.Q(**{scope.confidential_field: False})
+                return self.filter(public | self._unit_condition(user, action))
             return self
         if scope is None:
             return self.none()
