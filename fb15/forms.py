@@ -25,6 +25,14 @@ class KernFormMixin:
                 css = "kern-form-input__select"
             else:
                 css = "kern-form-input__input"
+            if isinstance(field, forms.DecimalField | forms.FloatField):
+                # German users type "22,5": a text field that parses and shows the locale's
+                # format (a number input would reject the comma when showing it).
+                field.localize = True
+                widget = field.widget = forms.TextInput(
+                    attrs={**widget.attrs, "inputmode": "decimal"}
+                )
+                widget.is_localized = True
             widget.attrs["class"] = css
             if field.help_text:
                 widget.attrs["aria-describedby"] = f"id_{name}_hint"

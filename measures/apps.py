@@ -5,3 +5,33 @@ from django.utils.translation import gettext_lazy as _
 class MeasuresConfig(AppConfig):
     name = "measures"
     verbose_name = _("Maßnahmen und Projekte")
+
+    def ready(self):
+        # Measures hang below goals in the strategy tree, its roll-ups and comparisons.
+        from django.db.models import Q
+
+        from strategy.tree import GoalItems, register_goal_items
+
+        from .models import Measure
+
+        register_goal_items(
+            GoalItems(
+                key="measures",
+                model=Measure,
+                label=_("Maßnahmen"),
+                compared_fields=(
+                    "code",
+                    "title",
+                    "status",
+                    "traffic_light",
+                    "progress",
+                    "priority",
+                ),
+                live_queryset=lambda: Measure.objects.all(),
+                # Confidential measures only for those who may read them now.
+                visible_to=lambda user: (
+                    Q(is_confidential=False)
+                    | Q(id__in=Measure.objects.restrict(user, "view").values("pk"))
+                ),
+            )
+        )

@@ -60,10 +60,10 @@ def indicator_chart(indicator, values: list) -> SafeString:
             f'<text class="fb15-chart__label" x="{LEFT - 6}" y="{y(value) + 4:.1f}" '
             f'text-anchor="end">{escape(number_format(value, 0))}</text>'
         )
-    for day in (start, end):
+    for day, anchor in ((start, "start"), (end, "end")):
         parts.append(
             f'<text class="fb15-chart__label" x="{x(day):.1f}" y="{HEIGHT - 12}" '
-            f'text-anchor="middle">{escape(date_format(day, "m/Y"))}</text>'
+            f'text-anchor="{anchor}">{escape(date_format(day, "m/Y"))}</text>'
         )
     parts.append(
         f'<line class="fb15-chart__target" x1="{x(start):.1f}" y1="{y(indicator.baseline):.1f}" '

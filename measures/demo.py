@@ -33,27 +33,99 @@ from .models import (
 
 # Online services (OZG) and the unit that owns each.
 ONLINE_SERVICES = [
-    ("Anwohnerparkausweis", "FB 32"), ("Gewerbeanmeldung", "FB 32"),
-    ("Sondernutzungserlaubnis", "FB 66"), ("Wohngeldantrag", "FB 56"),
-    ("Meldebescheinigung", "FB 33"), ("Umzugsmeldung", "FB 33"),
-    ("Hundesteuer-Anmeldung", "FB 21"), ("Baugenehmigung", "FB 63"),
-    ("Kita-Platz-Anmeldung", "FB 45"), ("Elternbeitragsbescheid", "FB 45"),
-    ("Sperrmüllanmeldung", "FB 70"), ("Einbürgerungsantrag", "FB 39"),
-    ("Aufenthaltstitel-Verlängerung", "FB 39"), ("Anmeldung zur Eheschließung", "FB 34"),
-    ("Geburtsurkunde", "FB 34"), ("Schwerbehindertenparkausweis", "FB 50"),
-    ("Briefwahlantrag", "FB 12"), ("Veranstaltungsanzeige", "FB 32"),
-    ("Gaststättenerlaubnis", "FB 32"), ("Fundsachenmeldung", "FB 33"),
-    ("Grundsteuer-Erklärung", "FB 21"), ("Bildungs- und Teilhabeleistungen", "FB 50"),
-    ("Schulanmeldung", "FB 40"), ("Baumfällgenehmigung", "FB 67"),
-    ("Friedhofsangelegenheiten", "FB 67"), ("Hilfe zur Pflege", "FB 50"),
+    ("Anwohnerparkausweis", "FB 32"),
+    ("Gewerbeanmeldung", "FB 32"),
+    ("Sondernutzungserlaubnis", "FB 66"),
+    ("Wohngeldantrag", "FB 56"),
+    ("Meldebescheinigung", "FB 33"),
+    ("Umzugsmeldung", "FB 33"),
+    ("Hundesteuer-Anmeldung", "FB 21"),
+    ("Baugenehmigung", "FB 63"),
+    ("Kita-Platz-Anmeldung", "FB 45"),
+    ("Elternbeitragsbescheid", "FB 45"),
+    ("Sperrmüllanmeldung", "FB 70"),
+    ("Einbürgerungsantrag", "FB 39"),
+    ("Aufenthaltstitel-Verlängerung", "FB 39"),
+    ("Anmeldung zur Eheschließung", "FB 34"),
+    ("Geburtsurkunde", "FB 34"),
+    ("Schwerbehindertenparkausweis", "FB 50"),
+    ("Briefwahlantrag", "FB 12"),
+    ("Veranstaltungsanzeige", "FB 32"),
+    ("Gaststättenerlaubnis", "FB 32"),
+    ("Fundsachenmeldung", "FB 33"),
+    ("Grundsteuer-Erklärung", "FB 21"),
+    ("Bildungs- und Teilhabeleistungen", "FB 50"),
+    ("Schulanmeldung", "FB 40"),
+    ("Baumfällgenehmigung", "FB 67"),
+    ("Friedhofsangelegenheiten", "FB 67"),
+    ("Hilfe zur Pflege", "FB 50"),
+    ("Bauvorbescheid", "FB 63"),
+    ("Abgeschlossenheitsbescheinigung", "FB 63"),
+    ("Auskunft aus dem Liegenschaftskataster", "FB 62"),
+    ("Jugendhilfeleistungen", "FB 45"),
+    ("Unterhaltsvorschuss", "FB 45"),
+    ("Zweitwohnungsteuer", "FB 21"),
+    ("Feuerwehr-Einsatzkostenbescheid", "FB 37"),
+    ("Marktstand-Zulassung", "FB 80"),
+    ("Förderantrag Sportvereine", "FB 52"),
+    ("Musikschulanmeldung", "FB 44"),
+    ("Volkshochschul-Kursbuchung", "FB 42"),
+    ("Bibliotheksausweis", "FB 43"),
 ]
 E_FILE_UNITS = [
-    "FB 11", "FB 20", "FB 21", "FB 23", "FB 30", "FB 32", "FB 33", "FB 34", "FB 37",
-    "FB 39", "FB 40", "FB 45", "FB 50", "FB 53", "FB 56", "FB 61", "FB 63", "FB 66",
-    "FB 68", "FB 70",
+    "FB 11",
+    "FB 20",
+    "FB 21",
+    "FB 23",
+    "FB 30",
+    "FB 32",
+    "FB 33",
+    "FB 34",
+    "FB 37",
+    "FB 39",
+    "FB 40",
+    "FB 45",
+    "FB 50",
+    "FB 53",
+    "FB 56",
+    "FB 61",
+    "FB 63",
+    "FB 66",
+    "FB 68",
+    "FB 70",
+    "FB 01",
+    "FB 02",
+    "FB 12",
+    "FB 16",
+    "FB 22",
+    "FB 36",
+    "FB 41",
+    "FB 42",
+    "FB 43",
+    "FB 52",
+    "FB 62",
+    "FB 65",
+    "FB 67",
 ]
-LOTSEN_UNITS = ["FB 10", "FB 33", "FB 40", "FB 43", "FB 45", "FB 50", "FB 53", "FB 61", "FB 67",
-                "FB 80"]
+LOTSEN_UNITS = [
+    "FB 10",
+    "FB 33",
+    "FB 40",
+    "FB 43",
+    "FB 45",
+    "FB 50",
+    "FB 53",
+    "FB 61",
+    "FB 67",
+    "FB 80",
+    "FB 21",
+    "FB 32",
+    "FB 37",
+    "FB 39",
+    "FB 63",
+    "FB 66",
+    "FB 68",
+]
 
 # (keyword of the goal, title, owner)
 CURATED = [
@@ -114,8 +186,8 @@ CURATED = [
 PROJECTS = [
     ("OZG-Umsetzung Welle 1", ["Online-Antrag"], "FB 15"),
     ("OZG-Umsetzung Welle 2", ["Online-Antrag"], "FB 15"),
-    ("E-Akte Rollout Dezernat IV", ["E-Akte im"], "FB 15"),
-    ("E-Akte Rollout Dezernat V/VI", ["E-Akte im"], "FB 15"),
+    ("E-Akte Rollout Dezernat IV", ["E-Akte:"], "FB 15"),
+    ("E-Akte Rollout Dezernat V/VI", ["E-Akte:"], "FB 15"),
     ("Servicekonto und Postfach", ["BundID", "Unternehmenskonto", "Bescheidzustellung"], "FB 15"),
     ("Terminmanagement Bürgerservice", ["Terminbuchung", "Terminvergabe", "Wartezeiten"], "FB 33"),
     ("Barrierefreiheit Online-Angebote", ["BITV", "Leichte Sprache", "PDF-Bescheide"], "FB 15"),
@@ -126,8 +198,11 @@ PROJECTS = [
     ("KI-Pilot Bürgertelefon", ["KI-Assistenz"], "FB 33"),
     ("Ratsinformationssystem 2.0", ["Ratsinformationssystem", "Ratsdokumenten"], "FB 02"),
     ("ISMS-Aufbau", ["ISMS", "Phishing"], "FB 15"),
-    ("Notfallmanagement IT", ["Notfallübung", "Notfallhandbuch", "Wiederherstellungstests"],
-     "FB 15"),
+    (
+        "Notfallmanagement IT",
+        ["Notfallübung", "Notfallhandbuch", "Wiederherstellungstests"],
+        "FB 15",
+    ),
     ("Glasfaser Verwaltungsstandorte", ["Glasfaseranbindung"], "FB 23"),
     ("WLAN Verwaltungsgebäude", ["WLAN in allen Verwaltungsgebäuden"], "FB 23"),
     ("Rechenzentrumsumzug", ["Rechenzentrum", "Server-Virtualisierung"], "FB 15"),
@@ -179,8 +254,8 @@ def _measure_rows(goals: list[Goal]) -> list[tuple[Goal, str, str]]:
     lotsen = _goal_for(goals, "Digitalkompetenz")
     rows = [(online, f"Online-Antrag {service}", code) for service, code in ONLINE_SERVICES]
     units = dict(OrgUnit.objects.values_list("code", "name"))
-    rows += [(e_file, f"E-Akte im {units[code]}", code) for code in E_FILE_UNITS]
-    rows += [(lotsen, f"Digitallots*in im {units[code]}", code) for code in LOTSEN_UNITS]
+    rows += [(e_file, f"E-Akte: {units[code]}", code) for code in E_FILE_UNITS]
+    rows += [(lotsen, f"Digitallots*in: {units[code]}", code) for code in LOTSEN_UNITS]
     rows += [(_goal_for(goals, keyword), title, code) for keyword, title, code in CURATED]
     return rows
 
@@ -193,31 +268,47 @@ def seed(log) -> None:
     today = timezone.localdate()
     strategist = User.objects.get(username="strategie")
     units = {unit.code: unit for unit in OrgUnit.objects.select_related("lead")}
-    goals = list(Goal.objects.select_related("field_of_action").order_by(
-        "field_of_action__position", "position"
-    ))
+    goals = list(
+        Goal.objects.select_related("field_of_action").order_by(
+            "field_of_action__position", "position"
+        )
+    )
     periods = [
         services.ensure_quarter(today - datetime.timedelta(days=91 * back))
         for back in range(6, -1, -1)
     ]
-    tags = {name: Tag.objects.get_or_create(name=name)[0]
-            for name in ("OZG", "E-Akte", "Förderung", "Barrierefreiheit", "Sicherheit", "Pilot")}
+    tags = {
+        name: Tag.objects.get_or_create(name=name)[0]
+        for name in ("OZG", "E-Akte", "Förderung", "Barrierefreiheit", "Sicherheit", "Pilot")
+    }
     counters: dict[str, int] = {}
     measures = []
     for goal, title, code in _measure_rows(goals):
         number = f"{goal.field_of_action.position}.{goal.position}"
         counters[number] = counters.get(number, 0) + 1
-        measures.append(_seed_measure(
-            rng, today, periods, strategist, units, tags,
-            goal, f"M-{number}-{counters[number]:02d}", title, units[code],
-        ))
+        measures.append(
+            _seed_measure(
+                rng,
+                today,
+                periods,
+                strategist,
+                units,
+                tags,
+                goal,
+                f"M-{number}-{counters[number]:02d}",
+                title,
+                units[code],
+            )
+        )
     _seed_dependencies(rng, measures)
     projects = [
         _seed_project(rng, today, periods, strategist, units, measures, index, row)
         for index, row in enumerate(PROJECTS, start=1)
     ]
-    log(f"Maßnahmen und Projekte: {len(measures)} Maßnahmen, {len(projects)} Projekte, "
-        f"{len(periods)} Berichtszeiträume")
+    log(
+        f"Maßnahmen und Projekte: {len(measures)} Maßnahmen, {len(projects)} Projekte, "
+        f"{len(periods)} Berichtszeiträume"
+    )
 
 
 def _seed_measure(rng, today, periods, strategist, units, tags, goal, code, title, owner):
@@ -228,13 +319,25 @@ def _seed_measure(rng, today, periods, strategist, units, tags, goal, code, titl
     created = min(start, today) - datetime.timedelta(days=30)
     budget = Decimal(rng.randrange(20_000, 1_500_000, 5_000))
     measure = Measure(
-        goal=goal, code=code, title=title, owner=owner,
+        goal=goal,
+        code=code,
+        title=title,
+        owner=owner,
         description=f"{title}: Umsetzung im Rahmen des Ziels „{goal.title}“.",
         responsible=None if rng.random() < 0.07 else (owner.lead or strategist),
         priority=rng.choice([Priority.HIGH, Priority.MEDIUM, Priority.MEDIUM, Priority.LOW]),
-        planned_start=start, planned_end=end, budget_planned=budget,
-        funding_source=rng.choice(["Haushalt FB 15", "Haushalt Fachbereich", "Fördermittel Land",
-                                   "Bundesförderung", "DigitalPakt Schule"]),
+        planned_start=start,
+        planned_end=end,
+        budget_planned=budget,
+        funding_source=rng.choice(
+            [
+                "Haushalt FB 15",
+                "Haushalt Fachbereich",
+                "Fördermittel Land",
+                "Bundesförderung",
+                "DigitalPakt Schule",
+            ]
+        ),
         is_confidential="Notfall" in title or "ISMS" in title,
     )
     measure._history_user, measure._history_date = strategist, _at(created)
@@ -271,23 +374,28 @@ def _seed_reporting(rng, today, periods, subject, start, end, budget) -> None:
         span = max((end - start).days, 1)
         expected = min(100, max(0, round(100 * (period.ends_on - start).days / span)))
         progress = min(100, max(progress, expected + rng.randint(-20, 5)))
-        light = rng.choices(
-            [TrafficLight.GREEN, TrafficLight.AMBER, TrafficLight.RED], [6, 3, 1]
-        )[0]
+        light = rng.choices([TrafficLight.GREEN, TrafficLight.AMBER, TrafficLight.RED], [6, 3, 1])[
+            0
+        ]
         status = Status.DONE if progress >= 100 else Status.IN_PROGRESS
         if fate > 0.96 and index == len(periods) - 2:
             status = Status.ON_HOLD
         day = min(period.reporting_date - datetime.timedelta(days=rng.randint(0, 10)), today)
         services.file_status_update(
-            actor=reporter, subject=subject, period=period, traffic_light=light,
-            progress=progress, status=status,
+            actor=reporter,
+            subject=subject,
+            period=period,
+            traffic_light=light,
+            progress=progress,
+            status=status,
             summary=_summary(rng, status, light),
             risks="" if light == TrafficLight.GREEN else rng.choice(RISKS)[0],
             next_steps="Abstimmung mit den beteiligten Fachbereichen.",
             budget_spent=(budget * progress / 100 * Decimal(rng.uniform(0.8, 1.15))).quantize(
                 Decimal("1")
             ),
-            today=day, at=_at(day),
+            today=day,
+            at=_at(day),
         )
         if status in (Status.DONE, Status.ON_HOLD):
             break
@@ -299,19 +407,25 @@ def _summary(rng, status, light) -> str:
     if status == Status.ON_HOLD:
         return "Zurückgestellt bis zur Entscheidung über die Haushaltsmittel."
     return {
-        TrafficLight.GREEN: rng.choice([
-            "Umsetzung im Plan; Arbeitspakete des Quartals erledigt.",
-            "Pilotbetrieb läuft stabil, Rückmeldungen der Nutzenden sind positiv.",
-            "Ausschreibung abgeschlossen, Auftrag erteilt.",
-        ]),
-        TrafficLight.AMBER: rng.choice([
-            "Leichte Verzögerung wegen Abstimmungsbedarf mit dem Dienstleister.",
-            "Personalengpass im Fachbereich; Zeitplan wird angepasst.",
-        ]),
-        TrafficLight.RED: rng.choice([
-            "Schnittstelle zum Fachverfahren fehlt; Meilenstein gefährdet.",
-            "Fördermittelbescheid steht aus; Umsetzung ruht teilweise.",
-        ]),
+        TrafficLight.GREEN: rng.choice(
+            [
+                "Umsetzung im Plan; Arbeitspakete des Quartals erledigt.",
+                "Pilotbetrieb läuft stabil, Rückmeldungen der Nutzenden sind positiv.",
+                "Ausschreibung abgeschlossen, Auftrag erteilt.",
+            ]
+        ),
+        TrafficLight.AMBER: rng.choice(
+            [
+                "Leichte Verzögerung wegen Abstimmungsbedarf mit dem Dienstleister.",
+                "Personalengpass im Fachbereich; Zeitplan wird angepasst.",
+            ]
+        ),
+        TrafficLight.RED: rng.choice(
+            [
+                "Schnittstelle zum Fachverfahren fehlt; Meilenstein gefährdet.",
+                "Fördermittelbescheid steht aus; Umsetzung ruht teilweise.",
+            ]
+        ),
     }[light]
 
 
@@ -334,15 +448,20 @@ def _seed_indicator(rng, today, measure, start, end) -> None:
     else:
         name, unit, base, target = "Nutzungen pro Monat", "Anzahl", 0, rng.randint(200, 3000)
     indicator = Indicator.objects.create(
-        measure=measure, name=name, unit=unit, baseline=base, target_value=target,
+        measure=measure,
+        name=name,
+        unit=unit,
+        baseline=base,
+        target_value=target,
         target_date=end,
     )
     day, value = max(start, today - datetime.timedelta(days=540)), Decimal(base)
     while day <= today:
         step = (Decimal(target) - Decimal(base)) / 8
         value = max(Decimal(0), value + step * Decimal(rng.uniform(0.3, 1.4)))
-        IndicatorValue.objects.create(indicator=indicator, measured_on=day,
-                                      value=value.quantize(Decimal("0.1")))
+        IndicatorValue.objects.create(
+            indicator=indicator, measured_on=day, value=value.quantize(Decimal("0.1"))
+        )
         day += datetime.timedelta(days=91)
 
 
@@ -370,10 +489,15 @@ def _seed_project(rng, today, periods, strategist, units, measures, index, row):
     if index % 5 == 0:
         lead = units[rng.choice(["FB 15", "FB 11", "FB 23"])].lead
     project = Project(
-        code=f"P-{start.year}-{index:02d}", title=title, owner=owner, lead=lead,
+        code=f"P-{start.year}-{index:02d}",
+        title=title,
+        owner=owner,
+        lead=lead,
         description=f"Projekt zur Umsetzung: {', '.join(m.code for m in linked) or title}.",
         phase=rng.choice(["planning", "execution", "execution", "execution", "closure"]),
-        planned_start=start, planned_end=end, budget_planned=budget,
+        planned_start=start,
+        planned_end=end,
+        budget_planned=budget,
     )
     project._history_user = strategist
     project._history_date = _at(min(start, today) - datetime.timedelta(days=20))
@@ -384,8 +508,12 @@ def _seed_project(rng, today, periods, strategist, units, measures, index, row):
         assign_perm("change_project", lead, project)
     for description, mitigation in rng.sample(RISKS, rng.randint(1, 3)):
         Risk.objects.create(
-            project=project, description=description, mitigation=mitigation,
-            probability=rng.randint(1, 3), impact=rng.randint(1, 3), owner=lead,
+            project=project,
+            description=description,
+            mitigation=mitigation,
+            probability=rng.randint(1, 3),
+            impact=rng.randint(1, 3),
+            owner=lead,
         )
     project.owner.lead = lead or owner.lead
     _seed_reporting(rng, today, periods, project, start, end, budget)

@@ -145,15 +145,25 @@ class PeriodChoiceField(forms.ModelChoiceField):
 class StatusUpdateForm(KernFormMixin, forms.Form):
     """Filing a status update; the service does the writing (and checks the period)."""
 
-    period = PeriodChoiceField(label=_("Berichtszeitraum"), queryset=ReportingPeriod.objects.none())
+    period = PeriodChoiceField(
+        label=_("Berichtszeitraum"),
+        queryset=ReportingPeriod.objects.none(),
+        error_messages={
+            "invalid_choice": _(
+                "Dieser Berichtszeitraum ist abgeschlossen. Änderungen daran kann nur FB 15 "
+                "vornehmen."
+            )
+        },
+    )
     traffic_light = forms.ChoiceField(label=_("Ampel"), choices=TrafficLight.choices)
     progress = forms.IntegerField(
         label=_("Fortschritt (%)"),
         min_value=0,
         max_value=100,
+        # "%%": Django fills these messages with %-formatting.
         error_messages={
-            "min_value": _("Der Fortschritt muss zwischen 0 und 100 % liegen."),
-            "max_value": _("Der Fortschritt muss zwischen 0 und 100 % liegen."),
+            "min_value": _("Der Fortschritt muss zwischen 0 und 100 %% liegen."),
+            "max_value": _("Der Fortschritt muss zwischen 0 und 100 %% liegen."),
         },
     )
     status = forms.ChoiceField(label=_("Status"), choices=Status.choices)

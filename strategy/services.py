@@ -143,15 +143,17 @@ def revision_moment(revision: Revision) -> datetime.datetime:
     return revision.published_at
 
 
-def revision_tree(revision: Revision) -> StrategyTree:
-    """The strategy exactly as published in `revision`, from history."""
-    return build_tree(revision.strategy, revision_moment(revision))
+def revision_tree(revision: Revision, *, user=None, live_items: bool = False) -> StrategyTree:
+    """The strategy exactly as published in `revision`, from history (see `build_tree`)."""
+    return build_tree(
+        revision.strategy, revision_moment(revision), user=user, live_items=live_items
+    )
 
 
-def diff_revisions(old: Revision, new: Revision | None):
+def diff_revisions(old: Revision, new: Revision | None, *, user=None):
     """Changes from revision `old` to revision `new` (None = today's draft)."""
-    new_tree = revision_tree(new) if new else build_tree(old.strategy)
-    return diff_trees(revision_tree(old), new_tree)
+    new_tree = revision_tree(new, user=user) if new else build_tree(old.strategy, user=user)
+    return diff_trees(revision_tree(old, user=user), new_tree)
 
 
 # --------------------------------------------------------------------------- fields and goals

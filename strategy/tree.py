@@ -29,6 +29,7 @@ class GoalItems:
     `model` must carry simple-history and a foreign key to `Goal` named by `goal_field`.
     If the rows have `traffic_light` (with choices) and `progress`, goals and fields of action
     get a roll-up: share of rows per traffic light and average progress.
+    `visible_to(user)` gives the condition on rows (live or historical) the user may read.
     """
 
     key: str
@@ -37,13 +38,18 @@ class GoalItems:
     goal_field: str = "goal"
     compared_fields: tuple[str, ...] = ("title",)
     live_queryset: Callable[[], models.QuerySet] | None = None
+    visible_to: Callable[[object], models.Q] | None = None
 
-    def load(self, goal_ids: Iterable[int], when: datetime.datetime | None) -> list:
-        lookup = {f"{self.goal_field}_id__in": list(goal_ids)}
-        if when is None:
-            base = self.live_queryset() if self.live_queryset else self.model._base_manager.all()
-            return list(base.filter(**lookup))
-        return list(self.model.history.as_of(when).filter(**lookup))
+    def load(self, goal_ids: Iterable[int], when: datetime.datetime | None, user=None) -> list:
+        """Rows below the goals, live (`when` None) or as of `when`; readable by `user`."""
+        rows = (
+            (self.live_queryset() if self.live_queryset else self.model._base_manager.all())
+            if when is None
+            else self.model.history.as_of(when)
+        ).filter(**{f"{self.goal_field}_id__in": list(goal_ids)})
+        if user is not None and self.visible_to is not None:
+            rows = rows.filter(self.visible_to(user))
+        return list(rows)
 
     def goal_id(self, item) -> int:
         return getattr(item, f"{self.goal_field}_id")
@@ -84,9 +90,10 @@ class Rollup:
         counts = defaultdict(int)
         for item in items:
             counts[item.traffic_light] += 1
+        # Items without any traffic light yet (no status update) count as "keine Meldung".
         shares = [
             LightShare(value, str(label), counts[value], round(100 * counts[value] / len(items)))
-            for value, label in choices
+            for value, label in [*choices, ("", _("keine Meldung"))]
             if counts[value]
         ]
         progresses = [
@@ -132,11 +139,19 @@ class StrategyTree:
         return any(goal.items.get(key) for goal in self.goals for key in GOAL_ITEMS)
 
 
-def build_tree(strategy: Strategy, when: datetime.datetime | None = None) -> StrategyTree:
+def build_tree(
+    strategy: Strategy,
+    when: datetime.datetime | None = None,
+    *,
+    user=None,
+    live_items: bool = False,
+) -> StrategyTree:
     """The strategy as it is now (`when` None) or was at `when`: one query per model.
 
     For a moment, the strategy row itself is read from history too (its vision text may
     have changed since); if it did not exist yet the tree is empty with `strategy` None.
+    Goal items (measures) are those `user` may read (None: all), as of `when` too unless
+    `live_items` asks for their current state below the goals of that moment.
     """
     if when is None:
         fields = list(FieldOfAction.objects.filter(strategy=strategy))
@@ -148,10 +163,10 @@ def build_tree(strategy: Strategy, when: datetime.datetime | None = None) -> Str
         fields = list(FieldOfAction.history.as_of(when).filter(strategy_id=strategy.pk))
         field_ids = [f.pk for f in fields]
         goals = list(Goal.history.as_of(when).filter(field_of_action_id__in=field_ids))
-    return assemble(strategy, when, fields, goals)
+    return assemble(strategy, when, fields, goals, user, None if live_items else when)
 
 
-def assemble(strategy, when, fields: list, goals: list) -> StrategyTree:
+def assemble(strategy, when, fields: list, goals: list, user=None, items_when=None):
     """Order, number and roll up already loaded rows (no queries but the goal items')."""
     fields.sort(key=lambda f: f.position)
     goals_by_field: dict[int, list] = defaultdict(list)
@@ -161,7 +176,7 @@ def assemble(strategy, when, fields: list, goals: list) -> StrategyTree:
     goal_ids = [goal.pk for goal in goals]
     for key, spec in GOAL_ITEMS.items():
         grouped: dict[int, list] = defaultdict(list)
-        for item in spec.load(goal_ids, when) if goal_ids else []:
+        for item in spec.load(goal_ids, items_when, user) if goal_ids else []:
             grouped[spec.goal_id(item)].append(item)
         items_by_goal[key] = grouped
     nodes = []

@@ -93,10 +93,11 @@ def strategy_detail(request):
             {"strategy": None, "can_edit": Strategy.objects.may_add(user)},
         )
     if can_read_draft(user):
-        tree = build_tree(strategy)
+        tree = build_tree(strategy, user=user)
         shown_revision = None
     elif latest:
-        tree = services.revision_tree(latest)
+        # The adopted text of the latest revision, with the measures' current state below it.
+        tree = services.revision_tree(latest, user=user, live_items=True)
         shown_revision = latest
     else:
         tree = None
@@ -111,6 +112,7 @@ def strategy_detail(request):
             tree,
             latest=latest,
             shown_revision=shown_revision,
+            live_items=shown_revision is not None,
             is_draft=shown_revision is None,
             can_edit=can_edit,
             can_edit_goals=can_edit and Goal.objects.may_add(user),
@@ -155,7 +157,7 @@ def strategy_as_of(request):
         if not can_read_draft(request.user):
             # The council reads adopted revisions only, also when asking for a date.
             when = revision.published_at if revision else None
-    tree = build_tree(strategy, when) if when else None
+    tree = build_tree(strategy, when, user=request.user) if when else None
     older = [r for r in revisions if revision and r.number < revision.number]
     context.update(
         _tree_context(
@@ -207,8 +209,12 @@ def strategy_compare(request):
         return render(request, "strategy/strategy_compare.html", context, status=400)
     old_revision = by_number[start]
     new_revision = None if end == DRAFT else by_number[end]
-    old_tree = services.revision_tree(old_revision)
-    new_tree = services.revision_tree(new_revision) if new_revision else build_tree(strategy)
+    old_tree = services.revision_tree(old_revision, user=request.user)
+    new_tree = (
+        services.revision_tree(new_revision, user=request.user)
+        if new_revision
+        else build_tree(strategy, user=request.user)
+    )
     context.update(
         old_revision=old_revision,
         new_revision=new_revision,
@@ -274,7 +280,10 @@ def revision_publish(request):
             return HttpResponseRedirect(reverse("revision_list"))
     pending = None
     if latest:
-        pending = diff_trees(services.revision_tree(latest), build_tree(strategy))
+        pending = diff_trees(
+            services.revision_tree(latest, user=request.user),
+            build_tree(strategy, user=request.user),
+        )
     return render(
         request,
         "strategy/revision_publish.html",

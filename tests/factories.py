@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
+from decimal import Decimal
+
 import factory
 from django.contrib.auth.models import Group
 
 from fb15.models import Division, OrgUnit, Role, User
 from fb15.permissions import sync_unit_grants
+from measures.models import Measure, Project
 from strategy.models import FieldOfAction, Goal, Strategy
 
 PASSWORD = "geheim-und-lang-42"
@@ -110,3 +114,29 @@ class GoalFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Ziel {n}")
     description = "Beschreibung des Ziels."
     target_year = 2027
+
+
+class MeasureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Measure
+        django_get_or_create = ("code",)
+
+    goal = factory.SubFactory(GoalFactory)
+    code = factory.Sequence(lambda n: f"M-{n:03d}")
+    title = factory.Sequence(lambda n: f"Maßnahme {n}")
+    owner = factory.SubFactory(OrgUnitFactory)
+    planned_start = datetime.date(2026, 1, 1)
+    planned_end = datetime.date(2027, 12, 31)
+    budget_planned = Decimal("100000")
+
+
+class ProjectFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Project
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"P-{n:03d}")
+    title = factory.Sequence(lambda n: f"Projekt {n}")
+    owner = factory.SubFactory(OrgUnitFactory)
+    planned_start = datetime.date(2026, 1, 1)
+    planned_end = datetime.date(2027, 12, 31)
