@@ -63,7 +63,7 @@ def test_done_sets_the_actual_end(world):
 
 
 def test_lead_cannot_report_for_a_locked_period(world):
-    with pytest.raises(ValidationError, match="abgeschlossen. Änderungen daran kann nur FB 15"):
+    with pytest.raises(ValidationError, match="Änderungen daran kann nur FB 15 vornehmen"):
         report(world, period="older")
     assert not StatusUpdate.objects.exists()
 
