@@ -7,6 +7,10 @@ from django.utils.translation import gettext_lazy as _
 NAVIGATION = [
     (_("Start"), "home", None),
     (_("Fachbereiche"), "orgunit_list", "fb15.view_orgunit"),
+    (_("Standards"), "standard_list", "standards.view_standard"),
+    (_("Einhaltung"), "compliance_matrix", "standards.view_compliance"),
+    (_("Ausnahmen"), "exemption_list", "standards.view_exemption"),
+    (_("Technologieradar"), "trend_radar", "standards.view_trend"),
 ]
 
 

@@ -70,14 +70,26 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "fb15.division": ("view", "add", "change", "delete"),
         "fb15.orgunit": ("view", "add", "change", "delete"),
         "fb15.user": ("view",),
+        "standards.standard": ("view", "add", "change", "delete"),
+        "standards.compliance": ("view", "add", "change", "delete"),
+        "standards.exemption": ("view", "add", "change", "delete", "decide"),
+        "standards.trend": ("view", "add", "change", "delete"),
     },
     Role.COUNCIL: {
         "fb15.division": ("view",),
         "fb15.orgunit": ("view",),
+        "standards.standard": ("view",),
+        "standards.compliance": ("view",),
+        "standards.exemption": ("view",),
+        "standards.trend": ("view",),
     },
     Role.STAFF: {
         "fb15.division": ("view",),
         "fb15.orgunit": ("view",),
+        "standards.standard": ("view",),
+        "standards.compliance": ("view",),
+        "standards.exemption": ("view",),
+        "standards.trend": ("view",),
     },
 }
 

@@ -29,5 +29,6 @@ urlpatterns = [
         organisation.OrgUnitHistoryView.as_view(),
         name="orgunit_history",
     ),
+    path("standards/", include("standards.urls")),
     path("admin/", admin.site.urls),
 ]
