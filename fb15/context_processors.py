@@ -24,6 +24,13 @@ def navigation(request):
         if permission and not user.has_perm(permission):
             continue
         url = reverse(url_name)
-        is_current = current == url if url == "/" else current.startswith(url)
-        entries.append({"label": label, "url": url, "is_current": is_current})
+        entries.append({"label": label, "url": url, "is_current": False})
+    # The longest matching entry is current ("/standards/einhaltung/" beats "/standards/").
+    matches = [
+        e
+        for e in entries
+        if current == e["url"] or (e["url"] != "/" and current.startswith(e["url"]))
+    ]
+    if matches:
+        max(matches, key=lambda e: len(e["url"]))["is_current"] = True
     return {"navigation": entries}

@@ -585,7 +585,7 @@ def seed(log) -> None:
                 "obligation": obligation,
                 "category": category,
                 "status": status,
-                "version": version,
+                "version_label": version,
                 "valid_from": valid,
                 "valid_until": datetime.date(2026, 12, 31) if status == X else None,
                 "next_review": (valid or datetime.date(2026, 1, 1)).replace(year=2027),

@@ -36,7 +36,7 @@ class StandardForm(DomainForm):
             "obligation",
             "category",
             "status",
-            "version",
+            "version_label",
             "valid_from",
             "valid_until",
             "next_review",

@@ -87,7 +87,8 @@ class Standard(DomainModel):
     status = models.CharField(
         _("Status"), max_length=10, choices=StandardStatus.choices, default=StandardStatus.DRAFT
     )
-    version = models.CharField(_("Version"), max_length=20, default="1.0")
+    # Not `version`: edit forms use that name for their concurrency token (DomainForm).
+    version_label = models.CharField(_("Version"), max_length=20, default="1.0")
     valid_from = models.DateField(_("gültig ab"), null=True, blank=True)
     valid_until = models.DateField(_("gültig bis"), null=True, blank=True)
     next_review = models.DateField(_("nächste Überprüfung"), null=True, blank=True)

@@ -14,13 +14,14 @@ from .models import Quadrant, Ring
 
 SIZE = 640
 CENTER = SIZE // 2
-RING_RADII = [95, 170, 240, 305]  # outer edge of each ring, from the centre outwards
+RING_RADII = [120, 190, 255, 310]  # outer edge of each ring, from the centre outwards
 QUADRANT_ORDER = list(Quadrant.values)
 RING_ORDER = list(Ring.values)
 # Quadrant i spans these angles (degrees, counter-clockwise from the positive x axis;
 # SVG's y axis points down, so we negate y).
 QUADRANT_START = {0: 0, 1: 90, 2: 180, 3: 270}
 BLIP_RADIUS = 11
+ROW_FRACTIONS = {1: [0.55], 2: [0.38, 0.75], 3: [0.3, 0.58, 0.86]}
 
 
 @dataclass
@@ -63,11 +64,13 @@ def layout(trends) -> dict:
         ring_index = RING_ORDER.index(trend.ring)
         inner = RING_RADII[ring_index - 1] if ring_index else 0
         outer = RING_RADII[ring_index]
-        two_rows = len(group) > 4 or (ring_index == 0 and len(group) > 2)
-        if two_rows:
-            radius = inner + (outer - inner) * (0.33 if index % 2 == 0 else 0.72)
-        else:
-            radius = inner + (outer - inner) * 0.55
+        # Crowded cells get two or three radial rows, so numbered blips do not overlap.
+        capacity = 2 if ring_index == 0 else 3
+        rows = min(3, 1 + (len(group) - 1) // capacity)
+        fraction = ROW_FRACTIONS[rows][index % rows]
+        if ring_index == 0:  # the centre has little arc length: keep blips away from it
+            fraction = 0.3 + 0.65 * fraction
+        radius = inner + (outer - inner) * fraction
         start = QUADRANT_START[QUADRANT_ORDER.index(trend.quadrant)]
         margin = 12 if ring_index else 20
         span = 90 - 2 * margin
