@@ -62,18 +62,14 @@ def home_section(request) -> HomeSection | None:
     news = unit_news(request.user)
     if news is None:
         return None
+    trends, standards = news.new_trends[:HOME_LIMIT], news.new_standards[:HOME_LIMIT]
     return HomeSection(
         template="standards/home_news.html",
         title=_("Neu für Ihren Fachbereich"),
         context={
             "news": news,
-            "trends": news.new_trends[:HOME_LIMIT],
-            "standards": news.new_standards[:HOME_LIMIT],
-            "more": max(
-                0,
-                news.new_count
-                - len(news.new_trends[:HOME_LIMIT])
-                - len(news.new_standards[:HOME_LIMIT]),
-            ),
+            "trends": trends,
+            "standards": standards,
+            "more": news.new_count - len(trends) - len(standards),
         },
     )

@@ -253,7 +253,8 @@ def expire_exemptions(today: datetime.date) -> int:
         exemption._change_reason = "Ausnahme abgelaufen"
         exemption.save()
         cell = _cell(exemption.unit_id, exemption.standard_id)
-        if cell.state in (ComplianceState.EXEMPT, ComplianceState.UNCHECKED) or cell.pk is None:
+        # A cell someone has since assessed differently keeps that assessment.
+        if cell.pk is None or cell.state == ComplianceState.EXEMPT:
             cell.state = ComplianceState.NOT_FULFILLED
             cell.confirmed_by = None
             cell.confirmed_at = None

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -275,8 +276,6 @@ class ComplianceEditView(ObjectEditView):
 
 
 def _matrix_url() -> str:
-    from django.urls import reverse
-
     return reverse("compliance_matrix")
 
 
