@@ -30,5 +30,6 @@ urlpatterns = [
         name="orgunit_history",
     ),
     path("strategie/", include("strategy.urls")),
+    path("standards/", include("standards.urls")),
     path("admin/", admin.site.urls),
 ]
