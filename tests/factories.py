@@ -112,6 +112,8 @@ class GoalFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Ziel {n}")
     description = "Beschreibung des Ziels."
     target_year = 2027
+
+
 class StandardFactory(factory.django.DjangoModelFactory):
     """A binding standard (the kind that appears in the compliance matrix)."""
 
