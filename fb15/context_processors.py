@@ -18,6 +18,10 @@ NAVIGATION = [
     (_("Maßnahmen"), "measure_list", "measures.view_measure"),
     (_("Projekte"), "project_list", "measures.view_project"),
     (_("Fachbereiche"), "orgunit_list", "fb15.view_orgunit"),
+    (_("Standards"), "standard_list", "standards.view_standard"),
+    (_("Einhaltung"), "compliance_matrix", "standards.view_compliance"),
+    (_("Ausnahmen"), "exemption_list", "standards.view_exemption"),
+    (_("Technologieradar"), "trend_radar", "standards.view_trend"),
 ]
 
 
@@ -34,6 +38,13 @@ def navigation(request):
         elif permission and not user.has_perm(permission):
             continue
         url = reverse(url_name)
-        is_current = current == url if url == "/" else current.startswith(url)
-        entries.append({"label": label, "url": url, "is_current": is_current})
+        entries.append({"label": label, "url": url, "is_current": False})
+    # The longest matching entry is current ("/standards/einhaltung/" beats "/standards/").
+    matches = [
+        e
+        for e in entries
+        if current == e["url"] or (e["url"] != "/" and current.startswith(e["url"]))
+    ]
+    if matches:
+        max(matches, key=lambda e: len(e["url"]))["is_current"] = True
     return {"navigation": entries}

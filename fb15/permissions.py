@@ -91,6 +91,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "strategy.revision": ("view", "add", "change", "delete"),
         "strategy.fieldofaction": ("view", "add", "change", "delete"),
         "strategy.goal": ("view", "add", "change", "delete"),
+        "standards.standard": ("view", "add", "change", "delete"),
+        "standards.compliance": ("view", "add", "change", "delete"),
+        "standards.exemption": ("view", "add", "change", "delete", "decide"),
+        "standards.trend": ("view", "add", "change", "delete"),
     },
     Role.COUNCIL: {
         "fb15.division": ("view",),
@@ -101,6 +105,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "strategy.revision": ("view",),
         "strategy.fieldofaction": ("view",),
         "strategy.goal": ("view",),
+        "standards.standard": ("view",),
+        "standards.compliance": ("view",),
+        "standards.exemption": ("view",),
+        "standards.trend": ("view",),
     },
     Role.STAFF: {
         "fb15.division": ("view",),
@@ -110,6 +118,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "strategy.revision": ("view",),
         "strategy.fieldofaction": ("view",),
         "strategy.goal": ("view",),
+        "standards.standard": ("view",),
+        "standards.compliance": ("view",),
+        "standards.exemption": ("view",),
+        "standards.trend": ("view",),
     },
 }
 

@@ -159,6 +159,8 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "0")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "fb15@localhost")
+# Absolute base address for links in emails (no request exists in Celery tasks).
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000")
 
 # Celery: with REDIS_URL a real worker and beat run; without it tasks run eagerly in-process.
 REDIS_URL = os.environ.get("REDIS_URL", "")

@@ -31,5 +31,6 @@ urlpatterns = [
     ),
     path("", include("measures.urls")),
     path("strategie/", include("strategy.urls")),
+    path("standards/", include("standards.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -140,3 +140,54 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     owner = factory.SubFactory(OrgUnitFactory)
     planned_start = datetime.date(2026, 1, 1)
     planned_end = datetime.date(2027, 12, 31)
+
+
+class StandardFactory(factory.django.DjangoModelFactory):
+    """A binding standard (the kind that appears in the compliance matrix)."""
+
+    class Meta:
+        model = "standards.Standard"
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"STD-{n:03d}")
+    title = factory.Sequence(lambda n: f"Standard Nummer {n}")
+    obligation = "must"
+    category = "software"
+    status = "binding"
+    valid_from = factory.LazyFunction(lambda: datetime.date(2025, 1, 1))
+
+
+class ComplianceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "standards.Compliance"
+        django_get_or_create = ("unit", "standard")
+
+    unit = factory.SubFactory(OrgUnitFactory)
+    standard = factory.SubFactory(StandardFactory)
+    state = "fulfilled"
+
+
+class ExemptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "standards.Exemption"
+
+    unit = factory.SubFactory(OrgUnitFactory)
+    standard = factory.SubFactory(StandardFactory)
+    justification = "Fachverfahren wird erst 2027 abgelöst."
+    ends_on = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=90))
+    status = "requested"
+
+
+class TrendFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "standards.Trend"
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Trend {n}")
+    quadrant = "platforms"
+    ring = "assess"
+
+    @factory.post_generation
+    def units(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.units.set(extracted)

@@ -7,15 +7,21 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from fb15.home import home_sections
 from fb15.models import OrgUnit
 from fb15.permissions import units_managed_by
 
 
 @login_required
 def home(request):
-    """Start page: what the user can reach, and the units whose work they manage."""
+    """Start page: what the user can reach, the units whose work they manage, and the
+    sections other apps register (fb15/home.py)."""
     own_units = OrgUnit.objects.with_people().filter(pk__in=units_managed_by(request.user))
-    return render(request, "fb15/home.html", {"own_units": own_units})
+    return render(
+        request,
+        "fb15/home.html",
+        {"own_units": own_units, "home_sections": home_sections(request)},
+    )
 
 
 def _database_state() -> str:

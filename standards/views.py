@@ -1,0 +1,470 @@
+"""Pages of the standards app: catalogue, compliance matrix, exemptions, radar, unit news.
+
+Every object comes through `restrict()`; deciding exemptions additionally needs the model
+permission `standards.decide_exemption` (strategy team).
+"""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fb15.history import describe_changes
+from fb15.models import Division, OrgUnit
+from fb15.views.generic import (
+    ObjectDeleteView,
+    ObjectDetailView,
+    ObjectEditView,
+    ObjectHistoryView,
+    ObjectListView,
+)
+
+from . import radar, services
+from .forms import ComplianceForm, DecisionForm, ExemptionForm, StandardForm, TrendForm
+from .matrix import build_matrix
+from .models import (
+    Category,
+    Compliance,
+    ComplianceState,
+    Exemption,
+    ExemptionStatus,
+    Obligation,
+    Quadrant,
+    Ring,
+    Standard,
+    StandardStatus,
+    Trend,
+    ring_moves,
+)
+from .news import unit_news
+
+# --- Standards catalogue -------------------------------------------------------------------
+
+
+class StandardListView(ObjectListView):
+    model = Standard
+    paginate_by = 50
+    search_fields = ("code", "title", "description")
+    choice_filters = {"category": Category, "status": StandardStatus, "obligation": Obligation}
+
+    def base_queryset(self):
+        return Standard.objects.select_related("superseded_by").order_by("code")
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        for name, choices in self.choice_filters.items():
+            value = self.request.GET.get(name, "")
+            if value in choices.values:
+                queryset = queryset.filter(**{name: value})
+        return queryset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filters"] = [
+            (name, label, choices.choices, self.request.GET.get(name, ""))
+            for (name, choices), label in zip(
+                self.choice_filters.items(),
+                [_("Kategorie"), _("Status"), _("Verbindlichkeit")],
+                strict=True,
+            )
+        ]
+        return context
+
+
+class StandardDetailView(ObjectDetailView):
+    model = Standard
+
+    def base_queryset(self):
+        return Standard.objects.select_related("responsible", "superseded_by")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, standard = self.request.user, self.object
+        counts = dict(
+            Compliance.objects.restrict(user, "view")
+            .filter(standard=standard)
+            .values_list("state")
+            .annotate(n=Count("pk"))
+            .values_list("state", "n")
+        )
+        context["compliance_counts"] = [
+            (label, counts.get(value, 0)) for value, label in ComplianceState.choices
+        ]
+        context["supersedes"] = Standard.objects.restrict(user, "view").filter(
+            superseded_by=standard
+        )
+        context["trends"] = Trend.objects.restrict(user, "view").filter(standards=standard)
+        context["version_count"] = standard.history.count()
+        return context
+
+
+class StandardEditView(ObjectEditView):
+    model = Standard
+    form_class = StandardForm
+
+    def save(self, form):
+        return services.save_standard(
+            actor=self.request.user, form=form, reason=form.cleaned_data["change_reason"]
+        )
+
+
+class StandardDeleteView(ObjectDeleteView):
+    model = Standard
+    success_url_name = "standard_list"
+
+
+class StandardHistoryView(ObjectHistoryView):
+    model = Standard
+
+
+@login_required
+def standard_compare(request, pk):
+    """Compare any two saved versions of a standard, field by field."""
+    standard = get_object_or_404(Standard.objects.restrict(request.user, "view"), pk=pk)
+    versions = list(standard.history.select_related("history_user").order_by("-history_date"))
+    by_id = {str(v.history_id): v for v in versions}
+    newer = by_id.get(request.GET.get("neu", "")) or (versions[0] if versions else None)
+    default_older = versions[1] if len(versions) > 1 else None
+    older = by_id.get(request.GET.get("alt", "")) or default_older
+    if newer and older and older.history_date > newer.history_date:
+        newer, older = older, newer
+    changes = []
+    if newer and older and newer != older:
+        changes = describe_changes(Standard, [(newer, older)])[0]
+    return render(
+        request,
+        "standards/standard_compare.html",
+        {
+            "object": standard,
+            "versions": versions,
+            "newer": newer,
+            "older": older,
+            "changes": changes,
+        },
+    )
+
+
+# --- Compliance matrix ---------------------------------------------------------------------
+
+
+def _matrix_filters(request) -> dict:
+    category = request.GET.get("kategorie", "")
+    return {
+        "category": category if category in Category.values else "",
+        "division": request.GET.get("dezernat", ""),
+    }
+
+
+def _check_may_view_matrix(user) -> None:
+    """Whoever may view cells at all: globally (roles) or their own unit's row (leads)."""
+    if user.has_perm("standards.view_compliance"):
+        return
+    if not Compliance.objects.restrict(user, "view").exists():
+        raise PermissionDenied
+
+
+@login_required
+def compliance_matrix(request):
+    _check_may_view_matrix(request.user)
+    filters = _matrix_filters(request)
+    matrix = build_matrix(request.user, **filters)
+    return render(
+        request,
+        "standards/compliance_matrix.html",
+        {
+            "matrix": matrix,
+            "categories": Category.choices,
+            "divisions": Division.objects.restrict(request.user, "view"),
+            "filters": filters,
+            "query_string": request.GET.urlencode(),
+            "states": [(value, label) for value, label in ComplianceState.choices],
+        },
+    )
+
+
+@login_required
+def compliance_csv(request):
+    """The matrix as it is shown (same filters, same restriction) for German Excel."""
+    _check_may_view_matrix(request.user)
+    matrix = build_matrix(request.user, **_matrix_filters(request))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="einhaltung-{stamp}.csv"'
+    response.write("\ufeff")  # BOM: Excel then reads UTF-8 umlauts correctly
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(
+        [_("Fachbereich"), _("Dezernat")]
+        + [f"{s.code} {s.title}" for s in matrix.standards]
+        + [_("Quote erfüllt (%)")]
+    )
+    for row in matrix.rows:
+        cells = []
+        for cell in row.cells:
+            text = str(cell.label)
+            if cell.exempt_until:
+                text += " " + _("bis %(date)s") % {
+                    "date": date_format(cell.exempt_until, "SHORT_DATE_FORMAT")
+                }
+            cells.append(text)
+        rate = "" if row.tally.rate is None else row.tally.rate
+        writer.writerow([row.unit.code, row.unit.division.number, *cells, rate])
+    writer.writerow(
+        [_("Quote erfüllt (%)"), ""]
+        + ["" if t.rate is None else t.rate for t in matrix.column_tallies]
+        + ["" if matrix.total.rate is None else matrix.total.rate]
+    )
+    return response
+
+
+class ComplianceEditView(ObjectEditView):
+    """One cell: the unit's lead self-assesses, the strategy team confirms or corrects.
+
+    A missing cell (a unit created after the standard became binding) is created on first
+    use, inside the transaction that also checks the permission: a refusal rolls it back.
+    """
+
+    model = Compliance
+    form_class = ComplianceForm
+    template_name = "standards/compliance_edit.html"
+
+    def get_object(self):
+        user = self.request.user
+        unit = get_object_or_404(OrgUnit.objects.restrict(user, "view"), pk=self.kwargs["unit"])
+        standard = get_object_or_404(
+            Standard.objects.restrict(user, "view").in_force(), pk=self.kwargs["standard"]
+        )
+        with transaction.atomic():
+            cell = Compliance.objects.filter(unit=unit, standard=standard).first()
+            if cell is None:
+                cell = Compliance(unit=unit, standard=standard)
+                cell._history_user = user
+                cell.save()
+            if not Compliance.objects.can(user, "change", cell):
+                raise PermissionDenied  # also rolls back a cell created just now
+        self.kwargs["pk"] = cell.pk
+        return cell
+
+    def save(self, form):
+        return services.assess_compliance(
+            actor=self.request.user, form=form, confirm=self.may_confirm()
+        )
+
+    def may_confirm(self) -> bool:
+        return self.request.user.has_perm("standards.change_compliance")
+
+    def edit_context(self, obj, form):
+        context = super().edit_context(obj, form)
+        context["may_confirm"] = self.may_confirm()
+        context["cancel_url"] = self.request.GET.get("next") or _matrix_url()
+        context["exemptions"] = Exemption.objects.restrict(self.request.user, "view").filter(
+            unit=obj.unit, standard=obj.standard
+        )
+        context["may_request_exemption"] = Exemption.objects.may_add(self.request.user)
+        return context
+
+
+def _matrix_url() -> str:
+    return reverse("compliance_matrix")
+
+
+@login_required
+@require_POST
+def compliance_confirm(request, unit, standard):
+    """The strategy team confirms a self-assessment as it stands, with one click."""
+    cell = get_object_or_404(
+        Compliance.objects.restrict(request.user, "view"), unit_id=unit, standard_id=standard
+    )
+    if not request.user.has_perm("standards.change_compliance"):
+        raise PermissionDenied
+    services.confirm_compliance(actor=request.user, cell=cell)
+    messages.success(request, _("Die Einschätzung wurde bestätigt."))
+    return HttpResponseRedirect(request.POST.get("next") or _matrix_url())
+
+
+class ComplianceHistoryView(ObjectHistoryView):
+    model = Compliance
+
+
+# --- Exemptions ----------------------------------------------------------------------------
+
+
+class ExemptionListView(ObjectListView):
+    model = Exemption
+    search_fields = ("unit__code", "standard__code", "standard__title", "justification")
+
+    def base_queryset(self):
+        return Exemption.objects.select_related("unit", "standard", "requested_by").order_by(
+            "status", "ends_on"
+        )
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        status = self.request.GET.get("status", "")
+        if status in ExemptionStatus.values:
+            queryset = queryset.filter(status=status)
+        return queryset
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["statuses"] = ExemptionStatus.choices
+        return context
+
+
+class ExemptionDetailView(ObjectDetailView):
+    model = Exemption
+
+    def base_queryset(self):
+        return Exemption.objects.select_related("unit", "standard", "requested_by", "decided_by")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_change"] = context["can_change"] and self.object.is_open
+        context["may_decide"] = self.object.is_open and self.request.user.has_perm(
+            "standards.decide_exemption"
+        )
+        context["decision_form"] = kwargs.get("decision_form") or DecisionForm()
+        return context
+
+
+class ExemptionEditView(ObjectEditView):
+    model = Exemption
+    form_class = ExemptionForm
+
+    def get_object(self):
+        obj = super().get_object()
+        if obj.pk and not obj.is_open:
+            raise PermissionDenied(_("Über diesen Antrag ist bereits entschieden."))
+        return obj
+
+    def get_form(self, obj, data=None):
+        initial = {}
+        if not obj.pk:
+            initial = {
+                key: self.request.GET[key]
+                for key in ("unit", "standard")
+                if self.request.GET.get(key, "").isdigit()
+            }
+        return self.form_class(data=data, instance=obj, initial=initial, user=self.request.user)
+
+    def save(self, form):
+        return services.request_exemption(actor=self.request.user, form=form)
+
+
+@login_required
+@require_POST
+def exemption_decide(request, pk):
+    exemption = get_object_or_404(Exemption.objects.restrict(request.user, "view"), pk=pk)
+    if not request.user.has_perm("standards.decide_exemption"):
+        raise PermissionDenied
+    form = DecisionForm(request.POST)
+    if not exemption.is_open:
+        messages.error(request, _("Über diesen Antrag ist bereits entschieden."))
+        return HttpResponseRedirect(exemption.get_absolute_url())
+    if not form.is_valid():
+        view = ExemptionDetailView()
+        view.setup(request, pk=pk)
+        view.object = exemption
+        context = view.get_context_data(object=exemption, decision_form=form)
+        return render(request, "standards/exemption_detail.html", context, status=422)
+    approve = form.cleaned_data["decision"] == "approve"
+    services.decide_exemption(
+        actor=request.user, exemption=exemption, approve=approve, reason=form.cleaned_data["reason"]
+    )
+    messages.success(
+        request,
+        _("Die Ausnahme wurde genehmigt.") if approve else _("Die Ausnahme wurde abgelehnt."),
+    )
+    return HttpResponseRedirect(exemption.get_absolute_url())
+
+
+class ExemptionHistoryView(ObjectHistoryView):
+    model = Exemption
+
+
+# --- Technology radar ----------------------------------------------------------------------
+
+
+def _with_moves(trends: list[Trend]) -> list[Trend]:
+    moves = ring_moves(t.pk for t in trends)
+    for trend in trends:
+        trend.moves = moves.get(trend.pk, [])
+        trend.last_move = trend.moves[-1] if trend.moves else None
+    return trends
+
+
+@login_required
+def trend_radar(request):
+    """The radar as a server-rendered SVG, with the numbered list as its text alternative."""
+    if not request.user.has_perm("standards.view_trend"):
+        raise PermissionDenied
+    trends = Trend.objects.restrict(request.user, "view").for_radar()
+    quadrant = request.GET.get("quadrant", "")
+    if quadrant in Quadrant.values:
+        trends = trends.filter(quadrant=quadrant)
+    drawing = radar.layout(_with_moves(list(trends)))
+    return render(
+        request,
+        "standards/trend_radar.html",
+        {
+            "radar": drawing,
+            "quadrants": Quadrant.choices,
+            "rings": Ring.choices,
+            "quadrant": quadrant,
+            "can_add": Trend.objects.may_add(request.user),
+        },
+    )
+
+
+class TrendDetailView(ObjectDetailView):
+    model = Trend
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        _with_moves([self.object])
+        context["units"] = OrgUnit.objects.restrict(user, "view").filter(trends=self.object)
+        context["standards"] = Standard.objects.restrict(user, "view").filter(trends=self.object)
+        return context
+
+
+class TrendEditView(ObjectEditView):
+    model = Trend
+    form_class = TrendForm
+
+    def save(self, form):
+        return services.save_trend(
+            actor=self.request.user, form=form, reason=form.cleaned_data["change_reason"]
+        )
+
+
+class TrendDeleteView(ObjectDeleteView):
+    model = Trend
+    success_url_name = "trend_radar"
+
+
+class TrendHistoryView(ObjectHistoryView):
+    model = Trend
+
+
+# --- News for unit leads -------------------------------------------------------------------
+
+
+@login_required
+def standards_news(request):
+    """Everything that concerns the user's units; viewing it marks the news as seen."""
+    news = unit_news(request.user)
+    if news is not None:
+        services.mark_news_seen(request.user)
+    return render(request, "standards/news.html", {"news": news})
