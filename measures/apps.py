@@ -10,8 +10,10 @@ class MeasuresConfig(AppConfig):
         # Measures hang below goals in the strategy tree, its roll-ups and comparisons.
         from django.db.models import Q
 
+        from fb15.home import register_home_section
         from strategy.tree import GoalItems, register_goal_items
 
+        from .home import status_section
         from .models import Measure
 
         register_goal_items(
@@ -35,3 +37,4 @@ class MeasuresConfig(AppConfig):
                 ),
             )
         )
+        register_home_section(status_section)

@@ -124,7 +124,8 @@ def file_status_update(
             % {"period": period}
         )
     if not 0 <= progress <= 100:
-        raise ValidationError(_("Der Fortschritt muss zwischen 0 und 100 % liegen."))
+        # Same text as the form's message, which Django fills with %-formatting.
+        raise ValidationError(_("Der Fortschritt muss zwischen 0 und 100 %% liegen.") % {})
     if budget_spent is not None and budget_spent < 0:
         raise ValidationError(_("Das verausgabte Budget kann nicht negativ sein."))
 

@@ -10,6 +10,15 @@ from tests.factories import GoalFactory, MeasureFactory, ProjectFactory
 
 @pytest.fixture
 def periods(db):
+    return make_periods()
+
+
+@pytest.fixture
+def world(personas, periods):
+    return make_world(personas, periods)
+
+
+def make_periods() -> dict:
     """The current quarter and the two before it."""
     today = timezone.localdate()
     current = ensure_quarter(today)
@@ -18,8 +27,7 @@ def periods(db):
     return {"current": current, "previous": previous, "older": older}
 
 
-@pytest.fixture
-def world(personas, periods):
+def make_world(personas, periods) -> dict:
     """A measure and a project of FB 32 (own for leitung32) and of FB 50 (other)."""
     goal = GoalFactory(title="Alles online")
     objects = {}
