@@ -146,6 +146,75 @@ class ReportedQuerySet(RestrictedQuerySet):
         return self.active().exclude(last_update_period=period)
 
 
+class ReportedItem(DomainModel):
+    """What measures and projects share: plan, current state from status updates, rights.
+
+    Owned by a unit (`owner`): its lead and deputies report on it; guardian grants on the
+    row (e.g. a project lead from another unit) count too; confidential rows stay hidden
+    from other units.
+    """
+
+    planned_start = models.DateField(_("geplanter Beginn"), null=True, blank=True)
+    planned_end = models.DateField(_("geplantes Ende"), null=True, blank=True)
+    budget_planned = models.DecimalField(
+        _("Budget geplant (EUR)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    status = models.CharField(
+        _("Status"), max_length=12, choices=Status.choices, default=Status.PLANNED
+    )
+    traffic_light = models.CharField(
+        _("Ampel"), max_length=5, choices=TrafficLight.choices, blank=True
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("Fortschritt (%)"), default=0, validators=[MaxValueValidator(100)]
+    )
+    budget_spent = models.DecimalField(
+        _("Budget verausgabt (EUR)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    actual_end = models.DateField(_("tatsächliches Ende"), null=True, blank=True)
+    last_update_period = models.ForeignKey(
+        ReportingPeriod,
+        verbose_name=_("letzte Statusmeldung für"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    unit_scope = UnitScope(
+        path="owner",
+        actions=frozenset({"view", "change"}),
+        object_grants=True,
+        confidential_field="is_confidential",
+    )
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="%(app_label)s_%(class)s_progress_0_100"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(planned_end__gte=models.F("planned_start"))
+                | models.Q(planned_end__isnull=True)
+                | models.Q(planned_start__isnull=True),
+                name="%(app_label)s_%(class)s_end_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(budget_planned__gte=0) | models.Q(budget_planned__isnull=True),
+                name="%(app_label)s_%(class)s_budget_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
 class MeasureQuerySet(ReportedQuerySet):
     def with_list_data(self):
         return self.select_related(
@@ -153,7 +222,7 @@ class MeasureQuerySet(ReportedQuerySet):
         )
 
 
-class Measure(DomainModel):
+class Measure(ReportedItem):
     """A Maßnahme derived from a goal, owned by one Fachbereich."""
 
     goal = models.ForeignKey(
@@ -188,16 +257,6 @@ class Measure(DomainModel):
     priority = models.CharField(
         _("Priorität"), max_length=10, choices=Priority.choices, default=Priority.MEDIUM
     )
-    planned_start = models.DateField(_("geplanter Beginn"), null=True, blank=True)
-    planned_end = models.DateField(_("geplantes Ende"), null=True, blank=True)
-    budget_planned = models.DecimalField(
-        _("Budget geplant (EUR)"),
-        max_digits=12,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0)],
-    )
     funding_source = models.CharField(_("Finanzierungsquelle"), max_length=200, blank=True)
     dependencies = models.ManyToManyField(
         "self",
@@ -213,59 +272,14 @@ class Measure(DomainModel):
         help_text=_("Nur für FB 15 und den federführenden Fachbereich sichtbar."),
     )
     # Current state, set by the latest status update (services.file_status_update).
-    status = models.CharField(
-        _("Status"), max_length=12, choices=Status.choices, default=Status.PLANNED
-    )
-    traffic_light = models.CharField(
-        _("Ampel"), max_length=5, choices=TrafficLight.choices, blank=True
-    )
-    progress = models.PositiveSmallIntegerField(
-        _("Fortschritt (%)"), default=0, validators=[MaxValueValidator(100)]
-    )
-    budget_spent = models.DecimalField(
-        _("Budget verausgabt (EUR)"), max_digits=12, decimal_places=2, null=True, blank=True
-    )
-    actual_end = models.DateField(_("tatsächliches Ende"), null=True, blank=True)
-    last_update_period = models.ForeignKey(
-        ReportingPeriod,
-        verbose_name=_("letzte Statusmeldung für"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
 
     history = HistoricalRecords(m2m_fields=[participants, dependencies, tags])
     objects = MeasureQuerySet.as_manager()
-    unit_scope = UnitScope(
-        path="owner",
-        actions=frozenset({"view", "change"}),
-        object_grants=True,
-        confidential_field="is_confidential",
-    )
 
-    class Meta:
+    class Meta(ReportedItem.Meta):
         verbose_name = _("Maßnahme")
         verbose_name_plural = _("Maßnahmen")
         ordering = ["code"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(progress__lte=100), name="measures_measure_progress_0_100"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(planned_end__gte=models.F("planned_start"))
-                | models.Q(planned_end__isnull=True)
-                | models.Q(planned_start__isnull=True),
-                name="measures_measure_end_after_start",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(budget_planned__gte=0) | models.Q(budget_planned__isnull=True),
-                name="measures_measure_budget_not_negative",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.code} {self.title}"
 
     def get_absolute_url(self) -> str:
         return reverse("measure_detail", args=[self.pk])
@@ -293,7 +307,7 @@ class ProjectQuerySet(ReportedQuerySet):
         return self.select_related("owner", "lead", "last_update_period")
 
 
-class Project(DomainModel):
+class Project(ReportedItem):
     """A project implementing one or more measures; its lead may come from another unit."""
 
     code = models.CharField(
@@ -325,74 +339,19 @@ class Project(DomainModel):
     phase = models.CharField(
         _("Phase"), max_length=12, choices=Phase.choices, default=Phase.INITIATION
     )
-    planned_start = models.DateField(_("geplanter Beginn"), null=True, blank=True)
-    planned_end = models.DateField(_("geplantes Ende"), null=True, blank=True)
-    budget_planned = models.DecimalField(
-        _("Budget geplant (EUR)"),
-        max_digits=12,
-        decimal_places=2,
-        null=True,
-        blank=True,
-        validators=[MinValueValidator(0)],
-    )
     is_confidential = models.BooleanField(
         _("vertraulich"),
         default=False,
         help_text=_("Nur für FB 15, den federführenden Fachbereich und die Projektleitung."),
     )
-    status = models.CharField(
-        _("Status"), max_length=12, choices=Status.choices, default=Status.PLANNED
-    )
-    traffic_light = models.CharField(
-        _("Ampel"), max_length=5, choices=TrafficLight.choices, blank=True
-    )
-    progress = models.PositiveSmallIntegerField(
-        _("Fortschritt (%)"), default=0, validators=[MaxValueValidator(100)]
-    )
-    budget_spent = models.DecimalField(
-        _("Budget verausgabt (EUR)"), max_digits=12, decimal_places=2, null=True, blank=True
-    )
-    actual_end = models.DateField(_("tatsächliches Ende"), null=True, blank=True)
-    last_update_period = models.ForeignKey(
-        ReportingPeriod,
-        verbose_name=_("letzte Statusmeldung für"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
 
     history = HistoricalRecords(m2m_fields=[measures])
     objects = ProjectQuerySet.as_manager()
-    unit_scope = UnitScope(
-        path="owner",
-        actions=frozenset({"view", "change"}),
-        object_grants=True,
-        confidential_field="is_confidential",
-    )
 
-    class Meta:
+    class Meta(ReportedItem.Meta):
         verbose_name = _("Projekt")
         verbose_name_plural = _("Projekte")
         ordering = ["code"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(progress__lte=100), name="measures_project_progress_0_100"
-            ),
-            models.CheckConstraint(
-                condition=models.Q(planned_end__gte=models.F("planned_start"))
-                | models.Q(planned_end__isnull=True)
-                | models.Q(planned_start__isnull=True),
-                name="measures_project_end_after_start",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(budget_planned__gte=0) | models.Q(budget_planned__isnull=True),
-                name="measures_project_budget_not_negative",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.code} {self.title}"
 
     def get_absolute_url(self) -> str:
         return reverse("project_detail", args=[self.pk])

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.http import require_POST
 
@@ -110,85 +111,55 @@ def _money(value) -> str:
     return "" if value is None else f"{value:.2f}".replace(".", ",")
 
 
-@login_required
-def measure_export(request):
-    """The filtered measure list as CSV: same restriction and filters as the page."""
-    form = MeasureFilterForm(request.GET, user=request.user)
-    measures = form.apply(Measure.objects.restrict(request.user, "view").with_list_data())
-    header = [
-        _("Kennung"),
-        _("Titel"),
-        _("Handlungsfeld"),
-        _("Ziel"),
-        _("Fachbereich"),
-        _("verantwortliche Person"),
-        _("Priorität"),
-        _("Status"),
-        _("Ampel"),
-        _("Fortschritt (%)"),
-        _("Budget geplant (EUR)"),
-        _("Budget verausgabt (EUR)"),
-        _("geplantes Ende"),
-        _("letzte Statusmeldung"),
-    ]
-    rows = (
-        [
-            m.code,
-            m.title,
-            m.goal.field_of_action.title,
-            m.goal.title,
-            m.owner.code,
-            str(m.responsible or ""),
-            m.get_priority_display(),
-            m.get_status_display(),
-            m.get_traffic_light_display(),
-            m.progress,
-            _money(m.budget_planned),
-            _money(m.budget_spent),
-            m.planned_end.isoformat() if m.planned_end else "",
-            str(m.last_update_period or ""),
-        ]
-        for m in measures.iterator(chunk_size=500)
-    )
-    return _csv_response("Massnahmen.csv", header, rows)
+def _date(value) -> str:
+    return value.isoformat() if value else ""
 
 
-@login_required
-def project_export(request):
-    form = ProjectFilterForm(request.GET, user=request.user)
-    projects = form.apply(Project.objects.restrict(request.user, "view").with_list_data())
-    header = [
-        _("Kennung"),
-        _("Titel"),
-        _("Fachbereich"),
-        _("Projektleitung"),
-        _("Phase"),
-        _("Status"),
-        _("Ampel"),
-        _("Fortschritt (%)"),
-        _("Budget geplant (EUR)"),
-        _("Budget verausgabt (EUR)"),
-        _("geplantes Ende"),
-        _("letzte Statusmeldung"),
-    ]
-    rows = (
-        [
-            p.code,
-            p.title,
-            p.owner.code,
-            str(p.lead or ""),
-            p.get_phase_display(),
-            p.get_status_display(),
-            p.get_traffic_light_display(),
-            p.progress,
-            _money(p.budget_planned),
-            _money(p.budget_spent),
-            p.planned_end.isoformat() if p.planned_end else "",
-            str(p.last_update_period or ""),
-        ]
-        for p in projects.iterator(chunk_size=500)
-    )
-    return _csv_response("Projekte.csv", header, rows)
+# (column header, value of a row) of the CSV exports; the page's filters apply.
+SHARED_COLUMNS = [
+    (gettext_lazy("Status"), lambda item: item.get_status_display()),
+    (gettext_lazy("Ampel"), lambda item: item.get_traffic_light_display()),
+    (gettext_lazy("Fortschritt (%)"), lambda item: item.progress),
+    (gettext_lazy("Budget geplant (EUR)"), lambda item: _money(item.budget_planned)),
+    (gettext_lazy("Budget verausgabt (EUR)"), lambda item: _money(item.budget_spent)),
+    (gettext_lazy("geplantes Ende"), lambda item: _date(item.planned_end)),
+    (gettext_lazy("letzte Statusmeldung"), lambda item: str(item.last_update_period or "")),
+]
+MEASURE_COLUMNS = [
+    (gettext_lazy("Kennung"), lambda m: m.code),
+    (gettext_lazy("Titel"), lambda m: m.title),
+    (gettext_lazy("Handlungsfeld"), lambda m: m.goal.field_of_action.title),
+    (gettext_lazy("Ziel"), lambda m: m.goal.title),
+    (gettext_lazy("Fachbereich"), lambda m: m.owner.code),
+    (gettext_lazy("verantwortliche Person"), lambda m: str(m.responsible or "")),
+    (gettext_lazy("Priorität"), lambda m: m.get_priority_display()),
+    *SHARED_COLUMNS,
+]
+PROJECT_COLUMNS = [
+    (gettext_lazy("Kennung"), lambda p: p.code),
+    (gettext_lazy("Titel"), lambda p: p.title),
+    (gettext_lazy("Fachbereich"), lambda p: p.owner.code),
+    (gettext_lazy("Projektleitung"), lambda p: str(p.lead or "")),
+    (gettext_lazy("Phase"), lambda p: p.get_phase_display()),
+    *SHARED_COLUMNS,
+]
+
+
+def export_view(model, filter_form_class, columns, filename: str):
+    """A CSV export of a list: the same restriction and filters as the page."""
+
+    @login_required
+    def export(request):
+        form = filter_form_class(request.GET, user=request.user)
+        items = form.apply(model.objects.restrict(request.user, "view").with_list_data())
+        rows = ([value(item) for _label, value in columns] for item in items.iterator(500))
+        return _csv_response(filename, [str(label) for label, _value in columns], rows)
+
+    return export
+
+
+measure_export = export_view(Measure, MeasureFilterForm, MEASURE_COLUMNS, "Massnahmen.csv")
+project_export = export_view(Project, ProjectFilterForm, PROJECT_COLUMNS, "Projekte.csv")
 
 
 # ---------------------------------------------------------------- detail pages

@@ -13,7 +13,6 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -23,9 +22,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_POST
 
-from fb15.history import history_entries
 from fb15.views.generic import (
-    PAGE_SIZE,
     ObjectDeleteView,
     ObjectEditView,
     ObjectHistoryView,
@@ -430,34 +427,7 @@ class GoalDeleteView(DraftReaderMixin, ObjectDeleteView):
 
 
 class StrategyObjectHistoryView(DraftReaderMixin, ObjectHistoryView):
-    """History tab with a "restore" action per older version for those who may change."""
-
-    template_name = "strategy/object_history.html"
-    restore_url_name = ""
-
-    def get(self, request, *args, **kwargs):
-        obj = self.get_history_object()
-        records = obj.history.select_related("history_user").order_by("-history_date", "-pk")
-        page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
-        shown = list(page.object_list)
-        before = None
-        if shown and page.has_next():
-            before = records.filter(history_date__lt=shown[-1].history_date).first()
-        can_restore = self.model.objects.can(request.user, "change", obj)
-        return render(
-            request,
-            self.template_name,
-            {
-                "object": obj,
-                "opts": self.model._meta,
-                "page_obj": page,
-                "entries": history_entries(shown, before),
-                "restore_url_name": self.restore_url_name if can_restore else "",
-            },
-        )
-
-    def get_history_object(self):
-        return get_object_or_404(self.restricted("view"), pk=self.kwargs["pk"])
+    """History tab of the draft's objects, with "restore" for those who may change them."""
 
 
 class FieldOfActionHistoryView(StrategyObjectHistoryView):

@@ -225,20 +225,29 @@ class ObjectDeleteView(RestrictedMixin, TemplateView):
 
 
 class ObjectHistoryView(RestrictedMixin, View):
-    """The History tab: who changed what, when and why; rows restricted like the object."""
+    """The History tab: who changed what, when and why; rows restricted like the object.
+
+    With `restore_url_name`, users who may change the object get a "restore" link per
+    older version.
+    """
 
     template_name = "generic/object_history.html"
+    restore_url_name = ""
+
+    def get_history_object(self):
+        return get_object_or_404(self.restricted("view"), pk=self.kwargs["pk"])
 
     def get(self, request, *args, **kwargs):
         from django.shortcuts import render
 
-        obj = get_object_or_404(self.restricted("view"), pk=self.kwargs["pk"])
+        obj = self.get_history_object()
         records = obj.history.select_related("history_user").order_by("-history_date", "-pk")
         page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
         shown = list(page.object_list)
         before = None
         if shown and page.has_next():
             before = records.filter(history_date__lt=shown[-1].history_date).first()
+        can_restore = self.restore_url_name and self.model.objects.can(request.user, "change", obj)
         return render(
             request,
             self.template_name,
@@ -247,5 +256,6 @@ class ObjectHistoryView(RestrictedMixin, View):
                 "opts": self.model._meta,
                 "page_obj": page,
                 "entries": history_entries(shown, before),
+                "restore_url_name": self.restore_url_name if can_restore else "",
             },
         )
