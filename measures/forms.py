@@ -182,6 +182,8 @@ class StatusUpdateForm(KernFormMixin, forms.Form):
         required=False,
         error_messages={"min_value": _("Das verausgabte Budget kann nicht negativ sein.")},
     )
+    # When the form was shown: an update filed by someone else since then is not overwritten.
+    seen_at = forms.DateTimeField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, user, subject, periods=None, current=None, **kwargs):
         """`periods` (all periods) and `current` may be passed in when building many forms."""
@@ -202,6 +204,7 @@ class StatusUpdateForm(KernFormMixin, forms.Form):
             Status.IN_PROGRESS if subject.status == Status.PLANNED else subject.status,
         )
         self.initial.setdefault("budget_spent", subject.budget_spent)
+        self.initial.setdefault("seen_at", timezone.now().isoformat())
 
 
 class MilestoneForm(DomainForm):

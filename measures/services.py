@@ -101,12 +101,14 @@ def file_status_update(
     budget_spent: Decimal | None = None,
     today: datetime.date | None = None,
     at: datetime.datetime | None = None,
+    seen_at: datetime.datetime | None = None,
 ) -> StatusUpdate:
     """File (or correct) the status update of `subject` for `period`.
 
     The latest reported period sets the subject's current state. Locked periods are open to
     the strategy team only. Raises PermissionDenied or ValidationError and changes nothing.
-    `today`/`at` let demo data and imports file updates as of a past day.
+    `today`/`at` let demo data and imports file updates as of a past day. With `seen_at`
+    (when the form was shown), an update someone else filed since then is not overwritten.
     """
     today = today or timezone.localdate()
     model = type(subject)
@@ -131,6 +133,21 @@ def file_status_update(
 
     field = "measure" if model is Measure else "project"
     update = StatusUpdate.objects.filter(**{field: subject, "period": period}).first()
+    if update and seen_at and update.updated_at > seen_at and update.author_id != actor.pk:
+        raise ValidationError(
+            _(
+                "%(author)s hat für %(period)s inzwischen eine Statusmeldung abgegeben "
+                "(%(light)s, %(progress)s %%): „%(summary)s“. Ihre Meldung wurde nicht "
+                "gespeichert; bitte prüfen Sie die neue Meldung und ergänzen Sie sie bei Bedarf."
+            )
+            % {
+                "author": update.author or _("Jemand"),
+                "period": period,
+                "light": update.get_traffic_light_display(),
+                "progress": update.progress,
+                "summary": update.summary,
+            }
+        )
     update = update or StatusUpdate(**{field: subject, "period": period})
     update.traffic_light = traffic_light
     update.progress = progress

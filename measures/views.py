@@ -319,6 +319,7 @@ class StatusUpdateView(View):
                     risks=data["risks"],
                     next_steps=data["next_steps"],
                     budget_spent=data["budget_spent"],
+                    seen_at=data["seen_at"],
                 )
             except ValidationError as error:
                 form.add_error(None, error)
@@ -421,44 +422,58 @@ class RiskCreateView(RiskEditView):
 # ---------------------------------------------------------------- Mein Fachbereich
 
 
+# Cards and rows shown on "Mein Fachbereich"; the complete lists are the filtered list pages.
+MY_UNIT_LIMIT = 24
+
+
 @login_required
 def my_unit(request):
     """A lead's start page: own measures and projects, what needs an update, overdue milestones."""
     user, today = request.user, timezone.localdate()
     period = ReportingPeriod.objects.current(today)
-    units = OrgUnit.objects.filter(pk__in=units_managed_by(user)).select_related("division")
-    measures = list(
-        Measure.objects.restrict(user, "change").with_list_data().active().order_by("code")
-    )
-    projects = list(
-        Project.objects.restrict(user, "change").with_list_data().active().order_by("code")
-    )
-    mark_stale(Measure, measures, today)
-    mark_stale(Project, projects, today)
-    items = measures + projects
-    open_items = [item for item in items if period and item.last_update_period_id != period.pk]
+    units = list(OrgUnit.objects.filter(pk__in=units_managed_by(user)).select_related("division"))
+    own = {model: model.objects.restrict(user, "change").active() for model in (Measure, Project)}
+    shown = {
+        model: list(queryset.with_list_data().order_by("code")[:MY_UNIT_LIMIT])
+        for model, queryset in own.items()
+    }
+    due = {model: queryset.needing_update(period) for model, queryset in own.items()}
+    open_items = [
+        item
+        for model, queryset in due.items()
+        for item in queryset.with_list_data().order_by("code")[:MY_UNIT_LIMIT]
+    ][:MY_UNIT_LIMIT]
+    for model in own:
+        mark_stale(model, shown[model] + [i for i in open_items if isinstance(i, model)], today)
     periods = list(ReportingPeriod.objects.all())
     for item in open_items:
         item.status_form = StatusUpdateForm(
             user=user, subject=item, periods=periods, current=period
         )
+    counts = {model: queryset.count() for model, queryset in own.items()}
+    item_count = sum(counts.values())
+    open_count = sum(queryset.count() for queryset in due.values())
     overdue = (
         Milestone.objects.restrict(user, "change")
         .filter(reached_on__isnull=True, due_on__lt=today)
         .select_related("measure", "project")
-        .order_by("due_on")
+        .order_by("due_on")[:MY_UNIT_LIMIT]
     )
     return render(
         request,
         "measures/my_unit.html",
         {
             "units": units,
+            "owner_query": f"&owner={units[0].pk}" if len(units) == 1 else "",
             "period": period,
-            "measures": measures,
-            "projects": projects,
+            "measures": shown[Measure],
+            "projects": shown[Project],
+            "measure_count": counts[Measure],
+            "project_count": counts[Project],
             "open_items": open_items,
-            "reported_count": len(items) - len(open_items),
-            "item_count": len(items),
+            "open_count": open_count,
+            "reported_count": item_count - open_count,
+            "item_count": item_count,
             "overdue_milestones": overdue,
             "today": today,
         },

@@ -266,3 +266,28 @@ def test_milestone_reached_and_indicator_values(world, client_for):
     response = client.post(url, {"measured_on": future, "value": "30"})
     assert "nicht für die Zukunft" in response.content.decode()
     assert [v.value for v in indicator.values.all()] == [Decimal("22.50")]
+
+
+def test_a_status_update_filed_meanwhile_by_someone_else_is_not_overwritten(world, client_for):
+    measure = world["own"]["measure"]
+    client = client_for(world["lead32"])
+    form = client.get(reverse("measure_status", args=[measure.pk])).context["form"]
+    seen_at = form.initial["seen_at"]
+    deputy = world["strategist"]
+    report(world, who="strategist", summary="Vom Strategieteam gemeldet", progress=45)
+    response = client.post(
+        reverse("measure_status", args=[measure.pk]),
+        {
+            "period": world["current"].pk,
+            "traffic_light": "green",
+            "progress": 10,
+            "status": "in_progress",
+            "summary": "Meine Meldung",
+            "seen_at": seen_at,
+        },
+    )
+    assert response.status_code == 422
+    page = response.content.decode()
+    assert f"{deputy} hat für {world['current']} inzwischen eine Statusmeldung abgegeben" in page
+    assert "Vom Strategieteam gemeldet" in page
+    assert StatusUpdate.objects.get(measure=measure).summary == "Vom Strategieteam gemeldet"
