@@ -59,8 +59,8 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "fb15",
     "strategy",
-    "measures",
     "standards",
+    "measures",
     "reporting",
 ]
 

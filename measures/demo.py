@@ -15,6 +15,7 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from fb15.models import OrgUnit, User
+from standards.models import Trend
 from strategy.models import Goal
 
 from . import services
@@ -301,6 +302,7 @@ def seed(log) -> None:
             )
         )
     _seed_dependencies(rng, measures)
+    _link_trends(measures)
     projects = [
         _seed_project(rng, today, periods, strategist, units, measures, index, row)
         for index, row in enumerate(PROJECTS, start=1)
@@ -475,6 +477,27 @@ def _seed_dependencies(rng, measures) -> None:
             measure.dependencies.add(base)
         if scanning and measure.title.startswith("E-Akte") and rng.random() < 0.4:
             measure.dependencies.add(scanning)
+
+
+# trend title (from the standards demo) → words in the titles of the measures implementing it
+TREND_LINKS = {
+    "E-Akte mit Vorgangsbearbeitung": ["E-Akte:", "Ersetzendes Scannen"],
+    "OZG-Online-Dienste nach EfA-Prinzip": ["Online-Antrag"],
+    "Open-Data-Portal": ["Open-Data", "Open Data"],
+    "Urbane Datenplattform": ["Urbane Datenplattform", "Luftqualität"],
+    "Digitallots*innen in jedem Fachbereich": ["Digitallots"],
+    "Terminvergabe online für alle Publikumsdienste": ["Termin"],
+    "Generative KI für Textentwürfe": ["KI-Assistenz", "KI-Leitlinien"],
+    "Zero-Trust-Netzarchitektur": ["Fernzugänge"],
+    "Digitaler Zwilling der Stadt": ["3D-Stadtmodell", "BIM"],
+    "Papierlose Ratsarbeit": ["Ratsinformationssystem", "Ratsdokumenten"],
+}
+
+
+def _link_trends(measures) -> None:
+    for trend in Trend.objects.filter(title__in=TREND_LINKS):
+        words = TREND_LINKS[trend.title]
+        trend.measures.add(*(m for m in measures if any(w in m.title for w in words)))
 
 
 def _seed_project(rng, today, periods, strategist, units, measures, index, row):

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fb15.forms import DomainForm, KernFormMixin, UserChoiceField
 from fb15.models import OrgUnit, User
+from standards.models import Trend
 from strategy.models import Goal
 
 from .models import (
@@ -69,6 +70,7 @@ class MeasureForm(DatesMixin, DomainForm):
             "funding_source",
             "dependencies",
             "tags",
+            "trends",
             "is_confidential",
         ]
         widgets = {"planned_start": DATE_WIDGET, "planned_end": DATE_WIDGET}
@@ -86,6 +88,7 @@ class MeasureForm(DatesMixin, DomainForm):
         if self.instance.pk:
             dependencies = dependencies.exclude(pk=self.instance.pk)
         self.fields["dependencies"].queryset = dependencies
+        self.fields["trends"].queryset = Trend.objects.restrict(user, "view")
 
     def clean(self):
         cleaned = super().clean()

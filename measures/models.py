@@ -266,6 +266,12 @@ class Measure(ReportedItem):
         related_name="dependents",
     )
     tags = models.ManyToManyField(Tag, verbose_name=_("Schlagwörter"), blank=True)
+    trends = models.ManyToManyField(
+        "standards.Trend",
+        verbose_name=_("Trends aus dem Technologieradar"),
+        blank=True,
+        related_name="measures",
+    )
     is_confidential = models.BooleanField(
         _("vertraulich"),
         default=False,
@@ -273,7 +279,7 @@ class Measure(ReportedItem):
     )
     # Current state, set by the latest status update (services.file_status_update).
 
-    history = HistoricalRecords(m2m_fields=[participants, dependencies, tags])
+    history = HistoricalRecords(m2m_fields=[participants, dependencies, tags, trends])
     objects = MeasureQuerySet.as_manager()
 
     class Meta(ReportedItem.Meta):

@@ -27,6 +27,7 @@ from fb15.views.generic import (
     ObjectHistoryView,
     ObjectListView,
 )
+from standards.models import Trend
 
 from . import services
 from .charts import indicator_chart, on_track
@@ -185,6 +186,7 @@ class MeasureDetailView(ObjectDetailView):
         return Measure.objects.with_list_data().prefetch_related(
             "participants",
             "tags",
+            Prefetch("trends", Trend.objects.restrict(user, "view")),
             Prefetch("dependencies", Measure.objects.restrict(user, "view")),
             Prefetch("dependents", Measure.objects.restrict(user, "view")),
             Prefetch("projects", Project.objects.restrict(user, "view")),

@@ -436,6 +436,8 @@ class TrendDetailView(ObjectDetailView):
         _with_moves([self.object])
         context["units"] = OrgUnit.objects.restrict(user, "view").filter(trends=self.object)
         context["standards"] = Standard.objects.restrict(user, "view").filter(trends=self.object)
+        # Measures link themselves to trends (measures → standards); read them restricted.
+        context["measures"] = self.object.measures.restrict(user, "view").select_related("owner")
         return context
 
 

@@ -220,3 +220,20 @@ def test_query_count_does_not_grow_with_the_number_of_measures(
         response = client.get(url)
     assert response.status_code == 200
     assert Measure.objects.count() >= count
+
+
+def test_trend_and_measure_link_each_other_and_respect_confidentiality(world, client_for):
+    from tests.factories import TrendFactory
+
+    trend = TrendFactory(title="Generative KI")
+    own, other = world["own"]["measure"], world["other"]["measure"]
+    own.trends.add(trend)
+    other.trends.add(trend)
+    other.is_confidential = True
+    other.save()
+    page = client_for(world["lead32"]).get(trend.get_absolute_url()).content.decode()
+    assert own.title in page and other.title not in page
+    page = client_for(world["strategist"]).get(trend.get_absolute_url()).content.decode()
+    assert own.title in page and other.title in page
+    page = client_for(world["council"]).get(own.get_absolute_url()).content.decode()
+    assert "Generative KI" in page
