@@ -93,7 +93,9 @@ def _legend(y: int, entries: list[tuple[str, str, str]], chart_id: str) -> list[
 def traffic_light_bars(chart_id: str, title: str, bars: list[LightBar]) -> SafeString:
     """Stacked horizontal bars: share of items per traffic light, count written in each part."""
     labels = light_labels()
-    height = TOP + len(bars) * (BAR_HEIGHT + GAP) + LEGEND_HEIGHT
+    # Many bars (e.g. 40 units) get thinner so the chart still fits on one page.
+    bar_height, gap = (BAR_HEIGHT, GAP) if len(bars) <= 12 else (16, 4)
+    height = TOP + len(bars) * (bar_height + gap) + LEGEND_HEIGHT
     desc = "; ".join(
         f"{bar.label}: "
         + ", ".join(f"{bar.counts.get(v, 0)} {labels[v]}" for v in LIGHT_ORDER if bar.counts.get(v))
@@ -102,9 +104,9 @@ def traffic_light_bars(chart_id: str, title: str, bars: list[LightBar]) -> SafeS
     parts = _open(chart_id, height, title, desc or _("Keine Daten"))
     span = WIDTH - LABEL_WIDTH - 8
     for index, bar in enumerate(bars):
-        y = TOP + index * (BAR_HEIGHT + GAP)
+        y = TOP + index * (bar_height + gap)
         parts.append(
-            f'<text x="{LABEL_WIDTH - 8}" y="{y + BAR_HEIGHT / 2 + 5:.0f}" text-anchor="end" '
+            f'<text x="{LABEL_WIDTH - 8}" y="{y + bar_height / 2 + 5:.0f}" text-anchor="end" '
             f'font-size="13" fill="#1b1f2e">{escape(_short(bar.label, 28))}</text>'
         )
         x = float(LABEL_WIDTH)
@@ -115,22 +117,22 @@ def traffic_light_bars(chart_id: str, title: str, bars: list[LightBar]) -> SafeS
             width = span * count / bar.total
             fill, ink, pattern = LIGHT_STYLE[value]
             parts.append(
-                f'<rect x="{x:.1f}" y="{y}" width="{width:.1f}" height="{BAR_HEIGHT}" '
+                f'<rect x="{x:.1f}" y="{y}" width="{width:.1f}" height="{bar_height}" '
                 f'fill="{fill}" stroke="#ffffff" stroke-width="1"/>'
             )
             if pattern:
                 parts.append(
-                    f'<rect x="{x:.1f}" y="{y}" width="{width:.1f}" height="{BAR_HEIGHT}" '
+                    f'<rect x="{x:.1f}" y="{y}" width="{width:.1f}" height="{bar_height}" '
                     f'fill="url(#{chart_id}-{pattern.removeprefix("fb15-")})"/>'
                 )
-            if width >= 22:
+            if width >= 22 and bar_height >= 16:
                 parts.append(
-                    f'<text x="{x + width / 2:.1f}" y="{y + BAR_HEIGHT / 2 + 5:.0f}" '
+                    f'<text x="{x + width / 2:.1f}" y="{y + bar_height / 2 + 5:.0f}" '
                     f'text-anchor="middle" font-size="13" font-weight="600" fill="{ink}">'
                     f"{count}</text>"
                 )
             x += width
-    legend_y = TOP + len(bars) * (BAR_HEIGHT + GAP) + 6
+    legend_y = TOP + len(bars) * (bar_height + gap) + 6
     parts += _legend(
         legend_y,
         [

@@ -8,13 +8,14 @@ status, timings, the file with its SHA-256 and the error if rendering failed.
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import LazyObject
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -22,11 +23,18 @@ from fb15.models import DomainModel, OrgUnit
 from fb15.querysets import RestrictedQuerySet
 
 
-class ReportStorage(LazyObject):
-    """MEDIA_ROOT/reports/ without a base URL: files leave only through the download view."""
+class ReportStorage(FileSystemStorage):
+    """MEDIA_ROOT/reports/, never served by URL: files leave only through the download view.
 
-    def _setup(self):
-        self._wrapped = FileSystemStorage(location=settings.MEDIA_ROOT / "reports", base_url=None)
+    Follows MEDIA_ROOT when it changes (tests), like Django's default storage.
+    """
+
+    @cached_property
+    def base_location(self):
+        return str(Path(settings.MEDIA_ROOT) / "reports")
+
+    def url(self, name):
+        raise NotImplementedError("Reports are downloaded through report_download only.")
 
 
 report_storage = ReportStorage()

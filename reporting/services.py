@@ -710,7 +710,7 @@ def gather_report_data(
 
 def measure_changes(current: list, since: datetime.datetime) -> list[Change]:
     """New, completed and changed measures (status, traffic light) from history: one query."""
-    before = {m.pk: m for m in Measure.history.as_of(since).filter(pk__in=[m.pk for m in current])}
+    before = {m.pk: m for m in Measure.history.as_of(since).filter(id__in=[m.pk for m in current])}
     changes = []
     for measure in sorted(current, key=lambda m: m.code):
         old = before.get(measure.pk)
