@@ -148,6 +148,12 @@ class ScheduleListView(ObjectListView):
     model = ReportSchedule
     template_name = "reporting/reportschedule_list.html"
 
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if user.is_authenticated and not user.has_perm("reporting.view_reportschedule"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
     def base_queryset(self):
         return ReportSchedule.objects.select_related("field_of_action", "unit")
 
