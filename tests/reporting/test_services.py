@@ -295,6 +295,12 @@ def test_a_scheduled_run_reports_the_period_just_ended_once(
 
 
 def test_periodic_jobs_have_a_name_schedule_and_expiry():
+    import importlib
+
+    from django.apps import apps
+
+    # Run the data migration again (idempotent; a transactional test may have flushed it).
+    importlib.import_module("reporting.migrations.0002_periodic_jobs").schedule(apps, None)
     jobs = PeriodicTask.objects.filter(task__startswith="reporting.")
     assert {job.task for job in jobs} >= {"reporting.fail_stuck_reports", "reporting.update_cycle"}
     assert all(job.expire_seconds and job.crontab and job.description for job in jobs)
