@@ -67,9 +67,7 @@ def test_only_the_strategy_team_may_queue_retry_or_change_plans(
     client = client_for(objects[who] if who else None)
     before = Report.objects.count()
     with django_capture_on_commit_callbacks(execute=True):
-        queued = client.post(
-            reverse("report_add"), {"scope_kind": "strategy", "period": "2026-Q3"}
-        )
+        queued = client.post(reverse("report_add"), {"scope_kind": "strategy", "period": "2026-Q3"})
         retried = client.post(reverse("report_retry", args=[objects["failed"].pk]))
     edited = client.post(
         reverse("reportschedule_edit", args=[objects["schedule"].pk]),
@@ -142,9 +140,7 @@ def test_dashboard_shows_charts_with_tables_and_changes(objects, client_for):
     assert "Geheime Maßnahme" not in page
 
 
-def test_start_page_shows_lagebild_to_council_and_missing_updates_to_leads(
-    objects, client_for
-):
+def test_start_page_shows_lagebild_to_council_and_missing_updates_to_leads(objects, client_for):
     council_home = client_for(objects["council"]).get("/").content.decode()
     assert "Lagebild Digitalstrategie" in council_home
     lead_home = client_for(objects["lead32"]).get("/").content.decode()
