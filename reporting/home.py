@@ -52,8 +52,11 @@ def lagebild_section(request) -> HomeSection | None:
         return None
     from .views import dashboard_data
 
+    data = dashboard_data()
+    if data is None:
+        return None
     return HomeSection(
         template="reporting/home_lagebild.html",
         title=_("Lagebild Digitalstrategie"),
-        context={"data": dashboard_data()},
+        context={"data": data},
     )

@@ -26,8 +26,11 @@ from .models import Report, ReportSchedule, ReportStatus, ScopeKind
 logger = logging.getLogger(__name__)
 
 
-def dashboard_data(today=None) -> services.ReportData:
-    """The live state of the whole strategy, compared with the last finished report."""
+def dashboard_data(today=None) -> services.ReportData | None:
+    """The live state of the whole strategy, compared with the last finished report.
+
+    None while there is no strategy to report on.
+    """
     today = today or timezone.localdate()
     last = (
         Report.objects.filter(status=ReportStatus.DONE, scope_kind=ScopeKind.STRATEGY)
@@ -35,12 +38,15 @@ def dashboard_data(today=None) -> services.ReportData:
         .order_by("-data_as_of")
         .first()
     )
-    return services.gather_report_data(
-        period=services.quarter_period(today),
-        reporting_period=ReportingPeriod.objects.current(today),
-        previous_as_of=last.data_as_of if last else None,
-        live=True,
-    )
+    try:
+        return services.gather_report_data(
+            period=services.quarter_period(today),
+            reporting_period=ReportingPeriod.objects.current(today),
+            previous_as_of=last.data_as_of if last else None,
+            live=True,
+        )
+    except services.ReportError:
+        return None
 
 
 @login_required

@@ -159,3 +159,10 @@ def test_dashboard_query_count_does_not_grow_with_measures(
     client = client_for(world["council"])
     with django_assert_max_num_queries(30):
         assert client.get(reverse("report_dashboard")).status_code == 200
+
+
+def test_without_a_strategy_the_lagebild_says_so_and_the_start_page_works(personas, client_for):
+    client = client_for(personas["strategist"])
+    assert client.get("/").status_code == 200
+    page = client.get(reverse("report_dashboard")).content.decode()
+    assert "Es gibt noch keine Strategie" in page
