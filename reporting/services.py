@@ -983,7 +983,13 @@ def lock_due_periods(today: datetime.date) -> int:
 def run_update_cycle(today: datetime.date | None = None) -> dict[str, int]:
     """The daily job: make sure the current quarter exists, remind, escalate, lock."""
     today = today or timezone.localdate()
-    ensure_quarter(today)
+    period = ensure_quarter(today)
+    # The open period's grace time follows the active schedules (the longest one wins).
+    grace = ReportSchedule.objects.filter(is_active=True).values_list("grace_days", flat=True)
+    if grace and period.locked_at is None and period.grace_days != max(grace):
+        period.grace_days = max(grace)
+        period._change_reason = "Nachfrist laut Berichtsplan"
+        period.save(update_fields=["grace_days", "updated_at"])
     return {
         "reminders": send_reminders(today),
         "escalations": send_escalations(today),

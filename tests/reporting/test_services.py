@@ -323,3 +323,11 @@ def test_generate_report_fails_with_a_german_message(world, monkeypatch):
     monkeypatch.setattr(services, "html_to_pdf", lambda html: 1 / 0)
     with pytest.raises(CommandError, match="konnte nicht erzeugt werden"):
         call_command("generate_report", "--scope", "field:1")
+
+
+def test_the_open_period_takes_the_grace_days_of_the_active_schedules(world):
+    ReportSchedule.objects.create(name="Quartal", grace_days=10)
+    ReportSchedule.objects.create(name="Alt", grace_days=30, is_active=False)
+    services.run_update_cycle(timezone.localdate())
+    world["period"].refresh_from_db()
+    assert world["period"].grace_days == 10
