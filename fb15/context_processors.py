@@ -22,6 +22,8 @@ NAVIGATION = [
     (_("Einhaltung"), "compliance_matrix", "standards.view_compliance"),
     (_("Ausnahmen"), "exemption_list", "standards.view_exemption"),
     (_("Technologieradar"), "trend_radar", "standards.view_trend"),
+    (_("Lagebild"), "report_dashboard", "reporting.view_report"),
+    (_("Berichte"), "report_list", "reporting.view_report"),
 ]
 
 

@@ -95,6 +95,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "standards.compliance": ("view", "add", "change", "delete"),
         "standards.exemption": ("view", "add", "change", "delete", "decide"),
         "standards.trend": ("view", "add", "change", "delete"),
+        "reporting.report": ("view", "add", "change", "delete"),
+        "reporting.reportschedule": ("view", "add", "change", "delete"),
     },
     Role.COUNCIL: {
         "fb15.division": ("view",),
@@ -109,6 +111,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "standards.compliance": ("view",),
         "standards.exemption": ("view",),
         "standards.trend": ("view",),
+        "reporting.report": ("view",),
     },
     Role.STAFF: {
         "fb15.division": ("view",),
@@ -122,6 +125,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "standards.compliance": ("view",),
         "standards.exemption": ("view",),
         "standards.trend": ("view",),
+        "reporting.report": ("view",),
     },
 }
 

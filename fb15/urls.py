@@ -32,5 +32,6 @@ urlpatterns = [
     path("", include("measures.urls")),
     path("strategie/", include("strategy.urls")),
     path("standards/", include("standards.urls")),
+    path("berichte/", include("reporting.urls")),
     path("admin/", admin.site.urls),
 ]

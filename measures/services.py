@@ -211,3 +211,14 @@ def record_indicator_value(*, actor, indicator, measured_on, value) -> Indicator
     record._history_user = actor
     record.save()
     return record
+
+
+@transaction.atomic
+def lock_period(period: ReportingPeriod, at: datetime.datetime | None = None) -> ReportingPeriod:
+    """Lock a reporting period (after Stichtag + Nachfrist); later edits need FB 15."""
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    if period.locked_at is None:
+        period.locked_at = at or timezone.now()
+        period._change_reason = _("Berichtszeitraum gesperrt")
+        period.save()
+    return period

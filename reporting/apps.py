@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class ReportingConfig(AppConfig):
     name = "reporting"
     verbose_name = _("Berichte")
+
+    def ready(self):
+        from fb15.home import register_home_section
+
+        from .home import lagebild_section, status_updates_section
+
+        register_home_section(status_updates_section)
+        register_home_section(lagebild_section)

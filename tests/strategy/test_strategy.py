@@ -511,7 +511,8 @@ def test_query_counts_do_not_grow_with_the_strategy(
     grow(world["strategy"], fields, goals, offset=100)
     publish(world["strategist"], world["strategy"], 2)
     grow(world["strategy"], fields, goals, offset=200)
-    # 17: a comparison reads two snapshots, each with its measures.
+    # 17 since the measures merge: the navigation's unit-lead check, and measures below the
+    # goals of both compared snapshots (one query each, with the reader's restriction).
     client = client_for(world["strategist"])
     with django_assert_max_num_queries(17):
         assert client.get(url).status_code == 200

@@ -1,0 +1,121 @@
+"""Forms of the reports: schedules (Berichtspläne) and "Bericht jetzt erzeugen"."""
+
+from django import forms
+from django.core.validators import validate_email
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from fb15.forms import DomainForm, KernFormMixin
+from fb15.models import OrgUnit
+from strategy.models import FieldOfAction
+
+from .models import ReportSchedule, ScopeKind
+from .services import Period, ReportError, parse_period, quarter_period
+
+
+class FieldChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: FieldOfAction) -> str:
+        return f"{obj.position} {obj.title}"
+
+
+class ScopeFormMixin:
+    """Field of action only for the field scope, unit only for the unit scope."""
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("scope_kind")
+        if kind == ScopeKind.FIELD and not cleaned.get("field_of_action"):
+            self.add_error("field_of_action", _("Bitte ein Handlungsfeld wählen."))
+        if kind == ScopeKind.UNIT and not cleaned.get("unit"):
+            self.add_error("unit", _("Bitte einen Fachbereich wählen."))
+        if kind != ScopeKind.FIELD:
+            cleaned["field_of_action"] = None
+        if kind != ScopeKind.UNIT:
+            cleaned["unit"] = None
+        return cleaned
+
+
+class ReportScheduleForm(ScopeFormMixin, DomainForm):
+    field_of_action = FieldChoiceField(
+        label=_("Handlungsfeld"),
+        queryset=FieldOfAction.objects.all(),
+        required=False,
+        help_text=_("Nur beim Umfang „ein Handlungsfeld“."),
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Fachbereich"),
+        queryset=OrgUnit.objects.all(),
+        required=False,
+        help_text=_("Nur beim Umfang „ein Fachbereich“."),
+    )
+
+    class Meta:
+        model = ReportSchedule
+        fields = [
+            "name",
+            "frequency",
+            "scope_kind",
+            "field_of_action",
+            "unit",
+            "reporting_day",
+            "reminder_days",
+            "grace_days",
+            "notify_council",
+            "extra_recipients",
+            "is_active",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        self.instance.field_of_action = cleaned.get("field_of_action")
+        self.instance.unit = cleaned.get("unit")
+        return cleaned
+
+    def clean_reporting_day(self) -> int:
+        day = self.cleaned_data["reporting_day"]
+        if not 1 <= day <= 28:
+            raise forms.ValidationError(_("Bitte einen Tag zwischen 1 und 28 angeben."))
+        return day
+
+    def clean_extra_recipients(self) -> str:
+        lines = [line.strip() for line in self.cleaned_data["extra_recipients"].splitlines()]
+        for line in filter(None, lines):
+            try:
+                validate_email(line)
+            except forms.ValidationError as error:
+                raise forms.ValidationError(
+                    _("„%(value)s“ ist keine gültige E-Mail-Adresse.") % {"value": line}
+                ) from error
+        return "\n".join(filter(None, lines))
+
+
+class ReportRequestForm(ScopeFormMixin, KernFormMixin, forms.Form):
+    scope_kind = forms.ChoiceField(label=_("Umfang"), choices=ScopeKind.choices)
+    field_of_action = FieldChoiceField(
+        label=_("Handlungsfeld"),
+        queryset=FieldOfAction.objects.all(),
+        required=False,
+        help_text=_("Nur beim Umfang „ein Handlungsfeld“."),
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Fachbereich"),
+        queryset=OrgUnit.objects.all(),
+        required=False,
+        help_text=_("Nur beim Umfang „ein Fachbereich“."),
+    )
+    period = forms.CharField(
+        label=_("Zeitraum"),
+        max_length=7,
+        help_text=_("Quartal wie „2026-Q3“ oder Monat wie „2026-07“."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["period"] = quarter_period(timezone.localdate()).label
+
+    def clean_period(self) -> Period:
+        try:
+            return parse_period(self.cleaned_data["period"])
+        except ReportError as error:
+            raise forms.ValidationError(str(error)) from error

@@ -1,0 +1,1016 @@
+"""Status reports: what goes in (bounded queries), how it is rendered (one path), who is told.
+
+`gather_report_data` reads everything a report or the dashboard shows with a fixed number
+of queries and returns plain dataclasses; `render_pdf` turns them into a PDF through one
+Django template and WeasyPrint; `run_report` is what the Celery task and the management
+command call. Reminders, escalations and notices are plain-text German emails, logged in
+`Notification` under a unique key so a rerun never sends twice.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import logging
+import mimetypes
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.files.base import ContentFile
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from fb15.models import OrgUnit, Role, User
+from measures.charts import on_track
+from measures.models import (
+    ACTIVE_STATUSES,
+    Indicator,
+    IndicatorValue,
+    Measure,
+    Milestone,
+    Project,
+    ReportingPeriod,
+    Status,
+    StatusUpdate,
+    TrafficLight,
+)
+from measures.services import ensure_quarter, lock_period
+from strategy.models import Revision, Strategy
+from strategy.tree import build_tree
+
+from . import charts
+from .models import (
+    Frequency,
+    Notification,
+    Report,
+    ReportSchedule,
+    ReportStatus,
+    ScopeKind,
+    report_storage,
+)
+
+logger = logging.getLogger(__name__)
+
+STUCK_AFTER = datetime.timedelta(minutes=15)
+LOST_AFTER = datetime.timedelta(hours=2)
+STUCK_ERROR = "Zeitüberschreitung – bitte erneut erzeugen"
+STATUS_LABELS = dict(Status.choices)
+LIGHT_LABELS = {**dict(TrafficLight.choices), "": _("keine Meldung")}
+
+
+class ReportError(Exception):
+    """A report cannot be made (no strategy, unknown scope or period): not worth retrying."""
+
+
+# ------------------------------------------------------------------------------ periods
+
+
+@dataclass(frozen=True)
+class Period:
+    label: str
+    starts_on: datetime.date
+    ends_on: datetime.date
+
+
+def month_of(day: datetime.date) -> Period:
+    starts_on = day.replace(day=1)
+    next_start = (starts_on + datetime.timedelta(days=32)).replace(day=1)
+    return Period(f"{day:%Y-%m}", starts_on, next_start - datetime.timedelta(days=1))
+
+
+def quarter_period(day: datetime.date) -> Period:
+    period = ensure_quarter(day)
+    return Period(period.label, period.starts_on, period.ends_on)
+
+
+def period_just_ended(frequency: str, today: datetime.date) -> Period:
+    """The month or quarter before the one containing `today`."""
+    if frequency == Frequency.MONTHLY:
+        return month_of(today.replace(day=1) - datetime.timedelta(days=1))
+    current = quarter_period(today)
+    return quarter_period(current.starts_on - datetime.timedelta(days=1))
+
+
+def parse_period(label: str) -> Period:
+    """ "2026-Q3" or "2026-07" → the period; ReportError for anything else."""
+    if match := re.fullmatch(r"(\d{4})-Q([1-4])", label.strip()):
+        year, quarter = int(match[1]), int(match[2])
+        return quarter_period(datetime.date(year, 3 * quarter - 2, 1))
+    if match := re.fullmatch(r"(\d{4})-(\d{2})", label.strip()):
+        month = int(match[2])
+        if 1 <= month <= 12:
+            return month_of(datetime.date(int(match[1]), month, 1))
+    raise ReportError(
+        _("Unbekannter Zeitraum „%(label)s“ (erwartet z. B. 2026-Q3 oder 2026-07).")
+        % {"label": label}
+    )
+
+
+# ------------------------------------------------------------------------------ schedules
+
+RUN_SCHEDULE_TASK = "reporting.run_schedule"
+
+
+def sync_schedule(schedule: ReportSchedule) -> None:
+    """Create, change or remove the beat entry of a schedule (beat picks it up while running).
+
+    Monthly: on `reporting_day` of every month; quarterly: in January, April, July, October.
+    """
+    from django_celery_beat.models import CrontabSchedule, PeriodicTask
+
+    crontab, _created = CrontabSchedule.objects.get_or_create(
+        minute="30",
+        hour="6",
+        day_of_week="*",
+        day_of_month=str(min(max(schedule.reporting_day, 1), 28)),
+        month_of_year="*" if schedule.frequency == Frequency.MONTHLY else "1,4,7,10",
+        timezone="Europe/Berlin",
+    )
+    values = {
+        "name": f"Bericht: {schedule.name} (#{schedule.pk})",
+        "task": RUN_SCHEDULE_TASK,
+        "crontab": crontab,
+        "kwargs": json.dumps({"schedule_id": schedule.pk}),
+        "enabled": schedule.is_active,
+        # A run missed by more than a day is not made up silently: generate it by hand.
+        "expire_seconds": 24 * 60 * 60,
+        "description": f"Erzeugt den Statusbericht „{schedule.name}“ für den abgelaufenen "
+        "Zeitraum.",
+    }
+    task = schedule.periodic_task
+    if task is None:
+        task = PeriodicTask.objects.create(**values)
+        ReportSchedule.objects.filter(pk=schedule.pk).update(periodic_task=task)
+        schedule.periodic_task = task
+    else:
+        for name, value in values.items():
+            setattr(task, name, value)
+        task.save()
+
+
+@transaction.atomic
+def save_schedule(*, actor, form) -> ReportSchedule:
+    schedule = form.save(commit=False)
+    schedule._history_user = actor
+    schedule._change_reason = form.cleaned_data.get("change_reason") or None
+    schedule.save()
+    sync_schedule(schedule)
+    return schedule
+
+
+@transaction.atomic
+def delete_schedule(*, actor, schedule: ReportSchedule) -> None:
+    task = schedule.periodic_task
+    schedule._history_user = actor
+    schedule.delete()
+    if task is not None:
+        task.delete()
+
+
+# ------------------------------------------------------------------------------ reports
+
+
+def _enqueue(report: Report) -> None:
+    from .tasks import render_report
+
+    transaction.on_commit(lambda: render_report.delay(report.pk))
+
+
+@transaction.atomic
+def request_report(
+    *,
+    actor,
+    scope_kind: str = ScopeKind.STRATEGY,
+    field_of_action=None,
+    unit=None,
+    period: Period | None = None,
+    schedule: ReportSchedule | None = None,
+    enqueue: bool = True,
+) -> Report:
+    """Create a queued report and hand it to the worker once the transaction commits."""
+    period = period or quarter_period(timezone.localdate())
+    if scope_kind == ScopeKind.FIELD and field_of_action is None:
+        raise ReportError(_("Bitte ein Handlungsfeld wählen."))
+    if scope_kind == ScopeKind.UNIT and unit is None:
+        raise ReportError(_("Bitte einen Fachbereich wählen."))
+    report = Report(
+        schedule=schedule,
+        scope_kind=scope_kind,
+        field_of_action=field_of_action if scope_kind == ScopeKind.FIELD else None,
+        unit=unit if scope_kind == ScopeKind.UNIT else None,
+        period_label=period.label,
+        period_starts_on=period.starts_on,
+        period_ends_on=period.ends_on,
+        period=ensure_quarter(period.ends_on),
+        requested_by=actor,
+    )
+    report._history_user = actor
+    report.save()
+    if enqueue:
+        _enqueue(report)
+    return report
+
+
+@transaction.atomic
+def retry_report(*, actor, report: Report) -> bool:
+    """Re-queue a failed report ("Erneut erzeugen"); False if it is not failed (any more)."""
+    changed = Report.objects.filter(pk=report.pk, status=ReportStatus.FAILED).update(
+        status=ReportStatus.QUEUED,
+        error="",
+        started_at=None,
+        finished_at=None,
+        requested_by=actor,
+        updated_at=timezone.now(),
+    )
+    if changed:
+        _enqueue(report)
+    return bool(changed)
+
+
+def claim_report(report_id: int) -> bool:
+    """queued → running in one conditional UPDATE: only one delivery of a task wins."""
+    from django.db.models import F
+
+    return bool(
+        Report.objects.filter(pk=report_id, status=ReportStatus.QUEUED).update(
+            status=ReportStatus.RUNNING,
+            started_at=timezone.now(),
+            attempts=F("attempts") + 1,
+            updated_at=timezone.now(),
+        )
+    )
+
+
+def run_report(report_id: int, *, transient: tuple = (), final_attempt: bool = True) -> str:
+    """Render one queued report; the task and `generate_report` both call this.
+
+    Returns "done", "failed" or "skipped" (another delivery already claimed it). Transient
+    errors (`transient`) put the report back in the queue and are re-raised for a retry,
+    unless this was the last attempt.
+    """
+    if not claim_report(report_id):
+        return "skipped"
+    report = Report.objects.select_related("field_of_action", "unit", "period").get(pk=report_id)
+    try:
+        pdf, as_of = render_report_pdf(report)
+    except transient as error:
+        if not final_attempt:
+            Report.objects.filter(pk=report_id, status=ReportStatus.RUNNING).update(
+                status=ReportStatus.QUEUED, error=str(error)
+            )
+            raise
+        _record_failure(report_id, error)
+        return "failed"
+    except Exception as error:  # a permanent error: record it, visible in the list
+        logger.exception("Statusbericht %s fehlgeschlagen", report_id)
+        _record_failure(report_id, error)
+        return "failed"
+    return "done" if _record_success(report, pdf, as_of) else "skipped"
+
+
+def _record_failure(report_id: int, error: Exception) -> None:
+    Report.objects.filter(pk=report_id, status=ReportStatus.RUNNING).update(
+        status=ReportStatus.FAILED,
+        error=f"{type(error).__name__}: {error}"[:2000],
+        finished_at=timezone.now(),
+        updated_at=timezone.now(),
+    )
+
+
+def _record_success(report: Report, pdf: bytes, as_of: datetime.datetime) -> bool:
+    name = f"{report.pk:06d}_{report.download_name}"
+    if report_storage.exists(name):
+        report_storage.delete(name)
+    stored = report_storage.save(name, ContentFile(pdf))
+    with transaction.atomic():
+        done = Report.objects.filter(pk=report.pk, status=ReportStatus.RUNNING).update(
+            status=ReportStatus.DONE,
+            file=stored,
+            sha256=hashlib.sha256(pdf).hexdigest(),
+            size=len(pdf),
+            data_as_of=as_of,
+            finished_at=timezone.now(),
+            error="",
+            updated_at=timezone.now(),
+        )
+        if not done:  # timed out meanwhile and marked failed: keep no orphan file
+            report_storage.delete(stored)
+            return False
+        report.refresh_from_db()
+        transaction.on_commit(lambda: send_report_notice(report))
+    return True
+
+
+def fail_stuck_reports(now: datetime.datetime | None = None) -> int:
+    """Reports running longer than STUCK_AFTER (worker died) or queued longer than LOST_AFTER
+    (message lost) become failed with a German hint; "Erneut erzeugen" queues them again."""
+    now = now or timezone.now()
+    stuck = Q(status=ReportStatus.RUNNING, started_at__lt=now - STUCK_AFTER) | Q(
+        status=ReportStatus.QUEUED, created_at__lt=now - LOST_AFTER, started_at__isnull=True
+    )
+    return Report.objects.filter(stuck).update(
+        status=ReportStatus.FAILED, error=STUCK_ERROR, finished_at=now, updated_at=now
+    )
+
+
+def verify_file(report: Report) -> bytes | None:
+    """The stored PDF if its SHA-256 still matches, else None (and logged)."""
+    try:
+        with report_storage.open(report.file.name, "rb") as handle:
+            content = handle.read()
+    except (FileNotFoundError, ValueError):
+        logger.error("Statusbericht %s: Datei %s fehlt", report.pk, report.file.name)
+        return None
+    if hashlib.sha256(content).hexdigest() != report.sha256:
+        logger.error("Statusbericht %s: Prüfsumme stimmt nicht (%s)", report.pk, report.file.name)
+        return None
+    return content
+
+
+# ------------------------------------------------------------------------------ data
+
+
+@dataclass
+class MeasureRow:
+    pk: int
+    code: str
+    title: str
+    unit: str
+    goal: str
+    status: str
+    traffic_light: str
+    progress: int
+    summary: str
+    budget_planned: Decimal | None
+    budget_spent: Decimal | None
+    is_stale: bool = False
+
+    @property
+    def status_label(self) -> str:
+        return str(STATUS_LABELS.get(self.status, self.status))
+
+    @property
+    def light_label(self) -> str:
+        return str(LIGHT_LABELS.get(self.traffic_light, ""))
+
+
+@dataclass
+class GoalSection:
+    number: str
+    title: str
+    measures: list[MeasureRow]
+
+
+@dataclass
+class FieldSection:
+    number: str
+    title: str
+    goals: list[GoalSection]
+    overdue: list[OpenItem] = field(default_factory=list)
+    off_target: list[OpenItem] = field(default_factory=list)
+
+    @property
+    def measures(self) -> list[MeasureRow]:
+        return [m for g in self.goals for m in g.measures]
+
+
+@dataclass
+class OpenItem:
+    kind: str
+    code: str
+    title: str
+    unit: str
+    detail: str
+    field: str = ""
+
+
+@dataclass
+class Change:
+    code: str
+    title: str
+    kind: str  # neu / abgeschlossen / geändert
+    details: list[str]
+
+
+@dataclass
+class ReportData:
+    """Everything a report or the dashboard shows, as plain values."""
+
+    city: str
+    title: str
+    scope_label: str
+    period: Period
+    as_of: datetime.datetime
+    is_locked: bool
+    strategy_title: str
+    revision_label: str
+    fields: list[FieldSection]
+    projects: list[MeasureRow]
+    light_by_field: list[charts.LightBar]
+    light_by_unit: list[charts.LightBar]
+    budget_rows: list[tuple[str, Decimal, Decimal]]
+    overdue_milestones: list[OpenItem]
+    stale_items: list[OpenItem]
+    indicators_off_target: list[OpenItem]
+    changes: list[Change]
+    changes_since: str
+    confidential_left_out: int
+    status_counts: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def measures(self) -> list[MeasureRow]:
+        return [m for f in self.fields for m in f.measures]
+
+    @property
+    def average_progress(self) -> int | None:
+        rows = self.measures
+        return round(sum(m.progress for m in rows) / len(rows)) if rows else None
+
+    @property
+    def budget_total(self) -> tuple[Decimal, Decimal]:
+        return (
+            sum((p for _l, p, _s in self.budget_rows), Decimal(0)),
+            sum((s for _l, _p, s in self.budget_rows), Decimal(0)),
+        )
+
+    @property
+    def light_totals(self) -> list[tuple[str, str, int]]:
+        counts = defaultdict(int)
+        for m in self.measures:
+            counts[m.traffic_light] += 1
+        return [(v, str(LIGHT_LABELS[v]), counts[v]) for v in charts.LIGHT_ORDER]
+
+    def chart_field(self, prefix: str = "c"):
+        return charts.traffic_light_bars(
+            f"{prefix}-field", _("Ampeln je Handlungsfeld"), self.light_by_field
+        )
+
+    def chart_unit(self, prefix: str = "c"):
+        return charts.traffic_light_bars(
+            f"{prefix}-unit", _("Ampeln je Fachbereich"), self.light_by_unit
+        )
+
+    def chart_budget(self, prefix: str = "c"):
+        return charts.budget_bars(
+            f"{prefix}-budget",
+            _("Budget geplant und verausgabt je Handlungsfeld"),
+            self.budget_rows,
+        )
+
+
+def _rows(model, when):
+    return model.objects.all() if when is None else model.history.as_of(when)
+
+
+def _as_of_moment(period: ReportingPeriod | None) -> datetime.datetime | None:
+    """A locked period is reported as it was locked; otherwise the live state (None)."""
+    return period.locked_at if period is not None and period.locked_at else None
+
+
+def gather_report_data(
+    *,
+    scope_kind: str = ScopeKind.STRATEGY,
+    field_of_action=None,
+    unit=None,
+    period: Period,
+    reporting_period: ReportingPeriod | None = None,
+    previous_as_of: datetime.datetime | None = None,
+    today: datetime.date | None = None,
+    live: bool = False,
+) -> ReportData:
+    """Read what a report shows with a fixed number of queries (independent of its size).
+
+    Confidential measures and projects are left out (the report goes to the council); only
+    their number is stated.
+    """
+    when = None if live else _as_of_moment(reporting_period)
+    as_of = when or timezone.now()
+    today = today or as_of.date()
+    strategy = Strategy.objects.order_by("pk").first()
+    if strategy is None:
+        raise ReportError(_("Es gibt noch keine Strategie, über die berichtet werden kann."))
+    tree = build_tree(strategy, when)
+    units = OrgUnit.objects.in_bulk()
+    periods = ReportingPeriod.objects.in_bulk()
+
+    # Measures in scope (from the tree, as of `when`).
+    field_nodes = tree.fields
+    if scope_kind == ScopeKind.FIELD:
+        field_nodes = [n for n in field_nodes if n.field.pk == field_of_action.pk]
+    measures = [
+        item
+        for node in field_nodes
+        for goal in node.goals
+        for item in goal.items.get("measures", [])
+        if scope_kind != ScopeKind.UNIT or item.owner_id == unit.pk
+    ]
+    confidential = sum(1 for m in measures if m.is_confidential)
+    measures = [m for m in measures if not m.is_confidential]
+    measure_ids = [m.pk for m in measures]
+
+    # Projects: all, those of the field's measures, or the unit's.
+    links = Project.measures.through.objects.filter(measure_id__in=measure_ids).values_list(
+        "project_id", flat=True
+    )
+    projects = _rows(Project, when)
+    if scope_kind == ScopeKind.UNIT:
+        projects = projects.filter(owner_id=unit.pk)
+    elif scope_kind == ScopeKind.FIELD:
+        projects = projects.filter(id__in=links)
+    projects = list(projects.order_by("code"))
+    confidential += sum(1 for p in projects if p.is_confidential)
+    projects = [p for p in projects if not p.is_confidential]
+    project_ids = [p.pk for p in projects]
+
+    # Latest status text per measure/project up to the reporting period.
+    summaries: dict[tuple[str, int], tuple[datetime.date, str]] = {}
+    updates = _rows(StatusUpdate, when).filter(
+        Q(measure_id__in=measure_ids) | Q(project_id__in=project_ids)
+    )
+    for measure_id, project_id, period_id, summary in updates.values_list(
+        "measure_id", "project_id", "period_id", "summary"
+    ):
+        starts_on = periods[period_id].starts_on if period_id in periods else datetime.date.min
+        if starts_on > period.ends_on:
+            continue
+        key = ("m", measure_id) if measure_id else ("p", project_id)
+        if key not in summaries or summaries[key][0] < starts_on:
+            summaries[key] = (starts_on, summary)
+
+    def row(obj, key: str, goal: str = "") -> MeasureRow:
+        active = obj.status in ACTIVE_STATUSES
+        return MeasureRow(
+            pk=obj.pk,
+            code=obj.code,
+            title=obj.title,
+            unit=units[obj.owner_id].code if obj.owner_id in units else "—",
+            goal=goal,
+            status=obj.status,
+            traffic_light=obj.traffic_light or "",
+            progress=obj.progress,
+            summary=summaries.get((key, obj.pk), (None, ""))[1],
+            budget_planned=obj.budget_planned,
+            budget_spent=obj.budget_spent,
+            is_stale=bool(
+                active and reporting_period and obj.last_update_period_id != reporting_period.pk
+            ),
+        )
+
+    visible = set(measure_ids)
+    fields = []
+    for node in field_nodes:
+        goals = []
+        for goal in node.goals:
+            rows = [
+                row(m, "m", goal.number)
+                for m in sorted(goal.items.get("measures", []), key=lambda m: m.code)
+                if m.pk in visible
+            ]
+            if rows or scope_kind != ScopeKind.UNIT:
+                goals.append(GoalSection(goal.number, goal.goal.title, rows))
+        if goals and (scope_kind != ScopeKind.UNIT or any(g.measures for g in goals)):
+            fields.append(FieldSection(node.number, node.field.title, goals))
+    project_rows = [row(p, "p") for p in projects]
+    field_of_measure = {m.pk: f for f in fields for m in f.measures}
+    all_rows = [m for f in fields for m in f.measures]
+
+    # Roll-ups for the charts.
+    def counts(rows: list[MeasureRow]) -> dict[str, int]:
+        result: dict[str, int] = defaultdict(int)
+        for r in rows:
+            result[r.traffic_light] += 1
+        return dict(result)
+
+    light_by_field = [
+        charts.LightBar(f"{f.number} {f.title}", counts(f.measures)) for f in fields if f.measures
+    ]
+    by_unit: dict[str, list[MeasureRow]] = defaultdict(list)
+    for r in all_rows:
+        by_unit[r.unit].append(r)
+    light_by_unit = [charts.LightBar(code, counts(rows)) for code, rows in sorted(by_unit.items())]
+    budget_rows = [
+        (
+            f"{f.number} {f.title}",
+            sum((m.budget_planned or Decimal(0) for m in f.measures), Decimal(0)),
+            sum((m.budget_spent or Decimal(0) for m in f.measures), Decimal(0)),
+        )
+        for f in fields
+        if f.measures
+    ]
+    status_counts = defaultdict(int)
+    for r in all_rows:
+        status_counts[r.status_label] += 1
+
+    # Overdue milestones, indicators off target, missing status updates.
+    by_key = {("m", r.pk): r for r in all_rows} | {("p", r.pk): r for r in project_rows}
+    overdue = []
+    milestones = (
+        _rows(Milestone, when)
+        .filter(Q(measure_id__in=measure_ids) | Q(project_id__in=project_ids))
+        .filter(Q(reached_on__isnull=True) | Q(reached_on__gt=today), due_on__lt=today)
+        .order_by("due_on")
+    )
+    for ms in milestones:
+        subject = by_key[("m", ms.measure_id) if ms.measure_id else ("p", ms.project_id)]
+        item = OpenItem(
+            _("Maßnahme") if ms.measure_id else _("Projekt"),
+            subject.code,
+            ms.title,
+            subject.unit,
+            _("fällig am %(date)s") % {"date": ms.due_on.strftime("%d.%m.%Y")},
+        )
+        overdue.append(item)
+        if ms.measure_id in field_of_measure:
+            field_of_measure[ms.measure_id].overdue.append(item)
+    indicators = list(_rows(Indicator, when).filter(measure_id__in=measure_ids).order_by("pk"))
+    values = defaultdict(list)
+    for value in (
+        _rows(IndicatorValue, when)
+        .filter(indicator_id__in=[i.pk for i in indicators], measured_on__lte=today)
+        .order_by("measured_on")
+    ):
+        values[value.indicator_id].append(value)
+    off_target = []
+    for indicator in indicators:
+        series = values[indicator.pk]
+        if on_track(indicator, series) is False:
+            subject = by_key[("m", indicator.measure_id)]
+            item = OpenItem(
+                _("Kennzahl"),
+                subject.code,
+                indicator.name,
+                subject.unit,
+                _("%(value)s %(unit)s, Ziel %(target)s %(unit)s bis %(date)s")
+                % {
+                    "value": _num(series[-1].value),
+                    "unit": indicator.unit,
+                    "target": _num(indicator.target_value),
+                    "date": indicator.target_date.strftime("%d.%m.%Y"),
+                },
+            )
+            off_target.append(item)
+            field_of_measure[indicator.measure_id].off_target.append(item)
+    stale = [
+        OpenItem(
+            _("Maßnahme") if r in all_rows else _("Projekt"),
+            r.code,
+            r.title,
+            r.unit,
+            _("keine Statusmeldung für %(period)s") % {"period": reporting_period.label},
+        )
+        for r in [*all_rows, *project_rows]
+        if r.is_stale
+    ]
+
+    # What changed since the previous report (or since the period began).
+    since = previous_as_of or timezone.make_aware(
+        datetime.datetime.combine(period.starts_on, datetime.time.min)
+    )
+    changes = measure_changes(measures, since)
+    revision = (
+        Revision.objects.filter(strategy=strategy, published_at__lte=as_of)
+        .order_by("-number")
+        .first()
+    )
+    scope_label = _scope_label(scope_kind, field_of_action, unit)
+    return ReportData(
+        city=getattr(settings, "CITY_NAME", "Stadtverwaltung"),
+        title=_("Statusbericht Digitalstrategie"),
+        scope_label=scope_label,
+        period=period,
+        as_of=as_of,
+        is_locked=when is not None,
+        strategy_title=tree.strategy.title if tree.strategy else strategy.title,
+        revision_label=str(revision) if revision else _("Arbeitsstand (keine Fortschreibung)"),
+        fields=fields,
+        projects=project_rows,
+        light_by_field=light_by_field,
+        light_by_unit=light_by_unit,
+        budget_rows=budget_rows,
+        overdue_milestones=overdue,
+        stale_items=stale,
+        indicators_off_target=off_target,
+        changes=changes,
+        changes_since=timezone.localtime(since).strftime("%d.%m.%Y %H:%M"),
+        confidential_left_out=confidential,
+        status_counts=sorted(status_counts.items()),
+    )
+
+
+def measure_changes(current: list, since: datetime.datetime) -> list[Change]:
+    """New, completed and changed measures (status, traffic light) from history: one query."""
+    before = {m.pk: m for m in Measure.history.as_of(since).filter(id__in=[m.pk for m in current])}
+    changes = []
+    for measure in sorted(current, key=lambda m: m.code):
+        old = before.get(measure.pk)
+        if old is None:
+            changes.append(Change(measure.code, measure.title, _("neu"), []))
+            continue
+        details = []
+        if old.traffic_light != measure.traffic_light:
+            details.append(
+                _("Ampel %(old)s → %(new)s")
+                % {
+                    "old": LIGHT_LABELS.get(old.traffic_light or "", "—"),
+                    "new": LIGHT_LABELS.get(measure.traffic_light or "", "—"),
+                }
+            )
+        if old.status != measure.status:
+            details.append(
+                _("Status %(old)s → %(new)s")
+                % {"old": STATUS_LABELS[old.status], "new": STATUS_LABELS[measure.status]}
+            )
+        if old.progress != measure.progress:
+            details.append(
+                _("Fortschritt %(old)s → %(new)s %%")
+                % {"old": old.progress, "new": measure.progress}
+            )
+        if measure.status == Status.DONE and old.status != Status.DONE:
+            changes.append(Change(measure.code, measure.title, _("abgeschlossen"), details))
+        elif details:
+            changes.append(Change(measure.code, measure.title, _("geändert"), details))
+    return changes
+
+
+def _num(value: Decimal) -> str:
+    return f"{value:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".").removesuffix(",00")
+
+
+def _scope_label(scope_kind: str, field_of_action, unit) -> str:
+    if scope_kind == ScopeKind.FIELD and field_of_action is not None:
+        return _("Handlungsfeld %(number)s: %(title)s") % {
+            "number": field_of_action.position,
+            "title": field_of_action.title,
+        }
+    if scope_kind == ScopeKind.UNIT and unit is not None:
+        return f"{unit.code} – {unit.name}"
+    return _("Gesamte Digitalstrategie")
+
+
+def previous_report(report: Report) -> Report | None:
+    """The last finished report of the same scope before this one (for the changes)."""
+    return (
+        Report.objects.filter(
+            status=ReportStatus.DONE,
+            scope_kind=report.scope_kind,
+            field_of_action_id=report.field_of_action_id,
+            unit_id=report.unit_id,
+            data_as_of__isnull=False,
+        )
+        .exclude(pk=report.pk)
+        .filter(period_ends_on__lt=report.period_ends_on)
+        .order_by("-period_ends_on", "-finished_at")
+        .first()
+    )
+
+
+def data_for_report(report: Report) -> ReportData:
+    previous = previous_report(report)
+    return gather_report_data(
+        scope_kind=report.scope_kind,
+        field_of_action=report.field_of_action,
+        unit=report.unit,
+        period=Period(report.period_label, report.period_starts_on, report.period_ends_on),
+        reporting_period=report.period,
+        previous_as_of=previous.data_as_of if previous else None,
+    )
+
+
+# ------------------------------------------------------------------------------ rendering
+
+
+STATIC_SCHEME = "fb15-static:"
+
+
+def static_fetcher():
+    """A WeasyPrint URL fetcher that serves only our static files ("fb15-static:css/x.css").
+
+    file://, http(s) and every other URL are refused (logged by WeasyPrint, not fetched).
+    """
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticOnlyFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if not url.startswith(STATIC_SCHEME):
+                raise ValueError(f"Blocked URL in report: {url}")
+            path = url[len(STATIC_SCHEME) :].lstrip("/")
+            found = finders.find(path) if ".." not in Path(path).parts else None
+            if not found:
+                raise ValueError(f"Static file not found: {path}")
+            mime_type = mimetypes.guess_type(found)[0] or "application/octet-stream"
+            return URLFetcherResponse(
+                url, Path(found).read_bytes(), headers={"Content-Type": mime_type}
+            )
+
+    return StaticOnlyFetcher()
+
+
+def report_html(data: ReportData) -> str:
+    with translation.override("de"):
+        return render_to_string("reporting/report_pdf.html", {"data": data})
+
+
+def html_to_pdf(html: str) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=STATIC_SCHEME, url_fetcher=static_fetcher()).write_pdf(
+        pdf_variant="pdf/ua-1"
+    )
+
+
+def render_report_pdf(report: Report) -> tuple[bytes, datetime.datetime]:
+    data = data_for_report(report)
+    return html_to_pdf(report_html(data)), data.as_of
+
+
+# ------------------------------------------------------------------------------ update cycle
+
+
+def _send_once(key: str, recipients: list[str], subject: str, body: str) -> bool:
+    """Send a plain-text German email once per key (after commit); False if already sent."""
+    recipients = sorted({r for r in recipients if r})
+    if not recipients:
+        return False
+    _note, created = Notification.objects.get_or_create(
+        key=key, defaults={"recipients": "\n".join(recipients), "subject": subject[:200]}
+    )
+    if created:
+        transaction.on_commit(
+            lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+        )
+    return created
+
+
+def _link(name: str, *args) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse(name, args=args)
+
+
+def _strategy_team_emails() -> list[str]:
+    return list(
+        User.objects.filter(groups__name=Role.STRATEGY_TEAM, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+
+
+def missing_updates(period: ReportingPeriod) -> dict[int, list]:
+    """Active measures and projects without a status update for `period`, by owning unit."""
+    result: dict[int, list] = defaultdict(list)
+    for model in (Measure, Project):
+        for item in model.objects.needing_update(period).order_by("code"):
+            result[item.owner_id].append(item)
+    return result
+
+
+def reminder_days() -> int:
+    days = ReportSchedule.objects.filter(is_active=True).values_list("reminder_days", flat=True)
+    return max(days, default=14)
+
+
+@transaction.atomic
+def send_reminders(today: datetime.date) -> int:
+    """Before the Stichtag: each lead gets the list of own items still missing an update."""
+    period = ReportingPeriod.objects.current(today)
+    if period is None or not (
+        period.reporting_date - datetime.timedelta(days=reminder_days())
+        <= today
+        <= period.reporting_date
+    ):
+        return 0
+    sent = 0
+    missing = missing_updates(period)
+    units = OrgUnit.objects.filter(pk__in=missing).select_related("lead")
+    for unit in units:
+        if unit.lead is None:
+            continue
+        lines = "\n".join(f"- {item.code} {item.title}" for item in missing[unit.pk])
+        body = _(
+            "Guten Tag,\n\nfür den Berichtszeitraum %(period)s (Stichtag %(date)s) fehlen noch "
+            "Statusmeldungen des %(unit)s zu:\n\n%(lines)s\n\nBitte melden Sie den Stand unter "
+            "%(link)s.\n\nVielen Dank\nFB 15 – Digitale Steuerung"
+        ) % {
+            "period": period.label,
+            "date": period.reporting_date.strftime("%d.%m.%Y"),
+            "unit": unit.code,
+            "lines": lines,
+            "link": _link("my_unit"),
+        }
+        subject = _("Erinnerung: Statusmeldungen %(period)s für %(unit)s") % {
+            "period": period.label,
+            "unit": unit.code,
+        }
+        sent += _send_once(f"reminder:{period.label}:{unit.pk}", [unit.lead.email], subject, body)
+    return sent
+
+
+@transaction.atomic
+def send_escalations(today: datetime.date) -> int:
+    """After the grace period: what is still missing goes to FB 15, by unit."""
+    sent = 0
+    for period in ReportingPeriod.objects.filter(reporting_date__lt=today).order_by("-starts_on")[
+        :2
+    ]:
+        if period.closes_on >= today:
+            continue
+        missing = missing_updates(period)
+        if not missing:
+            continue
+        units = OrgUnit.objects.in_bulk(list(missing))
+        blocks = []
+        for unit_id, items in sorted(missing.items(), key=lambda kv: units[kv[0]].code):
+            lines = "\n".join(f"  - {item.code} {item.title}" for item in items)
+            blocks.append(f"{units[unit_id].code} – {units[unit_id].name} ({len(items)}):\n{lines}")
+        body = _(
+            "Guten Tag,\n\ndie Nachfrist für den Berichtszeitraum %(period)s ist am %(date)s "
+            "abgelaufen. Es fehlen noch folgende Statusmeldungen:\n\n%(blocks)s\n\n"
+            "Übersicht: %(link)s\n"
+        ) % {
+            "period": period.label,
+            "date": period.closes_on.strftime("%d.%m.%Y"),
+            "blocks": "\n\n".join(blocks),
+            "link": _link("report_dashboard"),
+        }
+        subject = _("Eskalation: fehlende Statusmeldungen %(period)s") % {"period": period.label}
+        sent += _send_once(f"escalation:{period.label}", _strategy_team_emails(), subject, body)
+    return sent
+
+
+def send_report_notice(report: Report) -> bool:
+    """After a report is done: FB 15, the council (if the schedule says so) and extra people."""
+    recipients = _strategy_team_emails()
+    schedule = report.schedule
+    if schedule is None or schedule.notify_council:
+        recipients += list(
+            User.objects.filter(groups__name=Role.COUNCIL, is_active=True)
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+    if schedule is not None:
+        recipients += schedule.extra_recipient_list
+    subject = _("Neuer Statusbericht: %(period)s – %(scope)s") % {
+        "period": report.period_label,
+        "scope": report.scope_label,
+    }
+    body = _(
+        "Guten Tag,\n\nder Statusbericht zur Digitalstrategie für %(period)s (%(scope)s) liegt "
+        "vor. Sie finden ihn im Berichtsarchiv:\n%(link)s\n\nFB 15 – Digitale Steuerung"
+    ) % {"period": report.period_label, "scope": report.scope_label, "link": _link("report_list")}
+    with transaction.atomic():
+        return _send_once(f"report:{report.pk}", recipients, subject, body)
+
+
+def lock_due_periods(today: datetime.date) -> int:
+    """Lock every period whose grace time is over (Stichtag + Nachfrist passed)."""
+    count = 0
+    for period in ReportingPeriod.objects.filter(locked_at__isnull=True):
+        if period.closes_on < today:
+            lock_period(period)
+            count += 1
+    return count
+
+
+def run_update_cycle(today: datetime.date | None = None) -> dict[str, int]:
+    """The daily job: make sure the current quarter exists, remind, escalate, lock."""
+    today = today or timezone.localdate()
+    period = ensure_quarter(today)
+    # The open period's grace time follows the active schedules (the longest one wins).
+    grace = ReportSchedule.objects.filter(is_active=True).values_list("grace_days", flat=True)
+    if grace and period.locked_at is None and period.grace_days != max(grace):
+        period.grace_days = max(grace)
+        period._change_reason = "Nachfrist laut Berichtsplan"
+        period.save(update_fields=["grace_days", "updated_at"])
+    return {
+        "reminders": send_reminders(today),
+        "escalations": send_escalations(today),
+        "locked": lock_due_periods(today),
+    }
+
+
+def run_schedule(schedule_id: int, today: datetime.date | None = None) -> Report | None:
+    """Beat calls this: create the report for the period just ended (once) and queue it."""
+    schedule = ReportSchedule.objects.filter(pk=schedule_id, is_active=True).first()
+    if schedule is None:
+        return None
+    period = period_just_ended(schedule.frequency, today or timezone.localdate())
+    existing = Report.objects.filter(schedule=schedule, period_label=period.label).first()
+    if existing is not None:
+        return existing
+    return request_report(
+        actor=None,
+        scope_kind=schedule.scope_kind,
+        field_of_action=schedule.field_of_action,
+        unit=schedule.unit,
+        period=period,
+        schedule=schedule,
+    )

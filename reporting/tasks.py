@@ -1,0 +1,54 @@
+"""Celery tasks of the reports: one task per report, and the periodic jobs.
+
+The periodic jobs are scheduled in migration 0002_periodic_jobs; report schedules get their
+own beat entries from `services.sync_schedule`.
+"""
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+from django.utils import timezone
+
+from . import services
+
+# Errors worth another try: the database or the broker was briefly away.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutError)
+
+
+@shared_task(
+    bind=True,
+    name="reporting.render_report",
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=True,
+    retry_backoff_max=300,
+    max_retries=3,
+    acks_late=True,
+)
+def render_report(self, report_id: int) -> str:
+    """Render one report; a duplicate delivery finds it claimed and does nothing."""
+    return services.run_report(
+        report_id,
+        transient=TRANSIENT_ERRORS,
+        final_attempt=self.request.retries >= self.max_retries,
+    )
+
+
+@shared_task(name="reporting.run_schedule", autoretry_for=TRANSIENT_ERRORS, max_retries=3)
+def run_schedule(schedule_id: int) -> int | None:
+    report = services.run_schedule(schedule_id)
+    return report.pk if report else None
+
+
+@shared_task(name="reporting.fail_stuck_reports")
+def fail_stuck_reports() -> int:
+    return services.fail_stuck_reports(timezone.now())
+
+
+@shared_task(
+    name="reporting.update_cycle",
+    autoretry_for=TRANSIENT_ERRORS,
+    max_retries=3,
+    retry_backoff=True,
+)
+def update_cycle() -> dict:
+    """Daily: reminders before the Stichtag, escalation after the grace days, locking."""
+    return services.run_update_cycle(timezone.localdate())

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.ReportListView.as_view(), name="report_list"),
+    path("lagebild/", views.dashboard, name="report_dashboard"),
+    path("neu/", views.report_add, name="report_add"),
+    path("<int:pk>/pdf/", views.report_download, name="report_download"),
+    path("<int:pk>/erneut/", views.report_retry, name="report_retry"),
+    path("plaene/", views.ScheduleListView.as_view(), name="reportschedule_list"),
+    path("plaene/neu/", views.ScheduleEditView.as_view(), name="reportschedule_add"),
+    path("plaene/<int:pk>/", views.ScheduleEditView.as_view(), name="reportschedule_edit"),
+    path(
+        "plaene/<int:pk>/loeschen/",
+        views.ScheduleDeleteView.as_view(),
+        name="reportschedule_delete",
+    ),
+]

@@ -1,0 +1,184 @@
+"""Pages of the reports: Lagebild (dashboard), archive with "jetzt erzeugen", download, plans."""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from fb15.htmx import htmx_partial
+from fb15.views.generic import ObjectDeleteView, ObjectEditView, ObjectListView
+from measures.models import ReportingPeriod
+
+from . import services
+from .forms import ReportRequestForm, ReportScheduleForm
+from .models import Report, ReportSchedule, ReportStatus, ScopeKind
+
+logger = logging.getLogger(__name__)
+
+
+def dashboard_data(today=None) -> services.ReportData | None:
+    """The live state of the whole strategy, compared with the last finished report.
+
+    None while there is no strategy to report on.
+    """
+    today = today or timezone.localdate()
+    last = (
+        Report.objects.filter(status=ReportStatus.DONE, scope_kind=ScopeKind.STRATEGY)
+        .exclude(data_as_of=None)
+        .order_by("-data_as_of")
+        .first()
+    )
+    try:
+        return services.gather_report_data(
+            period=services.quarter_period(today),
+            reporting_period=ReportingPeriod.objects.current(today),
+            previous_as_of=last.data_as_of if last else None,
+            live=True,
+        )
+    except services.ReportError:
+        return None
+
+
+@login_required
+def dashboard(request):
+    if not request.user.has_perm("reporting.view_report"):
+        raise PermissionDenied
+    return render(request, "reporting/dashboard.html", {"data": dashboard_data()})
+
+
+class ReportListView(ObjectListView):
+    """The archive: what the user may see, filterable; polls while something is in progress."""
+
+    model = Report
+    template_name = "reporting/report_list.html"
+    paginate_by = 20
+
+    def base_queryset(self):
+        return Report.objects.select_related("field_of_action", "unit", "requested_by")
+
+    def get_queryset(self):
+        queryset = Report.objects.visible_to(self.request.user).select_related(
+            "field_of_action", "unit", "requested_by"
+        )
+        for name in ("scope_kind", "status"):
+            if value := self.request.GET.get(name):
+                queryset = queryset.filter(**{name: value})
+        if period := self.request.GET.get("period", "").strip():
+            queryset = queryset.filter(period_label__icontains=period)
+        return queryset
+
+    def get_template_names(self):
+        if htmx_partial(self.request):
+            return ["htmx/report_table.html"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        context["can_change"] = user.has_perm("reporting.change_report")
+        context["can_schedule"] = user.has_perm("reporting.view_reportschedule")
+        context["polling"] = any(r.is_in_progress for r in context["object_list"])
+        context["scope_kinds"] = ScopeKind.choices
+        context["statuses"] = ReportStatus.choices
+        return context
+
+
+@login_required
+def report_add(request):
+    """ "Bericht jetzt erzeugen": queue a report for any scope and period."""
+    if not Report.objects.may_add(request.user):
+        raise PermissionDenied
+    form = ReportRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        report = services.request_report(
+            actor=request.user,
+            scope_kind=data["scope_kind"],
+            field_of_action=data["field_of_action"],
+            unit=data["unit"],
+            period=data["period"],
+        )
+        messages.success(
+            request, _("„%(report)s“ wurde in die Warteschlange gestellt.") % {"report": report}
+        )
+        return HttpResponseRedirect(reverse("report_list"))
+    status = 422 if request.method == "POST" else 200
+    return render(request, "reporting/report_add.html", {"form": form}, status=status)
+
+
+@require_POST
+@login_required
+def report_retry(request, pk: int):
+    report = get_object_or_404(Report.objects.visible_to(request.user), pk=pk)
+    if not Report.objects.can(request.user, "change", report):
+        raise PermissionDenied
+    if services.retry_report(actor=request.user, report=report):
+        messages.success(request, _("Der Bericht wird erneut erzeugt."))
+    else:
+        messages.info(request, _("Der Bericht ist nicht fehlgeschlagen und wird nicht wiederholt."))
+    return HttpResponseRedirect(reverse("report_list"))
+
+
+@login_required
+def report_download(request, pk: int):
+    """The PDF through a permission check, verified against its stored SHA-256."""
+    report = get_object_or_404(
+        Report.objects.visible_to(request.user).select_related("field_of_action", "unit"),
+        pk=pk,
+        status=ReportStatus.DONE,
+    )
+    content = services.verify_file(report)
+    if content is None:
+        return render(request, "reporting/download_error.html", {"report": report}, status=409)
+    return HttpResponse(
+        content,
+        content_type="application/pdf",
+        headers={
+            "Content-Disposition": content_disposition_header(True, report.download_name),
+            "X-Content-SHA256": report.sha256,
+        },
+    )
+
+
+class ScheduleListView(ObjectListView):
+    model = ReportSchedule
+    template_name = "reporting/reportschedule_list.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if user.is_authenticated and not user.has_perm("reporting.view_reportschedule"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def base_queryset(self):
+        return ReportSchedule.objects.select_related("field_of_action", "unit")
+
+
+class ScheduleEditView(ObjectEditView):
+    model = ReportSchedule
+    form_class = ReportScheduleForm
+
+    def save(self, form):
+        return services.save_schedule(actor=self.request.user, form=form)
+
+
+class ScheduleDeleteView(ObjectDeleteView):
+    model = ReportSchedule
+    success_url_name = "reportschedule_list"
+
+    def post(self, request, *args, **kwargs):
+        schedule = self.get_object()
+        label = str(schedule)
+        services.delete_schedule(actor=request.user, schedule=schedule)
+        messages.success(request, _("„%(obj)s“ wurde gelöscht.") % {"obj": label})
+        return HttpResponseRedirect(reverse(self.success_url_name))

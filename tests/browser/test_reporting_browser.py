@@ -1,0 +1,60 @@
+"""The strategy team queues a status report and downloads it; a council member downloads it
+from the archive. axe checks the Lagebild and the archive (WCAG 2.1 AA)."""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import assert_accessible
+from tests.reporting.conftest import report_world
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def eager_reports(settings, tmp_path):
+    """Render in the live server's request thread (no worker here), files in a temp dir."""
+    from fb15.celery import app
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = saved
+
+
+def test_strategist_queues_and_downloads_council_downloads_from_archive(
+    page, live_server, personas, login, eager_reports
+):
+    report_world(personas)
+    login("strategie")
+    nav = page.get_by_role("navigation", name="Hauptnavigation")
+    nav.get_by_role("link", name="Lagebild").click()
+    expect(page.get_by_role("heading", name="Lagebild Digitalstrategie")).to_be_visible()
+    expect(page.get_by_role("img", name="Ampeln je Handlungsfeld")).to_be_visible()
+    assert_accessible(page)
+
+    nav.get_by_role("link", name="Berichte").click()
+    page.get_by_role("link", name="Bericht jetzt erzeugen").click()
+    page.get_by_label("Zeitraum").fill("2026-Q3")
+    page.get_by_role("button", name="Erzeugen").click()
+    expect(page.get_by_text("wurde in die Warteschlange gestellt")).to_be_visible()
+    row = page.get_by_role("row").filter(has_text="2026-Q3")
+    expect(row.get_by_text("fertig")).to_be_visible()
+    assert_accessible(page)
+    with page.expect_download() as download:
+        row.get_by_role("link", name="PDF herunterladen").click()
+    assert download.value.suggested_filename == "Statusbericht_Digitalstrategie_2026-Q3.pdf"
+
+    page.get_by_role("button", name="Abmelden").click()
+    login("rat")
+    page.get_by_role("navigation", name="Hauptnavigation").get_by_role(
+        "link", name="Berichte"
+    ).click()
+    expect(page.get_by_role("heading", name="Statusberichte")).to_be_visible()
+    expect(page.get_by_role("link", name="Bericht jetzt erzeugen")).to_have_count(0)
+    assert_accessible(page)
+    with page.expect_download() as download:
+        page.get_by_role("link", name="PDF herunterladen").first.click()
+    assert download.value.suggested_filename == "Statusbericht_Digitalstrategie_2026-Q3.pdf"
+    with open(download.value.path(), "rb") as handle:
+        assert handle.read(4) == b"%PDF"
