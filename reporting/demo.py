@@ -1,11 +1,15 @@
-"""Demo report schedules (Berichtspläne); reports themselves are made with "Bericht jetzt
-erzeugen" or `manage.py generate_report`."""
+"""Demo report schedules (Berichtspläne) and one finished report of the last quarter, so the
+council finds a PDF in the archive straight after `make run`."""
+
+import datetime
+
+from django.utils import timezone
 
 from fb15.demo import ensure
-from fb15.models import OrgUnit
+from fb15.models import OrgUnit, User
 
-from .models import ReportSchedule, ScopeKind
-from .services import sync_schedule
+from .models import Report, ReportSchedule, ReportStatus, ScopeKind
+from .services import quarter_period, request_report, run_report, sync_schedule
 
 
 def seed(log) -> None:
@@ -36,4 +40,10 @@ def seed(log) -> None:
         schedule, changed = ensure(ReportSchedule, {"name": name}, values)
         if changed or schedule.periodic_task_id is None:
             sync_schedule(schedule)
-    log(f"Berichte: {len(plans)} Berichtspläne")
+    if not Report.objects.filter(status=ReportStatus.DONE).exists():
+        last_quarter = quarter_period(timezone.localdate() - datetime.timedelta(days=92))
+        report = request_report(
+            actor=User.objects.get(username="strategie"), period=last_quarter, enqueue=False
+        )
+        run_report(report.pk)  # the same code path as the Celery task, run here directly
+    log(f"Berichte: {len(plans)} Berichtspläne, {Report.objects.count()} Bericht(e) im Archiv")

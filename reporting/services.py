@@ -898,7 +898,7 @@ def send_reminders(today: datetime.date) -> int:
         body = _(
             "Guten Tag,\n\nfür den Berichtszeitraum %(period)s (Stichtag %(date)s) fehlen noch "
             "Statusmeldungen des %(unit)s zu:\n\n%(lines)s\n\nBitte melden Sie den Stand unter "
-            "%(link)s.\n\nVielen Dank\nFB 15 – Digitale Steuerung"
+            "%(link)s.\n\nVielen Dank\nFB 15 – Digitale Verwaltung und IT-Steuerung"
         ) % {
             "period": period.label,
             "date": period.reporting_date.strftime("%d.%m.%Y"),
@@ -964,7 +964,8 @@ def send_report_notice(report: Report) -> bool:
     }
     body = _(
         "Guten Tag,\n\nder Statusbericht zur Digitalstrategie für %(period)s (%(scope)s) liegt "
-        "vor. Sie finden ihn im Berichtsarchiv:\n%(link)s\n\nFB 15 – Digitale Steuerung"
+        "vor. Sie finden ihn im Berichtsarchiv:\n%(link)s\n\n"
+        "FB 15 – Digitale Verwaltung und IT-Steuerung"
     ) % {"period": report.period_label, "scope": report.scope_label, "link": _link("report_list")}
     with transaction.atomic():
         return _send_once(f"report:{report.pk}", recipients, subject, body)
