@@ -437,7 +437,7 @@ def _seed_milestones(rng, today, subject, start, end) -> None:
     for step, title in enumerate(MILESTONES, start=1):
         due = start + datetime.timedelta(days=span * step // 4)
         reached = None
-        if due < today and (subject.progress >= 25 * step or rng.random() < 0.3):
+        if due < today and (subject.progress >= 20 * step or rng.random() < 0.75):
             reached = min(due + datetime.timedelta(days=rng.randint(-10, 40)), today)
         Milestone.objects.create(**{field: subject}, title=title, due_on=due, reached_on=reached)
 
