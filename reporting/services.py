@@ -30,6 +30,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fb15.models import OrgUnit, Role, User
 from measures.charts import on_track
@@ -66,7 +67,7 @@ STUCK_AFTER = datetime.timedelta(minutes=15)
 LOST_AFTER = datetime.timedelta(hours=2)
 STUCK_ERROR = "Zeitüberschreitung – bitte erneut erzeugen"
 STATUS_LABELS = dict(Status.choices)
-LIGHT_LABELS = {**dict(TrafficLight.choices), "": _("keine Meldung")}
+LIGHT_LABELS = {**dict(TrafficLight.choices), "": gettext_lazy("keine Meldung")}
 
 
 class ReportError(Exception):
