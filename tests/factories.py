@@ -7,10 +7,12 @@ from decimal import Decimal
 
 import factory
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from fb15.models import Division, OrgUnit, Role, User
 from fb15.permissions import sync_unit_grants
-from measures.models import Measure, Project
+from measures.models import Indicator, Measure, Milestone, Project, Risk
+from measures.services import ensure_quarter
 from strategy.models import FieldOfAction, Goal, Strategy
 
 PASSWORD = "geheim-und-lang-42"
@@ -191,3 +193,44 @@ class TrendFactory(factory.django.DjangoModelFactory):
     def units(self, create, extracted, **kwargs):
         if create and extracted:
             self.units.set(extracted)
+
+
+def make_periods() -> dict:
+    """The current quarter and the two before it."""
+    today = timezone.localdate()
+    current = ensure_quarter(today)
+    previous = ensure_quarter(current.starts_on - datetime.timedelta(days=1))
+    older = ensure_quarter(previous.starts_on - datetime.timedelta(days=1))
+    return {"current": current, "previous": previous, "older": older}
+
+
+def make_world(personas, periods) -> dict:
+    """A measure and a project of FB 32 (own for leitung32) and of FB 50 (other)."""
+    goal = GoalFactory(title="Alles online")
+    objects = {}
+    for side, unit in (("own", personas["unit32"]), ("other", personas["unit50"])):
+        measure = MeasureFactory(
+            goal=goal, owner=unit, title=f"Maßnahme {unit.code}", responsible=unit.lead
+        )
+        project = ProjectFactory(owner=unit, title=f"Projekt {unit.code}", lead=unit.lead)
+        project.measures.add(measure)
+        objects[side] = {
+            "measure": measure,
+            "project": project,
+            "milestone": Milestone.objects.create(
+                measure=measure, title="Pilot", due_on=datetime.date(2026, 3, 1)
+            ),
+            "project_milestone": Milestone.objects.create(
+                project=project, title="Abnahme", due_on=datetime.date(2026, 6, 1)
+            ),
+            "indicator": Indicator.objects.create(
+                measure=measure,
+                name="Online-Anteil",
+                unit="%",
+                baseline=5,
+                target_value=60,
+                target_date=datetime.date(2027, 12, 31),
+            ),
+            "risk": Risk.objects.create(project=project, description="Lieferverzug"),
+        }
+    return {**personas, **periods, "goal": goal, **objects}

@@ -5,7 +5,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible
-from tests.measures.conftest import make_periods, make_world
+from tests.factories import make_periods, make_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
