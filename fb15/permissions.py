@@ -60,10 +60,6 @@ def sync_unit_grants(unit: OrgUnit) -> None:
     grant_exactly(MANAGE_UNIT_WORK, unit, [unit.lead, *unit.deputies.all()])
 
 
-def can_manage_unit(user, unit: OrgUnit) -> bool:
-    return user.has_perm(f"fb15.{MANAGE_UNIT_WORK}", unit)
-
-
 ALL_ACTIONS = ("view", "add", "change", "delete")
 MEASURES_MODELS = (
     "measure",

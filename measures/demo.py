@@ -351,16 +351,15 @@ def _seed_measure(rng, today, periods, strategist, units, tags, goal, code, titl
         measure.tags.add(tags["E-Akte"])
     if rng.random() < 0.3:
         measure.participants.add(units[rng.choice(["FB 15", "FB 11", "FB 10", "FB 30"])])
-    _seed_reporting(rng, today, periods, measure, start, end, budget)
+    _seed_reporting(rng, today, periods, measure, owner.lead, start, end, budget)
     _seed_milestones(rng, today, measure, start, end)
     if rng.random() < 0.25:
         _seed_indicator(rng, today, measure, start, end)
     return measure
 
 
-def _seed_reporting(rng, today, periods, subject, start, end, budget) -> None:
+def _seed_reporting(rng, today, periods, subject, reporter, start, end, budget) -> None:
     """Quarterly status updates from the start on; some skipped, some stale, some done."""
-    reporter = subject.owner.lead
     if reporter is None:
         return
     fate = rng.random()
@@ -538,8 +537,7 @@ def _seed_project(rng, today, periods, strategist, units, measures, index, row):
             impact=rng.randint(1, 3),
             owner=lead,
         )
-    project.owner.lead = lead or owner.lead
-    _seed_reporting(rng, today, periods, project, start, end, budget)
+    _seed_reporting(rng, today, periods, project, lead or owner.lead, start, end, budget)
     project.refresh_from_db()
     _seed_milestones(rng, today, project, start, end)
     return project

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from fb15.permissions import grant_exactly
 
 from .models import (
-    IndicatorValue,
     Measure,
     Milestone,
     Project,
@@ -194,23 +193,6 @@ def reach_milestone(*, actor, milestone: Milestone, reached_on: datetime.date) -
     milestone._history_user = actor
     milestone.save()
     return milestone
-
-
-@transaction.atomic
-def record_indicator_value(*, actor, indicator, measured_on, value) -> IndicatorValue:
-    """Record (or correct) the measured value of an indicator for a date."""
-    from .models import Indicator
-
-    if not Indicator.objects.can(actor, "change", indicator):
-        raise PermissionDenied
-    if measured_on > timezone.localdate():
-        raise ValidationError(_("Messwerte können nicht für die Zukunft erfasst werden."))
-    record = IndicatorValue.objects.filter(indicator=indicator, measured_on=measured_on).first()
-    record = record or IndicatorValue(indicator=indicator, measured_on=measured_on)
-    record.value = value
-    record._history_user = actor
-    record.save()
-    return record
 
 
 @transaction.atomic
