@@ -168,13 +168,13 @@ project_export = export_view(Project, ProjectFilterForm, PROJECT_COLUMNS, "Proje
 
 def _timeline_and_milestones(obj, user):
     today = timezone.localdate()
+    mark_stale(type(obj), [obj], today)  # the "überfällig" flag of the state card
     return {
         "status_updates": obj.statusupdates.all(),
         "milestones": obj.milestones.all(),
         "today": today,
         "can_report": type(obj).objects.can(user, "change", obj),
         "can_edit_structure": user.has_perm(f"measures.change_{type(obj)._meta.model_name}"),
-        "is_stale": type(obj).objects.filter(pk=obj.pk).stale(today).exists(),
     }
 
 

@@ -237,3 +237,8 @@ def test_trend_and_measure_link_each_other_and_respect_confidentiality(world, cl
     assert own.title in page and other.title in page
     page = client_for(world["council"]).get(own.get_absolute_url()).content.decode()
     assert "Generative KI" in page
+
+
+def test_detail_page_flags_a_measure_that_missed_the_last_cycle(world, client_for):
+    page = client_for(world["council"]).get(world["own"]["measure"].get_absolute_url())
+    assert "überfällig" in page.content.decode().split("Aktueller Stand", 1)[1]
