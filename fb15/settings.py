@@ -145,7 +145,26 @@ STORAGES = {
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
+    # Report PDFs: MEDIA_ROOT/reports/ (shared volume), or an S3-compatible bucket when
+    # REPORT_STORAGE_S3_BUCKET is set, so several worker and web hosts see the same files.
+    "reports": {"BACKEND": "reporting.storage.ReportStorage"},
 }
+if REPORT_STORAGE_S3_BUCKET := os.environ.get("REPORT_STORAGE_S3_BUCKET", ""):
+    STORAGES["reports"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": REPORT_STORAGE_S3_BUCKET,
+            "endpoint_url": os.environ.get("REPORT_STORAGE_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("REPORT_STORAGE_S3_REGION") or None,
+            "access_key": os.environ.get("REPORT_STORAGE_S3_ACCESS_KEY") or None,
+            "secret_key": os.environ.get("REPORT_STORAGE_S3_SECRET_KEY") or None,
+            "location": os.environ.get("REPORT_STORAGE_S3_PREFIX", "reports"),
+            # Private objects; files leave only through the permission-checked download view.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": True,
+        },
+    }
 
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND",
@@ -158,6 +177,8 @@ EMAIL_PORT = envint("EMAIL_PORT", "25")
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "0")
+# Seconds before an unreachable mail server counts as down (the mail is retried later).
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", "30")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "fb15@localhost")
 # Absolute base address for links in emails (no request exists in Celery tasks).
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000")
@@ -175,6 +196,22 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Rendering one report: soft limit (the report fails with a German reason), then hard kill.
+REPORT_TIME_LIMIT = envint("REPORT_TIME_LIMIT", "600")
+REPORT_SOFT_TIME_LIMIT = max(REPORT_TIME_LIMIT - 30, REPORT_TIME_LIMIT * 9 // 10)
+# A task unacknowledged this long (its worker died) is delivered again. It must exceed the
+# longest render, or Redis hands a healthy running task to a second worker.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", str(REPORT_TIME_LIMIT + 60))
+}
+
+# Caches (and what is built on them, such as rate limits) are shared by all web hosts and
+# workers through Redis; process memory only on a machine without Redis.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

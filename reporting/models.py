@@ -8,40 +8,23 @@ status, timings, the file with its SHA-256 and the error if rendering failed.
 from __future__ import annotations
 
 import datetime
-from pathlib import Path
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from fb15.models import DomainModel, OrgUnit
 from fb15.querysets import RestrictedQuerySet
 
-
-class ReportStorage(FileSystemStorage):
-    """MEDIA_ROOT/reports/, never served by URL: files leave only through the download view.
-
-    Follows MEDIA_ROOT when it changes (tests), like Django's default storage.
-    """
-
-    @cached_property
-    def base_location(self):
-        return str(Path(settings.MEDIA_ROOT) / "reports")
-
-    def url(self, name):
-        raise NotImplementedError("Reports are downloaded through report_download only.")
+from .storage import report_storage
 
 
-report_storage = ReportStorage()
-
-
-def _report_storage():
-    return report_storage
+def _report_storage():  # named in migration 0001
+    return report_storage()
 
 
 class Frequency(models.TextChoices):
@@ -214,6 +197,10 @@ class Report(ScopedModel, DomainModel):
     finished_at = models.DateTimeField(_("fertig am"), null=True, blank=True)
     error = models.TextField(_("Fehler"), blank=True)
     attempts = models.PositiveSmallIntegerField(_("Versuche"), default=0)
+    # The lease: which Celery task renders the report, since when. Another delivery takes
+    # over only when the task id is its own (a redelivery after a crash) or the lease is stale.
+    task_id = models.CharField(_("Task-ID"), max_length=255, blank=True, editable=False)
+    claimed_at = models.DateTimeField(_("übernommen am"), null=True, blank=True, editable=False)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("angefordert von"),
@@ -230,7 +217,19 @@ class Report(ScopedModel, DomainModel):
         verbose_name = _("Statusbericht")
         verbose_name_plural = _("Statusberichte")
         ordering = ["-created_at", "-pk"]
-        constraints = [_scope_constraint("report")]
+        constraints = [
+            _scope_constraint("report"),
+            # One report per scope and period in progress at a time: a double click, two
+            # browsers or a schedule racing a person get the running one (PostgreSQL, SQLite).
+            models.UniqueConstraint(
+                "scope_kind",
+                Coalesce("field_of_action", 0),
+                Coalesce("unit", 0),
+                "period_label",
+                condition=models.Q(status__in=["queued", "running"]),
+                name="reporting_report_one_in_progress",
+            ),
+        ]
 
     def __str__(self) -> str:
         return _("Statusbericht %(period)s – %(scope)s") % {
@@ -264,17 +263,37 @@ class Report(ScopedModel, DomainModel):
 
 
 class Notification(models.Model):
-    """A sent reminder, escalation or notice; the unique key keeps reruns from sending twice."""
+    """A reminder, escalation or notice: written with the change that causes it, sent after.
+
+    The unique key keeps reruns from creating it twice; `sent_at` is set only once the mail
+    server accepted it. Unsent ones are retried with back-off by a periodic job.
+    """
 
     key = models.CharField(_("Schlüssel"), max_length=200, unique=True)
     recipients = models.TextField(_("Empfänger*innen"))
     subject = models.CharField(_("Betreff"), max_length=200)
-    sent_at = models.DateTimeField(_("gesendet am"), default=timezone.now)
+    body = models.TextField(_("Text"), blank=True)
+    created_at = models.DateTimeField(_("angelegt am"), default=timezone.now)
+    sent_at = models.DateTimeField(_("gesendet am"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("Zustellversuche"), default=0)
+    next_attempt_at = models.DateTimeField(_("nächster Versuch"), default=timezone.now)
+    last_error = models.TextField(_("letzter Fehler"), blank=True)
 
     class Meta:
         verbose_name = _("Benachrichtigung")
         verbose_name_plural = _("Benachrichtigungen")
-        ordering = ["-sent_at"]
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(sent_at__isnull=True),
+                name="reporting_notification_unsent",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.subject
+
+    @property
+    def recipient_list(self) -> list[str]:
+        return [line for line in self.recipients.splitlines() if line]

@@ -15,20 +15,23 @@ import json
 import logging
 import mimetypes
 import re
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
-from django.db import transaction
-from django.db.models import Q
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -58,14 +61,11 @@ from .models import (
     ReportSchedule,
     ReportStatus,
     ScopeKind,
-    report_storage,
 )
+from .storage import report_storage
 
 logger = logging.getLogger(__name__)
 
-STUCK_AFTER = datetime.timedelta(minutes=15)
-LOST_AFTER = datetime.timedelta(hours=2)
-STUCK_ERROR = "Zeitüberschreitung – bitte erneut erzeugen"
 STATUS_LABELS = dict(Status.choices)
 LIGHT_LABELS = {**dict(TrafficLight.choices), "": gettext_lazy("keine Meldung")}
 
@@ -182,10 +182,75 @@ def delete_schedule(*, actor, schedule: ReportSchedule) -> None:
 # ------------------------------------------------------------------------------ reports
 
 
+class ReportInProgress(ReportError):
+    """The same scope and period is already queued or running: the caller gets that one."""
+
+    def __init__(self, report: Report):
+        super().__init__(_("„%(report)s“ wird bereits erzeugt.") % {"report": report})
+        self.report = report
+
+
+BROKER_DOWN_ERROR = gettext_lazy(
+    "Die Hintergrundverarbeitung war nicht erreichbar; der Bericht wurde nicht erzeugt. "
+    "Bitte später „Erneut erzeugen“ wählen."
+)
+STUCK_ERROR = gettext_lazy("Zeitüberschreitung – bitte erneut erzeugen")
+LOST_ERROR = gettext_lazy(
+    "Der Auftrag hat die Hintergrundverarbeitung nicht erreicht – bitte erneut erzeugen."
+)
+LOST_AFTER = datetime.timedelta(hours=2)
+# kombu looks for unacknowledged messages every ~100 s by default: the margin for a
+# redelivery after the visibility timeout has passed.
+REDELIVERY_MARGIN = datetime.timedelta(minutes=5)
+
+
+def lease_duration() -> datetime.timedelta:
+    """How long a claim holds: the hard time limit kills any render that takes longer."""
+    return datetime.timedelta(seconds=settings.REPORT_TIME_LIMIT + 30)
+
+
+def redelivery_deadline() -> datetime.timedelta:
+    """By then the broker has handed a dead worker's task to another worker, if ever."""
+    visibility = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 3600)
+    return max(lease_duration(), datetime.timedelta(seconds=visibility)) + REDELIVERY_MARGIN
+
+
 def _enqueue(report: Report) -> None:
+    transaction.on_commit(lambda: publish_report(report))
+
+
+def publish_report(report: Report) -> bool:
+    """Hand the report to the worker. If the broker is down the report fails visibly at once
+    (German reason, "Erneut erzeugen" works once it is back) instead of waiting as "queued"."""
     from .tasks import render_report
 
-    transaction.on_commit(lambda: render_report.delay(report.pk))
+    try:
+        render_report.delay(report.pk)
+    except Exception:  # any publishing error means the task is not queued
+        logger.exception("Statusbericht %s: Broker nicht erreichbar", report.pk)
+        now = timezone.now()
+        Report.objects.filter(pk=report.pk, status=ReportStatus.QUEUED).update(
+            status=ReportStatus.FAILED,
+            error=str(BROKER_DOWN_ERROR),
+            finished_at=now,
+            updated_at=now,
+        )
+        report.refresh_from_db(fields=["status", "error", "finished_at"])
+        return False
+    return True
+
+
+def _in_progress_like(report: Report) -> Report | None:
+    return (
+        Report.objects.in_progress()
+        .filter(
+            scope_kind=report.scope_kind,
+            field_of_action_id=report.field_of_action_id,
+            unit_id=report.unit_id,
+            period_label=report.period_label,
+        )
+        .first()
+    )
 
 
 @transaction.atomic
@@ -199,7 +264,12 @@ def request_report(
     schedule: ReportSchedule | None = None,
     enqueue: bool = True,
 ) -> Report:
-    """Create a queued report and hand it to the worker once the transaction commits."""
+    """Create a queued report and hand it to the worker once the transaction commits.
+
+    ReportInProgress (with the running report) if the same scope and period is already
+    queued or running: the database's partial unique constraint decides between racing
+    requests.
+    """
     period = period or quarter_period(timezone.localdate())
     if scope_kind == ScopeKind.FIELD and field_of_action is None:
         raise ReportError(_("Bitte ein Handlungsfeld wählen."))
@@ -217,7 +287,14 @@ def request_report(
         requested_by=actor,
     )
     report._history_user = actor
-    report.save()
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError:
+        running = _in_progress_like(report)
+        if running is None:
+            raise
+        raise ReportInProgress(running) from None
     if enqueue:
         _enqueue(report)
     return report
@@ -225,77 +302,131 @@ def request_report(
 
 @transaction.atomic
 def retry_report(*, actor, report: Report) -> bool:
-    """Re-queue a failed report ("Erneut erzeugen"); False if it is not failed (any more)."""
-    changed = Report.objects.filter(pk=report.pk, status=ReportStatus.FAILED).update(
-        status=ReportStatus.QUEUED,
-        error="",
-        started_at=None,
-        finished_at=None,
-        requested_by=actor,
-        updated_at=timezone.now(),
-    )
+    """Re-queue a failed report ("Erneut erzeugen"); False if it is not failed (any more)
+    or the same scope and period is meanwhile in progress again."""
+    try:
+        with transaction.atomic():
+            changed = Report.objects.filter(pk=report.pk, status=ReportStatus.FAILED).update(
+                status=ReportStatus.QUEUED,
+                error="",
+                task_id="",
+                claimed_at=None,
+                started_at=None,
+                finished_at=None,
+                requested_by=actor,
+                updated_at=timezone.now(),
+            )
+    except IntegrityError:
+        return False
     if changed:
         _enqueue(report)
     return bool(changed)
 
 
-def claim_report(report_id: int) -> bool:
-    """queued → running in one conditional UPDATE: only one delivery of a task wins."""
-    from django.db.models import F
-
+def claim_report(report_id: int, task_id: str, now: datetime.datetime | None = None) -> bool:
+    """Take the lease in one conditional UPDATE. A delivery wins a queued report, or a running
+    one whose task id is its own (redelivered after its worker died, or retried) or whose
+    lease has run out; a healthy report running under another task is left alone."""
+    now = now or timezone.now()
+    claimable = Q(status=ReportStatus.QUEUED) | Q(status=ReportStatus.RUNNING) & (
+        Q(task_id=task_id) | Q(claimed_at__lt=now - lease_duration())
+    )
     return bool(
-        Report.objects.filter(pk=report_id, status=ReportStatus.QUEUED).update(
+        Report.objects.filter(claimable, pk=report_id).update(
             status=ReportStatus.RUNNING,
-            started_at=timezone.now(),
+            task_id=task_id,
+            claimed_at=now,
+            started_at=now,
             attempts=F("attempts") + 1,
-            updated_at=timezone.now(),
+            updated_at=now,
         )
     )
 
 
-def run_report(report_id: int, *, transient: tuple = (), final_attempt: bool = True) -> str:
-    """Render one queued report; the task and `generate_report` both call this.
+def run_report(
+    report_id: int,
+    *,
+    task_id: str = "",
+    transient: tuple = (),
+    final_attempt: bool = True,
+) -> str:
+    """Render one report; the task (with its Celery task id) and `generate_report` call this.
 
-    Returns "done", "failed" or "skipped" (another delivery already claimed it). Transient
-    errors (`transient`) put the report back in the queue and are re-raised for a retry,
-    unless this was the last attempt.
+    Returns "done", "failed" or "skipped" (another delivery holds the lease, or it is
+    finished). Every error ends the report "failed" with a German reason, except transient
+    ones (`transient`) before the last attempt: the report goes back to the queue and the
+    error is re-raised for a retry.
     """
-    if not claim_report(report_id):
+    task_id = task_id or f"direct-{uuid.uuid4()}"
+    if not claim_report(report_id, task_id):
         return "skipped"
     report = Report.objects.select_related("field_of_action", "unit", "period").get(pk=report_id)
+    mine = _leased(report_id, task_id)
     try:
         pdf, as_of = render_report_pdf(report)
     except transient as error:
         if not final_attempt:
-            Report.objects.filter(pk=report_id, status=ReportStatus.RUNNING).update(
-                status=ReportStatus.QUEUED, error=str(error)
-            )
+            mine.update(status=ReportStatus.QUEUED, error=str(error))
             raise
-        _record_failure(report_id, error)
+        logger.exception("Statusbericht %s fehlgeschlagen", report_id)
+        _record_failure(mine, _("Datenbank oder Broker nicht erreichbar: %(error)s"), error)
+        return "failed"
+    except SoftTimeLimitExceeded as error:
+        _record_failure(
+            mine,
+            _("Zeitüberschreitung: Die Erzeugung dauerte länger als %(seconds)s Sekunden.")
+            % {"seconds": settings.REPORT_SOFT_TIME_LIMIT},
+            error,
+        )
+        return "failed"
+    except ReportError as error:
+        _record_failure(mine, "%(error)s", error)
         return "failed"
     except Exception as error:  # a permanent error: record it, visible in the list
         logger.exception("Statusbericht %s fehlgeschlagen", report_id)
-        _record_failure(report_id, error)
+        _record_failure(mine, _("Unerwarteter Fehler beim Erzeugen: %(error)s"), error)
         return "failed"
-    return "done" if _record_success(report, pdf, as_of) else "skipped"
+    return _record_success(report, task_id, pdf, as_of)
 
 
-def _record_failure(report_id: int, error: Exception) -> None:
-    Report.objects.filter(pk=report_id, status=ReportStatus.RUNNING).update(
-        status=ReportStatus.FAILED,
-        error=f"{type(error).__name__}: {error}"[:2000],
-        finished_at=timezone.now(),
-        updated_at=timezone.now(),
-    )
+def _leased(report_id: int, task_id: str):
+    """The report as long as this task holds its lease: writes through it are conditional."""
+    return Report.objects.filter(pk=report_id, status=ReportStatus.RUNNING, task_id=task_id)
 
 
-def _record_success(report: Report, pdf: bytes, as_of: datetime.datetime) -> bool:
-    name = f"{report.pk:06d}_{report.download_name}"
-    if report_storage.exists(name):
-        report_storage.delete(name)
-    stored = report_storage.save(name, ContentFile(pdf))
+def _record_failure(mine, reason: str, error: Exception) -> None:
+    now = timezone.now()
+    detail = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+    text = reason % {"error": error if isinstance(error, ReportError) else detail}
+    mine.update(status=ReportStatus.FAILED, error=text[:2000], finished_at=now, updated_at=now)
+
+
+def report_file_name(report: Report) -> str:
+    """ "000042-statusbericht-fb-32-2026-q3.pdf": the id and a slug, never raw input."""
+    return f"{report.pk:06d}-{slugify(report.download_name.removesuffix('.pdf'))}.pdf"
+
+
+def _record_success(report: Report, task_id: str, pdf: bytes, as_of: datetime.datetime) -> str:
+    mine = _leased(report.pk, task_id)
+    storage = report_storage()
+    name = report_file_name(report)
+    try:
+        if storage.exists(name):
+            storage.delete(name)
+        stored = storage.save(name, ContentFile(pdf))
+    except Exception as error:  # disk full, MEDIA_ROOT not writable, bucket unreachable
+        logger.exception("Statusbericht %s: Datei nicht gespeichert", report.pk)
+        _record_failure(
+            mine,
+            _(
+                "Die PDF-Datei konnte nicht gespeichert werden (Speicher voll oder nicht "
+                "beschreibbar?): %(error)s"
+            ),
+            error,
+        )
+        return "failed"
     with transaction.atomic():
-        done = Report.objects.filter(pk=report.pk, status=ReportStatus.RUNNING).update(
+        done = mine.update(
             status=ReportStatus.DONE,
             file=stored,
             sha256=hashlib.sha256(pdf).hexdigest(),
@@ -305,32 +436,35 @@ def _record_success(report: Report, pdf: bytes, as_of: datetime.datetime) -> boo
             error="",
             updated_at=timezone.now(),
         )
-        if not done:  # timed out meanwhile and marked failed: keep no orphan file
-            report_storage.delete(stored)
-            return False
+        if not done:  # the lease was lost meanwhile (failed by the sweep or taken over)
+            if stored != name:  # a name of its own: nobody else writes it
+                storage.delete(stored)
+            return "skipped"
         report.refresh_from_db()
         transaction.on_commit(lambda: send_report_notice(report))
-    return True
+    return "done"
 
 
 def fail_stuck_reports(now: datetime.datetime | None = None) -> int:
-    """Reports running longer than STUCK_AFTER (worker died) or queued longer than LOST_AFTER
-    (message lost) become failed with a German hint; "Erneut erzeugen" queues them again."""
+    """The sweep behind the lease: a report still running when the broker should long have
+    redelivered its task (whole worker gone, message lost), or queued for LOST_AFTER, becomes
+    failed with a German hint; "Erneut erzeugen" queues it again."""
     now = now or timezone.now()
-    stuck = Q(status=ReportStatus.RUNNING, started_at__lt=now - STUCK_AFTER) | Q(
-        status=ReportStatus.QUEUED, created_at__lt=now - LOST_AFTER, started_at__isnull=True
-    )
-    return Report.objects.filter(stuck).update(
-        status=ReportStatus.FAILED, error=STUCK_ERROR, finished_at=now, updated_at=now
-    )
+    stuck = Report.objects.filter(
+        status=ReportStatus.RUNNING, claimed_at__lt=now - redelivery_deadline()
+    ).update(status=ReportStatus.FAILED, error=str(STUCK_ERROR), finished_at=now, updated_at=now)
+    lost = Report.objects.filter(
+        status=ReportStatus.QUEUED, created_at__lt=now - LOST_AFTER, claimed_at__isnull=True
+    ).update(status=ReportStatus.FAILED, error=str(LOST_ERROR), finished_at=now, updated_at=now)
+    return stuck + lost
 
 
 def verify_file(report: Report) -> bytes | None:
     """The stored PDF if its SHA-256 still matches, else None (and logged)."""
     try:
-        with report_storage.open(report.file.name, "rb") as handle:
+        with report_storage().open(report.file.name, "rb") as handle:
             content = handle.read()
-    except (FileNotFoundError, ValueError):
+    except (OSError, ValueError):
         logger.error("Statusbericht %s: Datei %s fehlt", report.pk, report.file.name)
         return None
     if hashlib.sha256(content).hexdigest() != report.sha256:
@@ -839,18 +973,68 @@ def render_report_pdf(report: Report) -> tuple[bytes, datetime.datetime]:
 
 
 def _send_once(key: str, recipients: list[str], subject: str, body: str) -> bool:
-    """Send a plain-text German email once per key (after commit); False if already sent."""
+    """Record a plain-text German email once per key and send it after the commit.
+
+    False if the key exists already (a rerun). The mail counts as sent only once the server
+    accepted it (`deliver_notification`); until then the retry job tries again.
+    """
     recipients = sorted({r for r in recipients if r})
     if not recipients:
         return False
-    _note, created = Notification.objects.get_or_create(
-        key=key, defaults={"recipients": "\n".join(recipients), "subject": subject[:200]}
+    note, created = Notification.objects.get_or_create(
+        key=key,
+        defaults={"recipients": "\n".join(recipients), "subject": subject[:200], "body": body},
     )
     if created:
-        transaction.on_commit(
-            lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-        )
+        # robust: a failing callback must not keep the other mails of this transaction back.
+        transaction.on_commit(lambda: deliver_notification(note.pk), robust=True)
     return created
+
+
+RETRY_BACKOFF_MAX = datetime.timedelta(hours=6)
+
+
+def retry_delay(attempts: int) -> datetime.timedelta:
+    """1, 2, 4, 8 … minutes after the 1st, 2nd, 3rd … failed attempt, at most 6 hours."""
+    return min(datetime.timedelta(minutes=2 ** min(attempts - 1, 16)), RETRY_BACKOFF_MAX)
+
+
+def deliver_notification(pk: int, now: datetime.datetime | None = None) -> bool:
+    """Send one unsent notification, then record it as sent; on failure schedule the next try.
+
+    The row is locked while sending (other senders skip it), so two workers or two runs of
+    the retry job never send the same mail twice.
+    """
+    with transaction.atomic():
+        note = (
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(pk=pk, sent_at__isnull=True)
+            .first()
+        )
+        if note is None:
+            return False
+        note.attempts += 1
+        try:
+            send_mail(note.subject, note.body, settings.DEFAULT_FROM_EMAIL, note.recipient_list)
+        except Exception as error:  # server down, refused, timed out: try again later
+            logger.warning("Benachrichtigung %s nicht gesendet: %s", note.key, error)
+            note.next_attempt_at = (now or timezone.now()) + retry_delay(note.attempts)
+            note.last_error = f"{type(error).__name__}: {error}"[:2000]
+            note.save(update_fields=["attempts", "next_attempt_at", "last_error"])
+            return False
+        note.sent_at = timezone.now()
+        note.last_error = ""
+        note.save(update_fields=["attempts", "sent_at", "last_error"])
+    return True
+
+
+def send_pending_notifications(now: datetime.datetime | None = None, limit: int = 200) -> int:
+    """The retry job: every unsent notification whose back-off has passed, one by one."""
+    now = now or timezone.now()
+    due = Notification.objects.filter(sent_at__isnull=True, next_attempt_at__lte=now).order_by(
+        "next_attempt_at", "pk"
+    )
+    return sum(deliver_notification(pk, now) for pk in due.values_list("pk", flat=True)[:limit])
 
 
 def _link(name: str, *args) -> str:
@@ -1008,11 +1192,14 @@ def run_schedule(schedule_id: int, today: datetime.date | None = None) -> Report
     existing = Report.objects.filter(schedule=schedule, period_label=period.label).first()
     if existing is not None:
         return existing
-    return request_report(
-        actor=None,
-        scope_kind=schedule.scope_kind,
-        field_of_action=schedule.field_of_action,
-        unit=schedule.unit,
-        period=period,
-        schedule=schedule,
-    )
+    try:
+        return request_report(
+            actor=None,
+            scope_kind=schedule.scope_kind,
+            field_of_action=schedule.field_of_action,
+            unit=schedule.unit,
+            period=period,
+            schedule=schedule,
+        )
+    except ReportInProgress as running:  # someone asked for the same report by hand
+        return running.report

@@ -1,10 +1,12 @@
 """Celery tasks of the reports: one task per report, and the periodic jobs.
 
-The periodic jobs are scheduled in migration 0002_periodic_jobs; report schedules get their
-own beat entries from `services.sync_schedule`.
+The periodic jobs are scheduled in migrations 0002_periodic_jobs and
+0004_notification_retry_job; report schedules get their own beat entries from
+`services.sync_schedule`.
 """
 
 from celery import shared_task
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
 
@@ -22,11 +24,18 @@ TRANSIENT_ERRORS = (OperationalError, InterfaceError, ConnectionError, TimeoutEr
     retry_backoff_max=300,
     max_retries=3,
     acks_late=True,
+    reject_on_worker_lost=True,
+    # The soft limit fails the report with a German reason; the hard one kills a render
+    # that ignores it. Redis' visibility timeout is set above the hard limit (settings.py).
+    soft_time_limit=settings.REPORT_SOFT_TIME_LIMIT,
+    time_limit=settings.REPORT_TIME_LIMIT,
 )
 def render_report(self, report_id: int) -> str:
-    """Render one report; a duplicate delivery finds it claimed and does nothing."""
+    """Render one report under a lease held by this task id (see services.claim_report):
+    a redelivery after a crash takes over, a duplicate of a healthy run does nothing."""
     return services.run_report(
         report_id,
+        task_id=self.request.id,
         transient=TRANSIENT_ERRORS,
         final_attempt=self.request.retries >= self.max_retries,
     )
@@ -52,3 +61,9 @@ def fail_stuck_reports() -> int:
 def update_cycle() -> dict:
     """Daily: reminders before the Stichtag, escalation after the grace days, locking."""
     return services.run_update_cycle(timezone.localdate())
+
+
+@shared_task(name="reporting.send_pending_notifications")
+def send_pending_notifications() -> int:
+    """Every minute: notifications the mail server did not take yet, after their back-off."""
+    return services.send_pending_notifications(timezone.now())

@@ -101,16 +101,23 @@ def report_add(request):
     form = ReportRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        report = services.request_report(
-            actor=request.user,
-            scope_kind=data["scope_kind"],
-            field_of_action=data["field_of_action"],
-            unit=data["unit"],
-            period=data["period"],
-        )
-        messages.success(
-            request, _("„%(report)s“ wurde in die Warteschlange gestellt.") % {"report": report}
-        )
+        try:
+            report = services.request_report(
+                actor=request.user,
+                scope_kind=data["scope_kind"],
+                field_of_action=data["field_of_action"],
+                unit=data["unit"],
+                period=data["period"],
+            )
+        except services.ReportInProgress as running:  # a double click, or someone else
+            messages.info(request, str(running))
+            return HttpResponseRedirect(reverse("report_list"))
+        if report.status == ReportStatus.FAILED:  # the broker was down: failed visibly
+            messages.error(request, report.error)
+        else:
+            messages.success(
+                request, _("„%(report)s“ wurde in die Warteschlange gestellt.") % {"report": report}
+            )
         return HttpResponseRedirect(reverse("report_list"))
     status = 422 if request.method == "POST" else 200
     return render(request, "reporting/report_add.html", {"form": form}, status=status)
@@ -123,7 +130,11 @@ def report_retry(request, pk: int):
     if not Report.objects.can(request.user, "change", report):
         raise PermissionDenied
     if services.retry_report(actor=request.user, report=report):
-        messages.success(request, _("Der Bericht wird erneut erzeugt."))
+        report.refresh_from_db()
+        if report.status == ReportStatus.FAILED:  # the broker is still down
+            messages.error(request, report.error)
+        else:
+            messages.success(request, _("Der Bericht wird erneut erzeugt."))
     else:
         messages.info(request, _("Der Bericht ist nicht fehlgeschlagen und wird nicht wiederholt."))
     return HttpResponseRedirect(reverse("report_list"))

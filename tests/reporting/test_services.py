@@ -176,13 +176,16 @@ def test_a_transient_error_requeues_the_report_for_a_retry(world, monkeypatch):
 
 def test_a_report_running_too_long_fails_with_a_hint_and_is_never_finished_late(world):
     report = services.request_report(actor=None, enqueue=False)
-    assert services.claim_report(report.pk)
-    later = timezone.now() + services.STUCK_AFTER + datetime.timedelta(minutes=1)
+    assert services.claim_report(report.pk, "task-1")
+    # Within the time the broker needs to redeliver a dead worker's task, nothing happens.
+    soon = timezone.now() + services.redelivery_deadline() - datetime.timedelta(minutes=1)
+    assert services.fail_stuck_reports(soon) == 0
+    later = timezone.now() + services.redelivery_deadline() + datetime.timedelta(minutes=1)
     assert services.fail_stuck_reports(later) == 1
     report.refresh_from_db()
     assert report.status == ReportStatus.FAILED and report.error == services.STUCK_ERROR
     # The worker that was thought dead finishes after all: its result is discarded.
-    assert services._record_success(report, b"%PDF-late", timezone.now()) is False
+    assert services._record_success(report, "task-1", b"%PDF-late", timezone.now()) == "skipped"
     report.refresh_from_db()
     assert report.status == ReportStatus.FAILED and not report.file
 
@@ -301,8 +304,13 @@ def test_periodic_jobs_have_a_name_schedule_and_expiry():
 
     # Run the data migration again (idempotent; a transactional test may have flushed it).
     importlib.import_module("reporting.migrations.0002_periodic_jobs").schedule(apps, None)
+    importlib.import_module("reporting.migrations.0004_notification_retry_job").schedule(apps, None)
     jobs = PeriodicTask.objects.filter(task__startswith="reporting.")
-    assert {job.task for job in jobs} >= {"reporting.fail_stuck_reports", "reporting.update_cycle"}
+    assert {job.task for job in jobs} >= {
+        "reporting.fail_stuck_reports",
+        "reporting.update_cycle",
+        "reporting.send_pending_notifications",
+    }
     assert all(job.expire_seconds and job.crontab and job.description for job in jobs)
 
 
@@ -310,7 +318,9 @@ def test_generate_report_prints_the_pdf_path(world):
     out = io.StringIO()
     call_command("generate_report", "--scope", "unit:FB-32", "--period", "2026-Q3", stdout=out)
     path = out.getvalue().strip()
-    assert path.endswith("Statusbericht_FB-32_2026-Q3.pdf")
+    report = Report.objects.get()
+    # The file name is the id and a slug of the download name, never the raw unit code.
+    assert path.endswith(f"/reports/{report.pk:06d}-statusbericht_fb-32_2026-q3.pdf")
     with open(path, "rb") as handle:
         assert handle.read(4) == b"%PDF"
 

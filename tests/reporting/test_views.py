@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reporting import services
-from reporting.models import Report, ReportSchedule, ReportStatus, report_storage
+from reporting.models import Report, ReportSchedule, ReportStatus
+from reporting.storage import report_storage
 
 pytestmark = pytest.mark.django_db
 
@@ -35,8 +36,8 @@ GET_PAGES = {
 def objects(world):
     # A finished report with a stored file (rendering is tested in test_services).
     done = services.request_report(actor=None, enqueue=False)
-    services.claim_report(done.pk)
-    services._record_success(done, b"%PDF-1.7 Bericht", timezone.now())
+    services.claim_report(done.pk, "task-1")
+    services._record_success(done, "task-1", b"%PDF-1.7 Bericht", timezone.now())
     failed = Report.objects.create(
         period_label="2026-Q1",
         period_starts_on="2026-01-01",
@@ -112,7 +113,7 @@ def test_download_has_the_report_name_and_the_stored_checksum(objects, client_fo
 def test_a_changed_file_is_refused_with_a_german_page_and_logged(objects, client_for, caplog):
     report = objects["done"]
     report.refresh_from_db()
-    with open(report_storage.path(report.file.name), "ab") as handle:
+    with open(report_storage().path(report.file.name), "ab") as handle:
         handle.write(b"manipuliert")
     response = client_for(objects["council"]).get(reverse("report_download", args=[report.pk]))
     assert response.status_code == 409

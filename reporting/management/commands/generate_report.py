@@ -4,8 +4,9 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from fb15.models import OrgUnit
-from reporting.models import ReportStatus, ScopeKind, report_storage
+from reporting.models import ReportStatus, ScopeKind
 from reporting.services import ReportError, parse_period, quarter_period, request_report, run_report
+from reporting.storage import report_storage
 from strategy.models import FieldOfAction
 
 
@@ -38,7 +39,10 @@ class Command(BaseCommand):
         report.refresh_from_db()
         if report.status != ReportStatus.DONE:
             raise CommandError(f"Bericht konnte nicht erzeugt werden: {report.error}")
-        self.stdout.write(report_storage.path(report.file.name))
+        try:
+            self.stdout.write(report_storage().path(report.file.name))
+        except NotImplementedError:  # object storage: no local path
+            self.stdout.write(report.file.name)
 
     def parse_scope(self, scope: str):
         kind, _sep, value = scope.partition(":")
