@@ -38,6 +38,18 @@ def eager_celery(request):
 
 
 @pytest.fixture
+def worker(transactional_db):
+    """A real Celery worker on Redis in a thread of the test process (same settings)."""
+    from celery.contrib.testing.worker import start_worker
+
+    from fb15.celery import app
+
+    app.conf.task_always_eager = False
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30) as w:
+        yield w
+
+
+@pytest.fixture
 def weasyprint_errors(caplog):
     """WeasyPrint only logs missing lang/alt and blocked URLs: a test must fail on them."""
     caplog.set_level(logging.WARNING, logger="weasyprint")

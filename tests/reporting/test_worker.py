@@ -1,15 +1,27 @@
-"""A real Celery worker on Redis renders a real PDF (CI provides REDIS_URL and PostgreSQL)."""
+"""Real Celery workers on Redis render real PDFs, and survive the faults of a server room.
+
+CI provides REDIS_URL and PostgreSQL. The crash tests start worker processes of their own
+and kill them mid-render; they print how long a report takes to recover.
+"""
 
 import io
 import os
+import signal
+import subprocess
+import sys
+import threading
 import time
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.db import connection
+from django.test import Client
+from django.urls import reverse
 from pypdf import PdfReader
 
 from reporting import services
-from reporting.models import Report, ReportStatus
+from reporting.models import Notification, Report, ReportStatus
 
 from .conftest import report_world
 
@@ -21,17 +33,6 @@ pytestmark = [
         reason="needs REDIS_URL and PostgreSQL (a worker thread cannot share SQLite in memory)",
     ),
 ]
-
-
-@pytest.fixture
-def worker():
-    from celery.contrib.testing.worker import start_worker
-
-    from fb15.celery import app
-
-    app.conf.task_always_eager = False
-    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=30) as w:
-        yield w
 
 
 def wait_until_finished(report: Report, seconds: int = 90) -> Report:
@@ -62,3 +63,178 @@ def test_a_real_worker_renders_the_report_once_even_if_delivered_twice(personas,
     assert "M-1.1-01" in text and "Sachstand Text M-2.1-02" in text
     assert "grün" in text and "gelb" in text and "rot" in text
     assert "Änderungen seit dem letzten Bericht" in text
+
+
+# ------------------------------------------------------------------------------ faults
+
+VISIBILITY_TIMEOUT = 5  # seconds; production: REPORT_TIME_LIMIT + 60
+
+
+@pytest.fixture
+def figures(capsys):
+    """Print measured figures into the test run's output (also without -s)."""
+
+    def write(text: str) -> None:
+        with capsys.disabled():
+            sys.stdout.write(f"\n[figure] {text}\n")
+
+    return write
+
+
+@pytest.fixture
+def worker_processes(transactional_db, tmp_path, media):
+    """Start real worker processes (own process group each) on the test database and Redis.
+
+    They render with the real code; `tests.reporting.worker_app` only adds a pause that
+    `pause_next_render()` arms, so a kill lands in the middle of a render.
+    """
+    database = connection.settings_dict
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.settings",
+        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:"
+        f"{database['PORT'] or 5432}/{database['NAME']}",
+        "MEDIA_ROOT": str(media),
+        "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
+        "RENDER_PAUSE_FILE": str(tmp_path / "pause"),
+        "RENDER_STARTED_FILE": str(tmp_path / "started"),
+    }
+    if database.get("PASSWORD"):
+        env["PGPASSWORD"] = database["PASSWORD"]
+    started = []
+
+    def start() -> subprocess.Popen:
+        log = open(tmp_path / f"worker{len(started)}.log", "wb")  # noqa: SIM115
+        process = subprocess.Popen(
+            [
+                *(sys.executable, "-m", "celery", "-A", "tests.reporting.worker_app", "worker"),
+                *("--pool", "prefork", "--concurrency", "1", "-l", "info"),
+                *("--without-gossip", "--without-mingle", "--without-heartbeat"),
+                *("-n", f"crash{len(started)}-{os.getpid()}@%h"),
+            ],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, to be killed as a whole
+        )
+        started.append((process, log))
+        return process
+
+    def pause_next_render() -> Path:
+        (tmp_path / "pause").touch()
+        return tmp_path / "started"
+
+    start.pause_next_render = pause_next_render
+    yield start
+    for process, log in started:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+        log.close()
+
+
+def wait_for_file(path: Path, seconds: int = 60) -> str:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if path.exists() and (text := path.read_text()):
+            return text
+        time.sleep(0.1)
+    raise AssertionError(f"{path} did not appear within {seconds} s")
+
+
+def assert_done_exactly_once(report: Report, media) -> None:
+    assert report.status == ReportStatus.DONE, report.error
+    time.sleep(2)  # nothing renders it again afterwards
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DONE and report.attempts == 2  # killed one + this
+    assert [p.name for p in (media / "reports").iterdir()] == [report.file.name]
+    assert services.verify_file(report) is not None
+    assert Notification.objects.filter(key=f"report:{report.pk}").count() == 1
+
+
+def test_a_killed_pool_child_is_taken_over_and_the_report_done_once(
+    personas, worker_processes, media, figures
+):
+    world = report_world(personas)
+    worker_processes()
+    started = worker_processes.pause_next_render()
+    report = services.request_report(actor=world["strategist"])
+    child = int(wait_for_file(started))
+    os.kill(child, signal.SIGKILL)  # the OOM killer's way
+    killed_at = time.monotonic()
+    report = wait_until_finished(report, 60)
+    recovery = time.monotonic() - killed_at
+    figures(f"(a) pool child killed → report done after {recovery:.1f} s")
+    assert_done_exactly_once(report, media)
+
+
+def test_a_killed_worker_is_replaced_and_the_report_done_once_after_the_visibility_timeout(
+    personas, worker_processes, media, figures
+):
+    world = report_world(personas)
+    first = worker_processes()
+    started = worker_processes.pause_next_render()
+    report = services.request_report(actor=world["strategist"])
+    wait_for_file(started)
+    os.killpg(first.pid, signal.SIGKILL)  # the whole worker: main process and pool child
+    first.wait()
+    killed_at = time.monotonic()
+    worker_processes()  # a new worker (after a restart, or on another machine)
+    report = wait_until_finished(report, 90)
+    recovery = time.monotonic() - killed_at
+    figures(
+        f"(b) whole worker killed, new worker started → report done after {recovery:.1f} s "
+        f"(visibility timeout {VISIBILITY_TIMEOUT} s)"
+    )
+    # Redelivered after the visibility timeout, plus a worker start and one render.
+    assert VISIBILITY_TIMEOUT <= recovery < VISIBILITY_TIMEOUT + 25
+    assert_done_exactly_once(report, media)
+
+
+def test_an_unwritable_media_directory_fails_the_report_with_a_german_reason(
+    personas, worker, settings, tmp_path
+):
+    world = report_world(personas)
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")  # MEDIA_ROOT below a file: not writable, not even for root
+    settings.MEDIA_ROOT = blocker / "media"
+    report = wait_until_finished(services.request_report(actor=world["strategist"]))
+    assert report.status == ReportStatus.FAILED
+    assert report.error.startswith("Die PDF-Datei konnte nicht gespeichert werden")
+    assert not report.file and report.finished_at is not None
+    assert not Notification.objects.filter(key=f"report:{report.pk}").exists()
+
+
+def test_two_simultaneous_requests_make_one_report(personas, worker):
+    world = report_world(personas)
+    barrier = threading.Barrier(2)
+    pages = []
+
+    def click():
+        client = Client()
+        client.force_login(world["strategist"])
+        barrier.wait()
+        try:
+            response = client.post(
+                reverse("report_add"), {"scope_kind": "strategy", "period": "2026-Q3"}, follow=True
+            )
+            pages.append((response.redirect_chain, response.content.decode()))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=click) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert [chain for chain, _page in pages] == [[(reverse("report_list"), 302)]] * 2
+    report = Report.objects.get()  # exactly one
+    told = " ".join(page for _chain, page in pages)
+    assert "in die Warteschlange gestellt" in told
+    assert "wird bereits erzeugt" in told
+    assert wait_until_finished(report).status == ReportStatus.DONE
