@@ -31,4 +31,5 @@ test: install lint
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run -v 0
 	$(DEPLOY_ENV) $(PY) manage.py check --deploy --fail-level WARNING
+	$(PY) scripts/production_smoke.py
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

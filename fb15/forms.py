@@ -2,6 +2,8 @@
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from .models import Division, OrgUnit, User
@@ -58,6 +60,33 @@ class LoginForm(KernFormMixin, AuthenticationForm):
     }
 
 
+class VersionField(forms.Field):
+    """The hidden `updated_at` a form was loaded at; anything but a timestamp is refused."""
+
+    widget = forms.HiddenInput
+    default_error_messages = {
+        "invalid": _(
+            "Das Formular enthält eine ungültige Versionsangabe. Bitte laden Sie die Seite neu "
+            "und geben Sie Ihre Änderungen erneut ein."
+        )
+    }
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value):
+        value = str(value or "").strip()
+        if not value:
+            return None
+        try:
+            parsed = parse_datetime(value[:40])
+        except ValueError:  # well formed but impossible, e.g. 30 February
+            parsed = None
+        if parsed is None or timezone.is_naive(parsed):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return parsed
+
+
 class DomainForm(KernFormMixin, forms.ModelForm):
     """A model form that carries the version it was loaded at and an optional change reason.
 
@@ -65,7 +94,7 @@ class DomainForm(KernFormMixin, forms.ModelForm):
     concurrent edit is refused instead of silently overwritten.
     """
 
-    version = forms.CharField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
     change_reason = forms.CharField(
         label=_("Grund der Änderung"),
         required=False,

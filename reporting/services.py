@@ -24,6 +24,7 @@ from pathlib import Path
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -925,11 +926,31 @@ def data_for_report(report: Report) -> ReportData:
 # ------------------------------------------------------------------------------ rendering
 
 
-STATIC_SCHEME = "fb15-static:"
+# Letters only: the manifest storage of collectstatic leaves URLs with such a scheme alone
+# (a scheme with digits or "-" would be read as a relative path and break collectstatic).
+STATIC_SCHEME = "fbstatic:"
+
+
+def static_file(path: str) -> bytes | None:
+    """A static file's content: the collected file when a manifest storage serves them
+    (production, so the PDF uses what collectstatic wrote), else the source file."""
+    if ".." in Path(path).parts:
+        return None
+    if isinstance(staticfiles_storage, ManifestFilesMixin):
+        try:
+            name = staticfiles_storage.stored_name(path)
+        except ValueError:  # not in the manifest
+            return None
+        if not staticfiles_storage.exists(name):
+            return None
+        with staticfiles_storage.open(name) as collected:
+            return collected.read()
+    found = finders.find(path)
+    return Path(found).read_bytes() if found else None
 
 
 def static_fetcher():
-    """A WeasyPrint URL fetcher that serves only our static files ("fb15-static:css/x.css").
+    """A WeasyPrint URL fetcher that serves only our static files ("fbstatic:css/x.css").
 
     file://, http(s) and every other URL are refused (logged by WeasyPrint, not fetched).
     """
@@ -940,13 +961,11 @@ def static_fetcher():
             if not url.startswith(STATIC_SCHEME):
                 raise ValueError(f"Blocked URL in report: {url}")
             path = url[len(STATIC_SCHEME) :].lstrip("/")
-            found = finders.find(path) if ".." not in Path(path).parts else None
-            if not found:
+            content = static_file(path)
+            if content is None:
                 raise ValueError(f"Static file not found: {path}")
-            mime_type = mimetypes.guess_type(found)[0] or "application/octet-stream"
-            return URLFetcherResponse(
-                url, Path(found).read_bytes(), headers={"Content-Type": mime_type}
-            )
+            mime_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, content, headers={"Content-Type": mime_type})
 
     return StaticOnlyFetcher()
 

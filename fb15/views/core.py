@@ -1,4 +1,5 @@
-"""Pages that are not about one kind of object: home and the operations health check."""
+"""Pages that are not about one kind of object: home, the CSRF failure page and the
+operations health check."""
 
 from django.contrib.auth.decorators import login_required
 from django.db import connection
@@ -46,6 +47,12 @@ def _broker_state() -> str:
         return "ok"
     except Exception as error:
         return f"error: {type(error).__name__}"
+
+
+def csrf_failure(request, reason=""):
+    """CSRF_FAILURE_VIEW: a German page instead of Django's English one (reason is logged
+    by Django already)."""
+    return render(request, "403_csrf.html", status=403)
 
 
 @never_cache

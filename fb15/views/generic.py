@@ -14,7 +14,6 @@ from django.db import transaction
 from django.db.models import ProtectedError, Q
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
@@ -138,13 +137,15 @@ class ObjectEditView(RestrictedMixin, TemplateView):
         form = self.get_form(obj, data=request.POST)
         if form.is_valid():
             with transaction.atomic():
-                if obj.pk and not self.version_is_current(obj, form):
-                    transaction.set_rollback(True)
-                    return self.render_to_response(self.edit_context(obj, form), status=409)
-                saved = self.save(form)
-                action = "change" if "pk" in self.kwargs else "add"
-                if not self.model.objects.can(request.user, action, saved):
-                    raise PermissionDenied  # rolls the transaction back
+                is_stale = bool(obj.pk) and not self.version_is_current(obj, form)
+                if not is_stale:
+                    saved = self.save(form)
+                    action = "change" if "pk" in self.kwargs else "add"
+                    if not self.model.objects.can(request.user, action, saved):
+                        raise PermissionDenied  # rolls the transaction back
+            # Rendered after the transaction: the page's own queries need a usable connection.
+            if is_stale:
+                return self.render_to_response(self.edit_context(obj, form), status=409)
             messages.success(request, _("„%(obj)s“ wurde gespeichert.") % {"obj": saved})
             return HttpResponseRedirect(saved.get_absolute_url())
         return self.render_to_response(self.edit_context(obj, form), status=422)
@@ -152,7 +153,7 @@ class ObjectEditView(RestrictedMixin, TemplateView):
     def version_is_current(self, obj, form) -> bool:
         """Lock the row; if someone saved since the form was loaded, explain what changed."""
         current = type(obj)._base_manager.select_for_update().get(pk=obj.pk)
-        loaded_at = parse_datetime(form.cleaned_data.get("version") or "")
+        loaded_at = form.cleaned_data.get("version")
         if loaded_at is not None and current.updated_at == loaded_at:
             return True
         # History rows carry the object's updated_at, so "since the form was loaded" is exact.

@@ -192,12 +192,12 @@ def test_a_report_running_too_long_fails_with_a_hint_and_is_never_finished_late(
 
 def test_the_url_fetcher_serves_only_our_static_files():
     fetcher = services.static_fetcher()
-    assert fetcher.fetch("fb15-static:css/report.css").read().startswith(b"/*")
+    assert fetcher.fetch("fbstatic:css/report.css").read().startswith(b"/*")
     for url in (
         "file:///etc/passwd",
         "https://example.org/x.css",
-        "fb15-static:../../etc/passwd",
-        "fb15-static:css/missing.css",
+        "fbstatic:../../etc/passwd",
+        "fbstatic:css/missing.css",
     ):
         with pytest.raises(ValueError):
             fetcher.fetch(url)
