@@ -11,7 +11,6 @@ from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_POST
 from fb15.htmx import htmx_partial
 from fb15.models import OrgUnit
 from fb15.permissions import units_managed_by
+from fb15.redirects import safe_next
 from fb15.views.generic import (
     ObjectDeleteView,
     ObjectDetailView,
@@ -272,13 +272,6 @@ class ProjectHistoryView(ObjectHistoryView):
 # ---------------------------------------------------------------- status updates
 
 
-def _safe_next(request, fallback: str) -> str:
-    target = request.POST.get("next") or request.GET.get("next")
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
-        return target
-    return fallback
-
-
 class StatusUpdateView(View):
     """File a status update for a measure or project; also the inline (htmx) form's target."""
 
@@ -335,7 +328,7 @@ class StatusUpdateView(View):
                     request,
                     _("Statusmeldung für „%(subject)s“ gespeichert.") % {"subject": subject},
                 )
-                return HttpResponseRedirect(_safe_next(request, subject.get_absolute_url()))
+                return HttpResponseRedirect(safe_next(request, subject.get_absolute_url()))
         return self.render(request, subject, form, status=422)
 
     def render(self, request, subject, form, status=200):
@@ -343,7 +336,7 @@ class StatusUpdateView(View):
         return render(
             request,
             template,
-            {"subject": subject, "form": form, "next": _safe_next(request, "")},
+            {"subject": subject, "form": form, "next": safe_next(request, "")},
             status=status,
         )
 
@@ -394,7 +387,7 @@ def milestone_reached(request, pk):
             request,
             _("Meilenstein „%(title)s“ als erreicht vermerkt.") % {"title": milestone.title},
         )
-    return HttpResponseRedirect(_safe_next(request, milestone.get_absolute_url()))
+    return HttpResponseRedirect(safe_next(request, milestone.get_absolute_url()))
 
 
 class IndicatorEditView(ObjectEditView):

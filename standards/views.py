@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from fb15.history import describe_changes
 from fb15.models import Division, OrgUnit
+from fb15.redirects import safe_next
 from fb15.views.generic import (
     ObjectDeleteView,
     ObjectDetailView,
@@ -267,7 +268,7 @@ class ComplianceEditView(ObjectEditView):
     def edit_context(self, obj, form):
         context = super().edit_context(obj, form)
         context["may_confirm"] = self.may_confirm()
-        context["cancel_url"] = self.request.GET.get("next") or _matrix_url()
+        context["cancel_url"] = safe_next(self.request, _matrix_url())
         context["exemptions"] = Exemption.objects.restrict(self.request.user, "view").filter(
             unit=obj.unit, standard=obj.standard
         )
@@ -290,7 +291,7 @@ def compliance_confirm(request, unit, standard):
         raise PermissionDenied
     services.confirm_compliance(actor=request.user, cell=cell)
     messages.success(request, _("Die Einschätzung wurde bestätigt."))
-    return HttpResponseRedirect(request.POST.get("next") or _matrix_url())
+    return HttpResponseRedirect(safe_next(request, _matrix_url()))
 
 
 class ComplianceHistoryView(ObjectHistoryView):

@@ -19,6 +19,7 @@ from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
 from fb15.history import describe_changes, history_entries
+from fb15.redirects import safe_next
 
 PAGE_SIZE = 25
 
@@ -184,7 +185,7 @@ class ObjectEditView(RestrictedMixin, TemplateView):
             "opts": self.model._meta,
             "cancel_url": obj.get_absolute_url()
             if obj.pk or self.parent_model
-            else self.request.GET.get("next"),
+            else safe_next(self.request),
         }
 
 

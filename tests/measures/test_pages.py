@@ -242,3 +242,12 @@ def test_trend_and_measure_link_each_other_and_respect_confidentiality(world, cl
 def test_detail_page_flags_a_measure_that_missed_the_last_cycle(world, client_for):
     page = client_for(world["council"]).get(world["own"]["measure"].get_absolute_url())
     assert "überfällig" in page.content.decode().split("Aktueller Stand", 1)[1]
+
+
+@pytest.mark.parametrize("target", ["javascript:alert(1)", "https://evil.example/"])
+def test_status_update_ignores_a_hostile_next(world, client_for, target):
+    measure = world["own"]["measure"]
+    url = reverse("measure_status", args=[measure.pk])
+    body = client_for(world["lead32"]).get(url, {"next": target}).content.decode()
+    assert 'value="javascript:' not in body
+    assert 'value="https://evil.example/' not in body
