@@ -94,7 +94,8 @@ class RestrictedQuerySet(models.QuerySet):
         by their last recorded state, and shown only to holders of the global view right.
         """
         pk = self.model._meta.pk.attname
-        readable_now = models.Q(**{f"{pk}__in": self.model.objects.restrict(user, "view").values("pk")})
+        readable = self.model.objects.restrict(user, "view").values("pk")
+        readable_now = models.Q(**{f"{pk}__in": readable})
         opts = self.model._meta
         if not (user and user.is_authenticated and user.is_active):
             return readable_now
