@@ -1,6 +1,8 @@
 """Reading history for people: field-by-field changes with German labels and readable values.
 
-Used by every History tab, and by later comparisons (revisions, reports).
+Used by every History tab, and by later comparisons (revisions, reports). Rendering takes the
+reader: a related row the reader may not read now (a confidential measure, a draft goal) is
+shown as "(vertraulich)", without code or title.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ ACTION_LABELS = {
     "-": gettext_lazy("gelöscht"),
 }
 HIDDEN_FIELDS = {"updated_at", "id"}
+HIDDEN_ROW = gettext_lazy("(vertraulich)")
 
 
 @dataclass
@@ -36,14 +39,28 @@ class HistoryEntry:
     changes: list[FieldChange]
 
 
-def _lookup_related(model: type[models.Model], ids_by_field: dict[str, set]) -> dict:
-    """One query per related model: {field name: {pk: str(object)}}."""
+def _lookup_related(model: type[models.Model], ids_by_field: dict[str, set], user) -> dict:
+    """Two queries per related model: {field name: {pk: str(object) or "(vertraulich)"}}.
+
+    Rows are read through `restrict(user, "view")`; people are named as on every page.
+    """
+    from django.contrib.auth import get_user_model
+
     names: dict[str, dict] = {}
     for field_name, ids in ids_by_field.items():
         field = model._meta.get_field(field_name)
         related = field.related_model
+        ids = ids - {None}
+        readable = None
+        if related is not get_user_model() and hasattr(related.objects, "restrict"):
+            readable = set(
+                related.objects.restrict(user, "view")
+                .filter(pk__in=ids)
+                .values_list("pk", flat=True)
+            )
         names[field_name] = {
-            obj.pk: str(obj) for obj in related._base_manager.filter(pk__in=ids - {None})
+            obj.pk: str(obj) if readable is None or obj.pk in readable else str(HIDDEN_ROW)
+            for obj in related._base_manager.filter(pk__in=ids)
         }
     return names
 
@@ -67,17 +84,22 @@ def _display(field: models.Field, value, related_names: dict) -> str:
     return str(localize(value))
 
 
-def _m2m_targets(model: type[models.Model], through_rows) -> set:
-    """simple-history reports m2m values as through-row dicts; keep the target ids."""
-    skip = {"id", model._meta.model_name, "m2m_history_id"}
-    return {value for row in through_rows or [] for key, value in row.items() if key not in skip}
+def _m2m_targets(field: models.ManyToManyField, through_rows) -> set:
+    """simple-history reports m2m values as through-row dicts; keep the target ids.
+
+    The target column is named by the field (`to_measure` for a measure's dependencies on
+    other measures), so a self-referential link never lists the object itself.
+    """
+    target = field.m2m_reverse_field_name()
+    return {row[target] for row in through_rows or [] if target in row}
 
 
-def describe_changes(model: type[models.Model], pairs) -> list[list[FieldChange]]:
-    """For (newer, older) history record pairs, the changed fields of each, readable.
+def describe_changes(model: type[models.Model], pairs, *, user) -> list[list[FieldChange]]:
+    """For (newer, older) history record pairs, the changed fields of each, readable by `user`.
 
     `older` may be None (creation): then every filled field is listed. Related objects are
-    looked up once per related model for all pairs together.
+    looked up once per related model for all pairs together. A change that reads the same
+    before and after (e.g. a link set again) is left out.
     """
     raw: list[list[tuple[models.Field, object, object]]] = []
     ids_by_field: dict[str, set] = defaultdict(set)
@@ -97,7 +119,10 @@ def describe_changes(model: type[models.Model], pairs) -> list[list[FieldChange]
                 field = model._meta.get_field(change.field)
                 old, new = change.old, change.new
                 if change.field in m2m_names:
-                    old, new = _m2m_targets(model, old), _m2m_targets(model, new)
+                    m2m = model._meta.get_field(change.field)
+                    old, new = _m2m_targets(m2m, old), _m2m_targets(m2m, new)
+                    if old == new:
+                        continue
                 rows.append((field, old, new))
         for field, old, new in rows:
             if field.many_to_many:
@@ -105,33 +130,37 @@ def describe_changes(model: type[models.Model], pairs) -> list[list[FieldChange]
             elif field.is_relation:
                 ids_by_field[field.name] |= {old, new}
         raw.append(rows)
-    related_names = _lookup_related(model, ids_by_field)
-    return [
-        [
-            FieldChange(
+    related_names = _lookup_related(model, ids_by_field, user)
+    described = []
+    for rows in raw:
+        changes = []
+        for field, old, new in rows:
+            change = FieldChange(
                 field.name,
                 str(field.verbose_name),
                 _display(field, old, related_names),
                 _display(field, new, related_names),
             )
-            for field, old, new in rows
-        ]
-        for rows in raw
-    ]
+            if old is None or change.old != change.new:
+                changes.append(change)
+        described.append(changes)
+    return described
 
 
-def history_entries(shown: list, before=None) -> list[HistoryEntry]:
+def history_entries(shown: list, before=None, *, user) -> list[HistoryEntry]:
     """Readable entries for a page of an object's history records, newest first.
 
     `before` is the record preceding the oldest shown one (None if that one is the first),
-    so every entry is compared with its predecessor without a query per row.
+    so every entry is compared with its predecessor without a query per row. Changes that
+    leave nothing visible (a save without a changed field) are not listed.
     """
     if not shown:
         return []
     model = shown[0].instance_type
     predecessors = [*shown[1:], before]
-    changes = describe_changes(model, list(zip(shown, predecessors, strict=True)))
+    changes = describe_changes(model, list(zip(shown, predecessors, strict=True)), user=user)
     return [
         HistoryEntry(record=rec, action=ACTION_LABELS[rec.history_type], changes=change)
         for rec, change in zip(shown, changes, strict=True)
+        if change or rec.history_type != "~"
     ]

@@ -80,7 +80,47 @@ class RestrictedQuerySet(models.QuerySet):
             condition |= models.Q(**{unit_lookup: units_managed_by(user)})
         if scope.object_grants:
             condition |= models.Q(pk__in=object_grant_ids(user, self.model, action))
+            if action == "view":
+                # Who may change a row may read it: a project lead from another unit holds
+                # `change_project` on a confidential project and must see it.
+                condition |= models.Q(pk__in=object_grant_ids(user, self.model, "change"))
         return condition
+
+    def history_condition(self, user) -> models.Q:
+        """Condition on *historical* rows of this model (as-of views, history, reports).
+
+        Confidentiality is decided on the live row as it is now: a row made confidential
+        after a revision stays hidden in that revision too. Rows deleted since are judged
+        by their last recorded state, and shown only to holders of the global view right.
+        """
+        pk = self.model._meta.pk.attname
+        readable = self.model.objects.restrict(user, "view").values("pk")
+        readable_now = models.Q(**{f"{pk}__in": readable})
+        opts = self.model._meta
+        if not (user and user.is_authenticated and user.is_active):
+            return readable_now
+        if not (user.is_superuser or user.has_perm(f"{opts.app_label}.view_{opts.model_name}")):
+            return readable_now
+        gone = ~models.Q(**{f"{pk}__in": self.model._base_manager.values("pk")})
+        scope = getattr(self.model, "unit_scope", None)
+        if _hides_confidential_rows(user, scope, opts):
+            gone &= models.Q(**{scope.confidential_field: False})
+        return readable_now | gone
+
+    def public_history_condition(self) -> models.Q:
+        """Condition on historical rows every reader may see (reports for the council).
+
+        The same rule as `history_condition` for a holder of the global view right who
+        belongs to no unit: public now, or deleted since and public when last recorded.
+        """
+        scope = getattr(self.model, "unit_scope", None)
+        if not (isinstance(scope, UnitScope) and scope.confidential_field):
+            return models.Q()
+        pk = self.model._meta.pk.attname
+        public = {scope.confidential_field: False}
+        live_public = self.model._base_manager.filter(**public).values("pk")
+        gone = ~models.Q(**{f"{pk}__in": self.model._base_manager.values("pk")})
+        return models.Q(**{f"{pk}__in": live_public}) | (gone & models.Q(**public))
 
     def _parent_condition(self, user, scope: ParentScope, action: str) -> models.Q:
         parent_action = "view" if action == "view" else "change"

@@ -8,8 +8,6 @@ class MeasuresConfig(AppConfig):
 
     def ready(self):
         # Measures hang below goals in the strategy tree, its roll-ups and comparisons.
-        from django.db.models import Q
-
         from fb15.home import register_home_section
         from strategy.tree import GoalItems, register_goal_items
 
@@ -30,11 +28,8 @@ class MeasuresConfig(AppConfig):
                     "priority",
                 ),
                 live_queryset=lambda: Measure.objects.all(),
-                # Confidential measures only for those who may read them now.
-                visible_to=lambda user: (
-                    Q(is_confidential=False)
-                    | Q(id__in=Measure.objects.restrict(user, "view").values("pk"))
-                ),
+                # Confidentiality as decided by restrict() on the live rows, also as of a moment.
+                visible_to=lambda user: Measure.objects.history_condition(user),
             )
         )
         register_home_section(status_section)

@@ -28,6 +28,7 @@ from fb15.views.generic import (
     ObjectListView,
 )
 from standards.models import Trend
+from strategy.services import GoalLabel, goal_labels
 
 from . import services
 from .charts import indicator_chart, on_track
@@ -66,6 +67,16 @@ def mark_stale(model, items, today) -> None:
         item.is_stale = item.pk in stale
 
 
+DRAFT_GOAL = GoalLabel(gettext_lazy("(Entwurf)"), "", "")
+
+
+def label_goals(items, labels: dict) -> None:
+    """Set `goal_label` on measures as the reader may see the goal (see `goal_labels`)."""
+    for item in items:
+        if hasattr(item, "goal_id"):
+            item.goal_label = labels.get(item.goal_id, DRAFT_GOAL)
+
+
 class ReportedListView(ObjectListView):
     """List of measures or projects with the shared filters, sorting and flags."""
 
@@ -78,6 +89,7 @@ class ReportedListView(ObjectListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         mark_stale(self.model, context["object_list"], timezone.localdate())
+        label_goals(context["object_list"], goal_labels(self.request.user))
         context["filter_form"] = self.filter_form
         context["current_sort"] = self.request.GET.get("sort", "")
         query = self.request.GET.copy()
@@ -129,8 +141,8 @@ SHARED_COLUMNS = [
 MEASURE_COLUMNS = [
     (gettext_lazy("Kennung"), lambda m: m.code),
     (gettext_lazy("Titel"), lambda m: m.title),
-    (gettext_lazy("Handlungsfeld"), lambda m: m.goal.field_of_action.title),
-    (gettext_lazy("Ziel"), lambda m: m.goal.title),
+    (gettext_lazy("Handlungsfeld"), lambda m: m.goal_label.field_title),
+    (gettext_lazy("Ziel"), lambda m: m.goal_label.title),
     (gettext_lazy("Fachbereich"), lambda m: m.owner.code),
     (gettext_lazy("verantwortliche Person"), lambda m: str(m.responsible or "")),
     (gettext_lazy("Priorität"), lambda m: m.get_priority_display()),
@@ -153,8 +165,14 @@ def export_view(model, filter_form_class, columns, filename: str):
     def export(request):
         form = filter_form_class(request.GET, user=request.user)
         items = form.apply(model.objects.restrict(request.user, "view").with_list_data())
-        rows = ([value(item) for _label, value in columns] for item in items.iterator(500))
-        return _csv_response(filename, [str(label) for label, _value in columns], rows)
+        labels = goal_labels(request.user)
+
+        def rows():
+            for item in items.iterator(500):
+                label_goals([item], labels)
+                yield [value(item) for _label, value in columns]
+
+        return _csv_response(filename, [str(label) for label, _value in columns], rows())
 
     return export
 
@@ -198,6 +216,7 @@ class MeasureDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(_timeline_and_milestones(self.object, self.request.user))
+        label_goals([self.object], goal_labels(self.request.user))
         context["indicators"] = [
             {
                 "indicator": indicator,

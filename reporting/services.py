@@ -651,8 +651,15 @@ def gather_report_data(
         for item in goal.items.get("measures", [])
         if scope_kind != ScopeKind.UNIT or item.owner_id == unit.pk
     ]
-    confidential = sum(1 for m in measures if m.is_confidential)
-    measures = [m for m in measures if not m.is_confidential]
+    # Confidentiality is decided on the rows as they are now (restrict()'s rule), also for a
+    # locked period read from history: a measure confidential today is left out.
+    public_ids = set(
+        _rows(Measure, when)
+        .filter(Measure.objects.public_history_condition(), id__in=[m.pk for m in measures])
+        .values_list("id", flat=True)
+    )
+    confidential = sum(1 for m in measures if m.pk not in public_ids)
+    measures = [m for m in measures if m.pk in public_ids]
     measure_ids = [m.pk for m in measures]
 
     # Projects: all, those of the field's measures, or the unit's.
@@ -665,8 +672,13 @@ def gather_report_data(
     elif scope_kind == ScopeKind.FIELD:
         projects = projects.filter(id__in=links)
     projects = list(projects.order_by("code"))
-    confidential += sum(1 for p in projects if p.is_confidential)
-    projects = [p for p in projects if not p.is_confidential]
+    public_ids = set(
+        _rows(Project, when)
+        .filter(Project.objects.public_history_condition(), id__in=[p.pk for p in projects])
+        .values_list("id", flat=True)
+    )
+    confidential += sum(1 for p in projects if p.pk not in public_ids)
+    projects = [p for p in projects if p.pk in public_ids]
     project_ids = [p.pk for p in projects]
 
     # Latest status text per measure/project up to the reporting period.

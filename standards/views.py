@@ -143,7 +143,7 @@ def standard_compare(request, pk):
         newer, older = older, newer
     changes = []
     if newer and older and newer != older:
-        changes = describe_changes(Standard, [(newer, older)])[0]
+        changes = describe_changes(Standard, [(newer, older)], user=request.user)[0]
     return render(
         request,
         "standards/standard_compare.html",

@@ -13,6 +13,31 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from fb15.models import DomainModel
+from fb15.querysets import RestrictedQuerySet
+
+
+def may_read_draft(user) -> bool:
+    """The unpublished working state is a right of its own (`view_draft` on the strategy)."""
+    return bool(user and user.is_active and user.has_perm("strategy.view_draft_strategy"))
+
+
+class PublishedQuerySet(RestrictedQuerySet):
+    """Fields of action and goals: the live rows are the draft.
+
+    Readers without the draft right see only rows that exist in the latest published
+    revision, everywhere the rows are read through `restrict()` (filter options, measure
+    headers, exports, history).
+    """
+
+    def restrict(self, user, action: str = "view") -> RestrictedQuerySet:
+        rows = super().restrict(user, action)
+        if action != "view" or may_read_draft(user):
+            return rows
+        latest = Revision.objects.order_by("-published_at").values("published_at").first()
+        if latest is None:
+            return rows.none()
+        published = self.model.history.as_of(latest["published_at"]).values("id")
+        return rows.filter(pk__in=published)
 
 
 class Strategy(DomainModel):
@@ -98,6 +123,7 @@ class FieldOfAction(DomainModel):
     description = models.TextField(_("Beschreibung"), blank=True)
 
     history = HistoricalRecords()
+    objects = PublishedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Handlungsfeld")
@@ -131,6 +157,7 @@ class Goal(DomainModel):
     target_year = models.PositiveSmallIntegerField(_("Zieljahr"), null=True, blank=True)
 
     history = HistoricalRecords()
+    objects = PublishedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("Ziel")

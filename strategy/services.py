@@ -7,6 +7,7 @@ actor and the change reason in history. Views, tests, commands and reports call 
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from .models import FieldOfAction, Goal, Revision, Strategy
+from .models import FieldOfAction, Goal, Revision, Strategy, may_read_draft
 from .tree import StrategyTree, build_tree, diff_trees
 
 REASON_MAX_LENGTH = 100  # simple-history's history_change_reason
@@ -33,6 +34,46 @@ def _stamp(obj: models.Model, actor, reason: str | None, at: datetime.datetime |
 def current_strategy() -> Strategy | None:
     """The city's strategy (the first one if there were ever several)."""
     return Strategy.objects.order_by("pk").first()
+
+
+@dataclass(frozen=True)
+class GoalLabel:
+    number: str
+    title: str
+    field_title: str
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}".strip()
+
+
+def goal_labels(user) -> dict[int, GoalLabel]:
+    """How `user` may read each goal's name: the draft for draft readers, otherwise the
+    latest published revision. Goals missing from it are missing here (shown as draft).
+
+    Two queries; used by measure lists, headers and exports so no draft title leaks.
+    """
+    strategy = current_strategy()
+    if strategy is None:
+        return {}
+    if may_read_draft(user):
+        fields = FieldOfAction.objects.filter(strategy=strategy)
+        goals = Goal.objects.filter(field_of_action__strategy=strategy)
+    else:
+        latest = Revision.objects.filter(strategy=strategy).order_by("-published_at").first()
+        if latest is None:
+            return {}
+        fields = FieldOfAction.history.as_of(latest.published_at).filter(strategy_id=strategy.pk)
+        goals = Goal.history.as_of(latest.published_at)
+    by_id = {f.pk: f for f in fields}
+    return {
+        goal.pk: GoalLabel(
+            f"{by_id[goal.field_of_action_id].position}.{goal.position}",
+            goal.title,
+            by_id[goal.field_of_action_id].title,
+        )
+        for goal in goals
+        if goal.field_of_action_id in by_id
+    }
 
 
 # --------------------------------------------------------------------------- revisions

@@ -39,14 +39,13 @@ from .forms import (
     RevisionPublishForm,
     StrategyForm,
 )
-from .models import FieldOfAction, Goal, Revision, Strategy
+from .models import FieldOfAction, Goal, Revision, Strategy, may_read_draft
 from .tree import GOAL_ITEMS, build_tree, diff_trees
 
 DRAFT = "entwurf"
 
 
-def can_read_draft(user) -> bool:
-    return user.has_perm("strategy.view_draft_strategy")
+can_read_draft = may_read_draft
 
 
 def _readable_strategy(request) -> Strategy | None:
@@ -168,7 +167,8 @@ def strategy_as_of(request):
         if tree
         else {"tree": None, "revision": revision, "day": day, "can_read_draft": False}
     )
-    context["strategy"] = strategy
+    # The strategy's own title and Leitbild as they stood then, not today's.
+    context["strategy"] = tree.strategy if tree and tree.strategy else strategy
     return render(request, "strategy/strategy_as_of.html", context)
 
 

@@ -161,7 +161,9 @@ class ObjectEditView(RestrictedMixin, TemplateView):
         newer = current.history.filter(updated_at__gt=loaded_at) if loaded_at else None
         latest = newer.first() if newer is not None else None
         base = current.history.filter(updated_at__lte=loaded_at).first() if loaded_at else None
-        changes = describe_changes(type(obj), [(latest, base)])[0] if latest and base else []
+        changes = []
+        if latest and base:
+            changes = describe_changes(type(obj), [(latest, base)], user=self.request.user)[0]
         who = latest.history_user if latest else None
         form.add_error(
             None,
@@ -257,7 +259,7 @@ class ObjectHistoryView(RestrictedMixin, View):
                 "object": obj,
                 "opts": self.model._meta,
                 "page_obj": page,
-                "entries": history_entries(shown, before),
+                "entries": history_entries(shown, before, user=request.user),
                 "restore_url_name": self.restore_url_name if can_restore else "",
             },
         )

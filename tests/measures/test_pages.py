@@ -197,10 +197,10 @@ def grow(world, count):
 
 
 PAGES = [
-    ("measure_list", None, 14),
+    ("measure_list", None, 17),  # + goal names as the reader may see them
     ("project_list", None, 14),
     ("my_unit", None, 23),
-    ("measure_detail", "measure", 22),
+    ("measure_detail", "measure", 25),  # + goal names as the reader may see them
     ("project_detail", "project", 20),
     ("strategy_detail", None, 16),
 ]
