@@ -154,7 +154,7 @@ def dependents(obj, user) -> list[Dependent]:
         readable = rows.select_related()
         if hasattr(related.objects, "restrict"):
             readable = readable.filter(pk__in=related.objects.restrict(user, "view").values("pk"))
-        names = [str(row) for row in readable.distinct()[:NAMES_SHOWN]]
+        names = [str(row) for row in readable[:NAMES_SHOWN]]
         found.append(Dependent(str(related._meta.verbose_name_plural), count, names))
     return found
 
@@ -220,9 +220,7 @@ def deleted_records_query(entry: TrashModel, user) -> models.QuerySet:
     model = entry.model
     history = model.history.model
     pk = _pk_name(model)
-    newer = history.objects.filter(
-        **{pk: OuterRef(pk)}, history_date__gt=OuterRef("history_date")
-    )
+    newer = history.objects.filter(**{pk: OuterRef(pk)}, history_date__gt=OuterRef("history_date"))
     return (
         history.objects.filter(history_type="-")
         .filter(model.objects.history_condition(user))
@@ -265,9 +263,9 @@ def trash_items(rows) -> list[TrashItem]:
     records = {}
     for key, ids in ids_by_key.items():
         entry = _trash_models[key]
-        for record in entry.model.history.model.objects.filter(
-            history_id__in=ids
-        ).select_related("history_user"):
+        for record in entry.model.history.model.objects.filter(history_id__in=ids).select_related(
+            "history_user"
+        ):
             records[(key, record.history_id)] = TrashItem(entry, record, entry.describe(record))
     return [records[(key, history_id)] for history_id, _when, key in rows]
 
@@ -357,9 +355,7 @@ def _restore_links_of_others(obj, actor) -> int:
             continue
         other, field = rel.related_model, rel.field
         history = getattr(other, "history", None)
-        if history is None or field.name not in {
-            f.name for f in history.model._history_m2m_fields
-        }:
+        if history is None or field.name not in {f.name for f in history.model._history_m2m_fields}:
             continue
         other_pk = _pk_name(other)
         latest = (
@@ -425,9 +421,10 @@ def restore(*, actor, entry: TrashModel, history_id: int) -> Restored:
         _restore_own_links(instance, history_model, before, actor, notes)
         relinked = _restore_links_of_others(instance, actor)
         if relinked:
-            notes.append(_("%(count)s Verknüpfung(en) anderer Datensätze wiederhergestellt.") % {
-                "count": relinked
-            })
+            notes.append(
+                _("%(count)s Verknüpfung(en) anderer Datensätze wiederhergestellt.")
+                % {"count": relinked}
+            )
         if entry.after_restore is not None:
             entry.after_restore(instance, actor)
     return Restored(instance, notes)

@@ -26,9 +26,7 @@ def trash_list(request):
     if not trash.may_use_trash(request.user):
         raise PermissionDenied
     rows = trash.deleted_records(request.user)
-    page = Paginator(rows if rows is not None else [], PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(rows if rows is not None else [], PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "trash/trash_list.html",
