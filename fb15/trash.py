@@ -20,10 +20,11 @@ grant a department right. Restoring writes the object back with the same pk from
 recorded state, re-links its many-to-many links from the last record before the deletion,
 and re-adds links other objects held to it when their history still records them.
 
-Not restored: rows that pointed to it with `SET_NULL` (a report keeps no link to a deleted
-schedule), parts deleted with it by `CASCADE` (restore them from the Papierkorb one by one,
-the parent first), and guardian grants on the row itself except those an app re-creates in
-its `after_restore` (unit lead rights, the project lead's right).
+Not restored: rows that pointed to it with `SET_NULL` (a report keeps no link to a
+deleted schedule); parts deleted with it by `CASCADE` (milestones, indicators and risks are
+listed and restored one by one, the parent first; status updates and measured values are
+not listed); guardian grants on the row itself, except those an app re-creates in its
+`after_restore` (unit lead rights, the project lead's right).
 """
 
 from __future__ import annotations
