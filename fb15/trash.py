@@ -33,7 +33,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Exists, OuterRef, Subquery, Value
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -309,14 +309,16 @@ def _check_foreign_keys(instance, label: str, notes: list[str]) -> None:
         target = fk.related_model
         if target._base_manager.filter(**{fk.target_field.attname: value}).exists():
             continue
-        name = _record_name(target, value)
         if fk.remote_field.on_delete is models.SET_NULL:
             setattr(instance, fk.attname, None)
+            if not fk.editable:  # bookkeeping (a beat entry): the app re-creates it
+                continue
             notes.append(
                 _("„%(field)s“ (%(name)s) gibt es nicht mehr und bleibt leer.")
-                % {"field": fk.verbose_name, "name": name}
+                % {"field": fk.verbose_name, "name": _record_name(target, value)}
             )
             continue
+        name = _record_name(target, value)
         raise RestoreError(
             _(
                 "„%(obj)s“ kann nicht wiederhergestellt werden: %(model)s „%(name)s“ gibt es "
@@ -423,7 +425,17 @@ def restore(*, actor, entry: TrashModel, history_id: int) -> Restored:
         )
         instance._history_user = actor
         instance._change_reason = str(RESTORE_REASON)
-        instance.save(force_insert=True)
+        try:
+            with transaction.atomic():
+                instance.save(force_insert=True)
+        except IntegrityError as error:  # restored or its code taken at the same moment
+            raise RestoreError(
+                _(
+                    "„%(obj)s“ wurde gerade gleichzeitig geändert und nicht wiederhergestellt. "
+                    "Bitte laden Sie den Papierkorb neu."
+                )
+                % {"obj": label}
+            ) from error
         _restore_own_links(instance, history_model, before, actor, notes)
         relinked = _restore_links_of_others(instance, actor)
         if relinked:

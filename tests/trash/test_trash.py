@@ -285,3 +285,23 @@ def test_trash_page_query_count_does_not_grow_with_rows(
         response = client.get(reverse("trash"))
     assert response.status_code == 200
     assert f"{count * 4} gelöschte Datensätze" in response.content.decode()
+
+
+def test_restored_report_schedule_gets_a_new_beat_entry(personas, client_for):
+    from django_celery_beat.models import PeriodicTask
+
+    from reporting.models import ReportSchedule
+    from reporting.services import sync_schedule
+
+    schedule = ReportSchedule.objects.create(name="Quartalsbericht")
+    sync_schedule(schedule)
+    client = client_for(personas["strategist"])
+    assert delete(client, "reportschedule_delete", schedule).status_code == 302
+    assert not PeriodicTask.objects.filter(name__startswith="Bericht: Quartalsbericht").exists()
+
+    response = client.post(trash_entry(ReportSchedule, schedule.pk))
+    shown = messages_of(response)
+    assert "„Quartalsbericht“ wurde aus dem Papierkorb wiederhergestellt." in shown
+    assert not [m for m in shown if "gibt es nicht mehr" in m]  # the beat entry is new
+    restored = ReportSchedule.objects.get(pk=schedule.pk)
+    assert restored.periodic_task.kwargs == f'{{"schedule_id": {schedule.pk}}}'
