@@ -3,6 +3,12 @@ from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
+def _unit_restored(unit, actor):
+    from .permissions import sync_unit_grants
+
+    sync_unit_grants(unit)
+
+
 def _sync_roles(sender, **kwargs):
     from .permissions import sync_role_permissions
 
@@ -14,4 +20,10 @@ class Fb15Config(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self):
+        from .models import Division, OrgUnit
+        from .trash import register_trash_model
+
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="fb15.sync_roles")
+        register_trash_model(Division)
+        # The lead's and deputies' rights on the unit were deleted with it.
+        register_trash_model(OrgUnit, after_restore=_unit_restored)

@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .permissions import units_managed_by
+from .trash import may_use_trash
 
 
 def manages_any_unit(user) -> bool:
@@ -24,6 +25,7 @@ NAVIGATION = [
     (_("Technologieradar"), "trend_radar", "standards.view_trend"),
     (_("Lagebild"), "report_dashboard", "reporting.view_report"),
     (_("Berichte"), "report_list", "reporting.view_report"),
+    (_("Papierkorb"), "trash", may_use_trash),
 ]
 
 

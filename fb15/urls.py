@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from fb15.forms import LoginForm
 from fb15.views import core, organisation
+from fb15.views import trash as trash_views
 
 urlpatterns = [
     path("", core.home, name="home"),
@@ -28,6 +29,12 @@ urlpatterns = [
         "fachbereiche/<int:pk>/historie/",
         organisation.OrgUnitHistoryView.as_view(),
         name="orgunit_history",
+    ),
+    path("papierkorb/", trash_views.trash_list, name="trash"),
+    path(
+        "papierkorb/<str:model_key>/<int:history_id>/wiederherstellen/",
+        trash_views.trash_restore,
+        name="trash_restore",
     ),
     path("", include("measures.urls")),
     path("strategie/", include("strategy.urls")),

@@ -11,6 +11,34 @@ def _cells_for_new_unit(sender, instance, created, raw=False, **kwargs):
         ensure_compliance_rows()
 
 
+def _standard_restored(standard, actor):
+    """A standard in force gets its "ungeprüft" cells again (deleted with it as empty)."""
+    if standard.is_in_force:
+        from .services import ensure_compliance_rows
+
+        ensure_compliance_rows([standard], actor=actor)
+
+
+def _empty_cell():
+    """A compliance cell nobody has filled in yet: created automatically, says nothing."""
+    from django.db.models import Q
+
+    from .models import ComplianceState
+
+    return Q(
+        state=ComplianceState.UNCHECKED,
+        evidence="",
+        deviation_reason="",
+        checked_on__isnull=True,
+        confirmed_at__isnull=True,
+    )
+
+
+def _exemption_label(record) -> str:
+    # str() of an exemption reads its unit and standard: name it without extra queries.
+    return f"{record.justification[:80]} ({record.get_status_display()})"
+
+
 class StandardsConfig(AppConfig):
     name = "standards"
     verbose_name = _("Standards und Trends")
@@ -18,8 +46,17 @@ class StandardsConfig(AppConfig):
     def ready(self):
         from fb15.home import register_home_section
         from fb15.models import OrgUnit
+        from fb15.trash import register_disposable_rows, register_trash_model
 
+        from .models import Compliance, Exemption, Standard, Trend
         from .news import home_section
 
         register_home_section(home_section)
         post_save.connect(_cells_for_new_unit, sender=OrgUnit, dispatch_uid="standards.new_unit")
+        # Empty cells do not keep a standard or unit from being deleted and go with it; filled
+        # cells and exemptions do (PROTECT). Compliance cells are therefore never listed in
+        # the Papierkorb: a restored standard or unit gets its empty cells again.
+        register_disposable_rows(Compliance, _empty_cell)
+        register_trash_model(Standard, after_restore=_standard_restored)
+        register_trash_model(Exemption, label=_exemption_label)
+        register_trash_model(Trend)

@@ -173,13 +173,15 @@ class Compliance(DomainModel):
 
     The unit's lead self-assesses; the strategy team confirms (or corrects) the cell. A
     self-assessment clears an earlier confirmation. A missing cell reads "ungeprüft".
+    A filled cell keeps its unit and standard from being deleted (PROTECT); an empty one is
+    deleted with them (fb15/trash.py).
     """
 
     unit = models.ForeignKey(
-        OrgUnit, verbose_name=_("Fachbereich"), on_delete=models.CASCADE, related_name="compliance"
+        OrgUnit, verbose_name=_("Fachbereich"), on_delete=models.PROTECT, related_name="compliance"
     )
     standard = models.ForeignKey(
-        Standard, verbose_name=_("Standard"), on_delete=models.CASCADE, related_name="compliance"
+        Standard, verbose_name=_("Standard"), on_delete=models.PROTECT, related_name="compliance"
     )
     state = models.CharField(
         _("Einhaltung"),
@@ -252,14 +254,15 @@ class Exemption(DomainModel):
     """A unit's time-limited, justified permission not to comply with one standard.
 
     Leads request them for their own unit; only holders of `standards.decide_exemption`
-    (the strategy team) approve or reject.
+    (the strategy team) approve or reject. An exemption keeps its unit and standard from
+    being deleted (PROTECT).
     """
 
     unit = models.ForeignKey(
-        OrgUnit, verbose_name=_("Fachbereich"), on_delete=models.CASCADE, related_name="exemptions"
+        OrgUnit, verbose_name=_("Fachbereich"), on_delete=models.PROTECT, related_name="exemptions"
     )
     standard = models.ForeignKey(
-        Standard, verbose_name=_("Standard"), on_delete=models.CASCADE, related_name="exemptions"
+        Standard, verbose_name=_("Standard"), on_delete=models.PROTECT, related_name="exemptions"
     )
     justification = models.TextField(_("Begründung"))
     ends_on = models.DateField(_("befristet bis"))

@@ -2,6 +2,30 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 
+def _position_free(parent_field: str):
+    """A restored field of action or goal keeps its place unless it was taken meanwhile;
+    then it goes to the end of its parent's list."""
+
+    def prepare(obj):
+        from django.db.models import Max
+
+        siblings = type(obj)._base_manager.filter(
+            **{parent_field: getattr(obj, f"{parent_field}_id")}
+        )
+        if siblings.filter(position=obj.position).exists():
+            obj.position = (siblings.aggregate(top=Max("position"))["top"] or 0) + 1
+
+    return prepare
+
+
 class StrategyConfig(AppConfig):
     name = "strategy"
     verbose_name = _("Digitale Strategie")
+
+    def ready(self):
+        from fb15.trash import register_trash_model
+
+        from .models import FieldOfAction, Goal
+
+        register_trash_model(FieldOfAction, before_restore=_position_free("strategy"))
+        register_trash_model(Goal, before_restore=_position_free("field_of_action"))

@@ -11,13 +11,14 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import ProtectedError, Q
+from django.db.models import ProtectedError, Q, RestrictedError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
+from fb15 import trash
 from fb15.history import describe_changes, history_entries
 from fb15.redirects import safe_next
 
@@ -192,6 +193,12 @@ class ObjectEditView(RestrictedMixin, TemplateView):
 
 
 class ObjectDeleteView(RestrictedMixin, TemplateView):
+    """Confirm and delete one object, unless other data depends on it (fb15/trash.py).
+
+    A protected object's page lists what depends on it and offers no delete button; a POST
+    anyway changes nothing and answers 409 with the same page.
+    """
+
     template_name = "generic/object_delete.html"
     success_url_name = ""
 
@@ -207,23 +214,34 @@ class ObjectDeleteView(RestrictedMixin, TemplateView):
             raise PermissionDenied
         return obj
 
+    def delete_context(self, obj, dependents=None) -> dict:
+        user = self.request.user
+        if dependents is None:
+            dependents = trash.dependents(obj, user)
+        return {
+            "object": obj,
+            "opts": self.model._meta,
+            "dependents": dependents,
+            "is_protected": bool(dependents),
+            "is_restorable": trash.is_restorable(self.model),
+        }
+
     def get(self, request, *args, **kwargs):
-        return self.render_to_response({"object": self.get_object(), "opts": self.model._meta})
+        return self.render_to_response(self.delete_context(self.get_object()))
 
     def post(self, request, *args, **kwargs):
         obj = self.get_object()
         label, success_url = str(obj), self.success_url(obj)
         try:
-            with transaction.atomic():
-                obj._history_user = request.user
-                obj.delete()
-        except ProtectedError:
-            messages.error(
-                request,
-                _("„%(obj)s“ kann nicht gelöscht werden, weil noch andere Daten darauf verweisen.")
-                % {"obj": label},
-            )
-            return HttpResponseRedirect(obj.get_absolute_url())
+            trash.delete_object(actor=request.user, obj=obj)
+        except trash.DeleteProtected as protected:
+            context = self.delete_context(obj, protected.dependents)
+            return self.render_to_response(context, status=409)
+        except (ProtectedError, RestrictedError) as error:
+            # Something the check did not see (added meanwhile, or deeper in a cascade).
+            context = self.delete_context(obj, trash.dependents_from_error(error, request.user))
+            context["is_protected"] = True
+            return self.render_to_response(context, status=409)
         messages.success(request, _("„%(obj)s“ wurde gelöscht.") % {"obj": label})
         return HttpResponseRedirect(success_url)
 
