@@ -57,6 +57,7 @@ def csp_violations() -> list[str]:
 @pytest.fixture
 def page(page, csp_violations):
     """pytest-playwright's page, failing the test at teardown on any CSP violation."""
+
     def on_violation(text: str) -> None:
         csp_violations.append(text)
 
