@@ -232,6 +232,9 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("LOGIN_COOLOFF_MINUTES", "
 AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
 AXES_LOCKOUT_CALLABLE = "fb15.login_protection.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
+# No record of successful logins (a log of staff's working hours needs the staff council's
+# consent); failed attempts are kept only until their cool-off has passed.
+AXES_DISABLE_ACCESS_LOG = True
 # Behind LOGIN_PROXY_COUNT reverse proxies the client is the address the outermost proxy put
 # into X-Forwarded-For (see fb15/login_protection.py); 0 trusts only the TCP peer (REMOTE_ADDR).
 LOGIN_PROXY_COUNT = envint("LOGIN_PROXY_COUNT", "0")

@@ -6,7 +6,7 @@ import subprocess
 import sys
 
 import pytest
-from axes.models import AccessAttempt
+from axes.models import AccessAttempt, AccessLog
 from django.conf import settings
 from django.test import RequestFactory, override_settings
 from django.urls import reverse
@@ -69,6 +69,7 @@ def test_login_works_again_after_the_cool_off(client, personas):
     AccessAttempt.objects.update(attempt_time=past)
     response = attempt(client, "rat", PASSWORD)
     assert response.status_code == 302 and is_signed_in(client)
+    assert not AccessLog.objects.exists(), "successful logins are not recorded"
 
 
 def test_a_superuser_unlocks_in_the_admin(client, personas):
