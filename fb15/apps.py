@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -15,3 +16,6 @@ class Fb15Config(AppConfig):
 
     def ready(self):
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="fb15.sync_roles")
+        from .security import stamp_session_at_login
+
+        user_logged_in.connect(stamp_session_at_login, dispatch_uid="fb15.stamp_session")

@@ -77,7 +77,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "fb15.security_headers.PageCSPMiddleware",
+    "fb15.security.IdleSessionMiddleware",
+    "fb15.security.PageCSPMiddleware",
     # Last, as django-axes asks: it turns a refused login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -240,8 +241,9 @@ AXES_DISABLE_ACCESS_LOG = True
 LOGIN_PROXY_COUNT = envint("LOGIN_PROXY_COUNT", "0")
 AXES_CLIENT_IP_CALLABLE = "fb15.login_protection.client_ip"
 # Sessions end after SESSION_IDLE_HOURS without a request, and when the browser closes.
+# fb15.security.IdleSessionMiddleware pushes the expiry forward (at most once a minute, so
+# not every page pays a session write as with SESSION_SAVE_EVERY_REQUEST).
 SESSION_COOKIE_AGE = envint("SESSION_IDLE_HOURS", "8") * 3600
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Only our own files: no inline script or style, no framing, no plugins. PDFs are rendered
 # by WeasyPrint on the server, which does not read this header. KERN's icons are data: SVGs.
