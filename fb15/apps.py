@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -27,3 +28,7 @@ class Fb15Config(AppConfig):
         register_trash_model(Division)
         # The lead's and deputies' rights on the unit were deleted with it.
         register_trash_model(OrgUnit, after_restore=_unit_restored)
+
+        from .security import stamp_session_at_login
+
+        user_logged_in.connect(stamp_session_at_login, dispatch_uid="fb15.stamp_session")

@@ -4,6 +4,7 @@ Without any variables the app runs on a bare machine: SQLite file, Celery tasks 
 DEBUG on. In production set DEBUG=0, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and REDIS_URL.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -57,6 +58,8 @@ INSTALLED_APPS = [
     "guardian",
     "simple_history",
     "django_celery_beat",
+    "axes",
+    "csp",
     "fb15",
     "strategy",
     "standards",
@@ -74,6 +77,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "fb15.security.IdleSessionMiddleware",
+    "fb15.security.PageCSPMiddleware",
+    # Last, as django-axes asks: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 if not DEBUG:
@@ -110,6 +117,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "fb15.User"
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out user name or address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -212,6 +221,43 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
+# --- Security: login protection, sessions, Content-Security-Policy ---------------------------
+# django-axes records failed logins in the database (visible and removable by superusers in
+# the admin: deleting an "Access attempt" unlocks). A user name OR an address with
+# LOGIN_FAILURE_LIMIT failures is locked out for LOGIN_COOLOFF_MINUTES after the last one.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", "5")
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("LOGIN_COOLOFF_MINUTES", "15"))
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+AXES_LOCKOUT_CALLABLE = "fb15.login_protection.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+# No record of successful logins (a log of staff's working hours needs the staff council's
+# consent); failed attempts are kept only until their cool-off has passed.
+AXES_DISABLE_ACCESS_LOG = True
+# Behind LOGIN_PROXY_COUNT reverse proxies the client is the address the outermost proxy put
+# into X-Forwarded-For (see fb15/login_protection.py); 0 trusts only the TCP peer (REMOTE_ADDR).
+LOGIN_PROXY_COUNT = envint("LOGIN_PROXY_COUNT", "0")
+AXES_CLIENT_IP_CALLABLE = "fb15.login_protection.client_ip"
+# Sessions end after SESSION_IDLE_HOURS without a request, and when the browser closes.
+# fb15.security.IdleSessionMiddleware pushes the expiry forward (at most once a minute, so
+# not every page pays a session write as with SESSION_SAVE_EVERY_REQUEST).
+SESSION_COOKIE_AGE = envint("SESSION_IDLE_HOURS", "8") * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Only our own files: no inline script or style, no framing, no plugins. PDFs are rendered
+# by WeasyPrint on the server, which does not read this header. KERN's icons are data: SVGs.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
 }
 
 if not DEBUG:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.http import require_POST
 
+from fb15.csv_export import csv_response
 from fb15.htmx import htmx_partial
 from fb15.models import OrgUnit
 from fb15.permissions import units_managed_by
@@ -109,17 +108,6 @@ class ProjectListView(ReportedListView):
     filter_form_class = ProjectFilterForm
 
 
-def _csv_response(filename: str, header: list[str], rows) -> HttpResponse:
-    # German spreadsheet programs expect ';' and recognise UTF-8 by its byte order mark.
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return response
-
-
 def _money(value) -> str:
     return "" if value is None else f"{value:.2f}".replace(".", ",")
 
@@ -172,7 +160,7 @@ def export_view(model, filter_form_class, columns, filename: str):
                 label_goals([item], labels)
                 yield [value(item) for _label, value in columns]
 
-        return _csv_response(filename, [str(label) for label, _value in columns], rows())
+        return csv_response(filename, [str(label) for label, _value in columns], rows())
 
     return export
 

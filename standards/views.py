@@ -6,14 +6,12 @@ permission `standards.decide_exemption` (strategy team).
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +19,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from fb15.csv_export import csv_response
 from fb15.history import describe_changes
 from fb15.models import Division, OrgUnit
 from fb15.redirects import safe_next
@@ -200,33 +199,33 @@ def compliance_csv(request):
     """The matrix as it is shown (same filters, same restriction) for German Excel."""
     _check_may_view_matrix(request.user)
     matrix = build_matrix(request.user, **_matrix_filters(request))
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
     stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="einhaltung-{stamp}.csv"'
-    response.write("\ufeff")  # BOM: Excel then reads UTF-8 umlauts correctly
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(
-        [_("Fachbereich"), _("Dezernat")]
-        + [f"{s.code} {s.title}" for s in matrix.standards]
-        + [_("Quote erfüllt (%)")]
-    )
-    for row in matrix.rows:
-        cells = []
-        for cell in row.cells:
-            text = str(cell.label)
-            if cell.exempt_until:
-                text += " " + _("bis %(date)s") % {
-                    "date": date_format(cell.exempt_until, "SHORT_DATE_FORMAT")
-                }
-            cells.append(text)
-        rate = "" if row.tally.rate is None else row.tally.rate
-        writer.writerow([row.unit.code, row.unit.division.number, *cells, rate])
-    writer.writerow(
-        [_("Quote erfüllt (%)"), ""]
-        + ["" if t.rate is None else t.rate for t in matrix.column_tallies]
-        + ["" if matrix.total.rate is None else matrix.total.rate]
-    )
-    return response
+    header = [
+        _("Fachbereich"),
+        _("Dezernat"),
+        *(f"{s.code} {s.title}" for s in matrix.standards),
+        _("Quote erfüllt (%)"),
+    ]
+
+    def rows():
+        for row in matrix.rows:
+            cells = []
+            for cell in row.cells:
+                text = str(cell.label)
+                if cell.exempt_until:
+                    text += " " + _("bis %(date)s") % {
+                        "date": date_format(cell.exempt_until, "SHORT_DATE_FORMAT")
+                    }
+                cells.append(text)
+            yield [row.unit.code, row.unit.division.number, *cells, row.tally.rate]
+        yield [
+            _("Quote erfüllt (%)"),
+            "",
+            *(t.rate for t in matrix.column_tallies),
+            matrix.total.rate,
+        ]
+
+    return csv_response(f"einhaltung-{stamp}.csv", header, rows())
 
 
 class ComplianceEditView(ObjectEditView):

@@ -37,6 +37,43 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "de-DE"}
 
 
+# Reported by the page itself (a listener Playwright installs before any page script runs),
+# so violations during parsing count too; Chromium's "Refused to ..." console errors as well.
+_CSP_LISTENER = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__fb15CspViolation(
+    `${event.effectiveDirective} blocked ${event.blockedURI || "inline"} on ${event.documentURI}`
+  );
+}, true);
+"""
+
+
+@pytest.fixture
+def csp_violations() -> list[str]:
+    """Every Content-Security-Policy violation the page reported during the test."""
+    return []
+
+
+@pytest.fixture
+def page(page, csp_violations):
+    """pytest-playwright's page, failing the test at teardown on any CSP violation."""
+
+    def on_violation(text: str) -> None:
+        csp_violations.append(text)
+
+    page.expose_function("__fb15CspViolation", on_violation)
+    page.add_init_script(_CSP_LISTENER)
+
+    def on_console(message) -> None:
+        text = message.text
+        if message.type == "error" and "Content Security Policy" in text:
+            csp_violations.append(text)
+
+    page.on("console", on_console)
+    yield page
+    assert not csp_violations, "Content-Security-Policy violations:\n" + "\n".join(csp_violations)
+
+
 @pytest.fixture
 def login(page, live_server):
     """Sign a user in through the login form; returns the function."""

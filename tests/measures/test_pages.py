@@ -58,7 +58,7 @@ def test_csv_export_has_the_filtered_rows_in_german(world, client_for):
     )
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert 'filename="Massnahmen.csv"' in response["Content-Disposition"]
-    text = response.content.decode("utf-8-sig")
+    text = response.getvalue().decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert rows[0][:3] == ["Kennung", "Titel", "Handlungsfeld"]
     assert [row[1] for row in rows[1:]] == ["Maßnahme FB 32"]

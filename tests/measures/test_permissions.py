@@ -129,7 +129,7 @@ def test_confidential_measure_is_hidden_from_other_units(world, client_for):
         client = client_for(world[who])
         assert client.get(reverse("measure_detail", args=[secret.pk])).status_code == 404
         assert secret.code not in client.get(reverse("measure_list")).content.decode()
-        assert secret.code not in client.get(reverse("measure_export")).content.decode()
+        assert secret.code not in client.get(reverse("measure_export")).getvalue().decode()
     for who in ("strategist", "lead50"):
         response = client_for(world[who]).get(reverse("measure_detail", args=[secret.pk]))
         assert response.status_code == 200

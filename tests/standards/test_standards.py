@@ -222,7 +222,7 @@ def test_matrix_shows_rates_filters_and_exemption_end(world, client_for):
 
 def test_csv_export_is_excel_friendly(world, client_for):
     response = client_for(world["staff"]).get(reverse("compliance_csv"))
-    body = response.content.decode("utf-8")
+    body = response.getvalue().decode("utf-8")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert body.startswith("\ufeffFachbereich;Dezernat;SW-01 Open-Source-first;Quote erfüllt (%)")
     assert "FB 32;IV;teilweise;0" in body
@@ -248,7 +248,8 @@ def test_matrix_query_count_does_not_grow_with_units_and_standards(
         with django_assert_max_num_queries(11):
             assert client.get(reverse("compliance_matrix")).status_code == 200
         with django_assert_max_num_queries(9):
-            assert client.get(reverse("compliance_csv")).status_code == 200
+            response = client.get(reverse("compliance_csv"))
+            assert response.status_code == 200 and response.getvalue()  # streamed: read all
 
 
 # --- exemptions ----------------------------------------------------------------------------
