@@ -228,6 +228,7 @@ CACHES = {
 # the admin: deleting an "Access attempt" unlocks). A user name OR an address with
 # LOGIN_FAILURE_LIMIT failures is locked out for LOGIN_COOLOFF_MINUTES after the last one.
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_VERBOSE = False  # no banner on every start
 AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", "5")
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("LOGIN_COOLOFF_MINUTES", "15"))
 AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
