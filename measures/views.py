@@ -340,8 +340,18 @@ class StatusUpdateView(View):
             else:
                 subject.refresh_from_db()
                 if htmx_partial(request):
+                    # The card answers the swap; the page's counters follow out of band.
+                    period = ReportingPeriod.objects.current(timezone.localdate())
                     return render(
-                        request, "htmx/status_row.html", {"item": subject, "just_saved": True}
+                        request,
+                        "htmx/status_row.html",
+                        {
+                            "item": subject,
+                            "just_saved": True,
+                            "period": period,
+                            "owner_query": owner_query(request.user),
+                            **status_counts(request.user, period),
+                        },
                     )
                 messages.success(
                     request,
@@ -440,6 +450,28 @@ class RiskCreateView(RiskEditView):
 MY_UNIT_LIMIT = 24
 
 
+def owner_query(user, units=None) -> str:
+    """The list filter for the lead's unit, when the lead manages exactly one."""
+    if units is None:
+        units = list(OrgUnit.objects.filter(pk__in=units_managed_by(user))[:2])
+    return f"&owner={units[0].pk}" if len(units) == 1 else ""
+
+
+def status_counts(user, period) -> dict[str, int]:
+    """The counters "Mein Fachbereich" shows: own items and how many still need an update."""
+    own = {model: model.objects.restrict(user, "change").active() for model in (Measure, Project)}
+    counts = {model: queryset.count() for model, queryset in own.items()}
+    item_count = sum(counts.values())
+    open_count = sum(queryset.needing_update(period).count() for queryset in own.values())
+    return {
+        "measure_count": counts[Measure],
+        "project_count": counts[Project],
+        "item_count": item_count,
+        "open_count": open_count,
+        "reported_count": item_count - open_count,
+    }
+
+
 @login_required
 def my_unit(request):
     """A lead's start page: own measures and projects, what needs an update, overdue milestones."""
@@ -464,9 +496,7 @@ def my_unit(request):
         item.status_form = StatusUpdateForm(
             user=user, subject=item, periods=periods, current=period
         )
-    counts = {model: queryset.count() for model, queryset in own.items()}
-    item_count = sum(counts.values())
-    open_count = sum(queryset.count() for queryset in due.values())
+    counts = status_counts(user, period)
     overdue = (
         Milestone.objects.restrict(user, "change")
         .filter(reached_on__isnull=True, due_on__lt=today)
@@ -478,16 +508,12 @@ def my_unit(request):
         "measures/my_unit.html",
         {
             "units": units,
-            "owner_query": f"&owner={units[0].pk}" if len(units) == 1 else "",
+            "owner_query": owner_query(user, units),
             "period": period,
             "measures": shown[Measure],
             "projects": shown[Project],
-            "measure_count": counts[Measure],
-            "project_count": counts[Project],
             "open_items": open_items,
-            "open_count": open_count,
-            "reported_count": item_count - open_count,
-            "item_count": item_count,
+            **counts,
             "overdue_milestones": overdue,
             "today": today,
         },

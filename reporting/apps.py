@@ -9,7 +9,6 @@ class ReportingConfig(AppConfig):
     def ready(self):
         from fb15.home import register_home_section
 
-        from .home import lagebild_section, status_updates_section
+        from .home import lagebild_section
 
-        register_home_section(status_updates_section)
         register_home_section(lagebild_section)
