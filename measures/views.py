@@ -295,6 +295,7 @@ class StatusUpdateView(View):
     """File a status update for a measure or project; also the inline (htmx) form's target."""
 
     subject_model = None
+    own_section = ""  # the table of the lead's own items on "Mein Fachbereich"
     template_name = "measures/statusupdate_form.html"
 
     def subject(self, request, pk):
@@ -340,13 +341,18 @@ class StatusUpdateView(View):
             else:
                 subject.refresh_from_db()
                 if htmx_partial(request):
-                    # The card answers the swap; the page's counters follow out of band.
-                    period = ReportingPeriod.objects.current(timezone.localdate())
+                    # The card answers the swap; the page's counters and the item's row in
+                    # the table of own items follow out of band.
+                    today = timezone.localdate()
+                    period = ReportingPeriod.objects.current(today)
+                    item = self.subject_model.objects.with_list_data().get(pk=subject.pk)
+                    mark_stale(self.subject_model, [item], today)
                     return render(
                         request,
                         "htmx/status_row.html",
                         {
-                            "item": subject,
+                            "item": item,
+                            "own_section": self.own_section,
                             "just_saved": True,
                             "period": period,
                             "owner_query": owner_query(request.user),
@@ -372,10 +378,12 @@ class StatusUpdateView(View):
 
 class MeasureStatusUpdateView(StatusUpdateView):
     subject_model = Measure
+    own_section = "own-measures"
 
 
 class ProjectStatusUpdateView(StatusUpdateView):
     subject_model = Project
+    own_section = "own-projects"
 
 
 # ---------------------------------------------------------------- milestones, KPIs, risks

@@ -42,4 +42,7 @@ def test_lead_sees_the_inline_error_with_focus_then_saves_and_the_counter_moves(
     expect(page.get_by_text("1 von 2 Statusmeldungen abgegeben")).to_be_visible()
     expect(page.locator("#cycle-progress")).to_have_attribute("value", "1")
     expect(page.get_by_text("1 Statusmeldung noch fällig")).to_be_visible()
+    row = page.locator(f"#own-measure-{demo_world['own']['measure'].pk}")
+    expect(row).to_contain_text("40 %")
+    expect(row).to_contain_text(str(demo_world["current"]))
     assert_accessible(page)

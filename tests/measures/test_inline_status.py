@@ -56,6 +56,14 @@ def test_a_saved_inline_update_updates_the_pages_counters_out_of_band(world, cli
     assert "1 von 2 Statusmeldungen abgegeben" in answer
     assert re.search(r'id="open-count"[^>]*hx-swap-oob="true"', answer)
     assert "1 Statusmeldung noch fällig" in answer
+    # The item's row in the table of own measures shows the new state too.
+    row = re.search(
+        rf'<template>\s*<tr[^>]*id="own-measure-{world["own"]["measure"].pk}"'
+        r'[^>]*hx-swap-oob="true"[^>]*>(.*?)</tr>\s*</template>',
+        answer,
+        re.S,
+    )
+    assert row and "50 %" in row.group(1) and str(world["current"]) in row.group(1)
     # The page loaded afresh agrees with what was swapped in.
     assert "1 von 2 Statusmeldungen abgegeben" in client.get(reverse("my_unit")).content.decode()
 
