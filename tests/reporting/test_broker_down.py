@@ -29,12 +29,18 @@ def broker_down():
     app.conf.task_always_eager = False
     app.conf.broker_url = CLOSED_PORT
     app.conf.broker_connection_timeout = 1
-    app.pool.force_close_all()
-    app._pool = None
-    app.amqp._producer_pool = None
+    forget_pools()
     yield
     (app.conf.task_always_eager, app.conf.broker_url, app.conf.broker_connection_timeout) = saved
-    app.pool.force_close_all()
+    forget_pools()
+
+
+def forget_pools() -> None:
+    """Let the app look its connection and producer pools up again for the current URL.
+
+    kombu keeps the pools in a registry per broker URL, shared by the whole process: they are
+    only forgotten here, never closed (closing the real broker's pool breaks later tests).
+    """
     app._pool = None
     app.amqp._producer_pool = None
 
