@@ -3,6 +3,7 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
@@ -140,3 +141,41 @@ class OrgUnitUserObjectPermission(UserObjectPermissionBase):
 
 class OrgUnitGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(OrgUnit, on_delete=models.CASCADE)
+
+
+class Notification(models.Model):
+    """An email of any app in the outbox: written with the change that causes it, sent after.
+
+    Apps queue mail only through `fb15.mail.queue_mail`. The unique key keeps reruns from
+    creating a mail twice; `sent_at` is set only once the mail server accepted it. Unsent
+    ones are retried with back-off by a periodic job (`fb15.send_pending_notifications`).
+    """
+
+    key = models.CharField(_("Schlüssel"), max_length=200, unique=True)
+    recipients = models.TextField(_("Empfänger*innen"))
+    subject = models.CharField(_("Betreff"), max_length=200)
+    body = models.TextField(_("Text"), blank=True)
+    created_at = models.DateTimeField(_("angelegt am"), default=timezone.now)
+    sent_at = models.DateTimeField(_("gesendet am"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("Zustellversuche"), default=0)
+    next_attempt_at = models.DateTimeField(_("nächster Versuch"), default=timezone.now)
+    last_error = models.TextField(_("letzter Fehler"), blank=True)
+
+    class Meta:
+        verbose_name = _("Benachrichtigung")
+        verbose_name_plural = _("Benachrichtigungen")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(sent_at__isnull=True),
+                name="fb15_notification_unsent",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    @property
+    def recipient_list(self) -> list[str]:
+        return [line for line in self.recipients.splitlines() if line]

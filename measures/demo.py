@@ -301,8 +301,12 @@ def seed(log) -> None:
                 units[code],
             )
         )
+    # Links between measures are part of their plan: recorded just after creation, before the
+    # first status update, so history reads in time order (no later "Fortschritt 69 → 0").
     _seed_dependencies(rng, measures)
     _link_trends(measures)
+    for measure in measures:
+        _seed_progress(rng, today, periods, measure)
     projects = [
         _seed_project(rng, today, periods, strategist, units, measures, index, row)
         for index, row in enumerate(PROJECTS, start=1)
@@ -342,20 +346,31 @@ def _seed_measure(rng, today, periods, strategist, units, tags, goal, code, titl
         ),
         is_confidential="Notfall" in title or "ISMS" in title,
     )
+    # The strategy team creates the measure, dated a month before it starts; its tags and
+    # participants are set in the same minute (m2m changes write history rows, too).
     measure._history_user, measure._history_date = strategist, _at(created)
     measure.save()
-    del measure._history_date
     if "Online-Antrag" in title:
         measure.tags.add(tags["OZG"])
     if "E-Akte" in title:
         measure.tags.add(tags["E-Akte"])
     if rng.random() < 0.3:
         measure.participants.add(units[rng.choice(["FB 15", "FB 11", "FB 10", "FB 30"])])
-    _seed_reporting(rng, today, periods, measure, owner.lead, start, end, budget)
+    measure._history_date = _at(created) + datetime.timedelta(minutes=5)
+    return measure
+
+
+def _seed_progress(rng, today, periods, measure) -> None:
+    """Status updates by the unit's lead, then milestones and KPIs as the progress allows."""
+    del measure._history_date  # later writes are dated by the services themselves
+    start, end = measure.planned_start, measure.planned_end
+    _seed_reporting(
+        rng, today, periods, measure, measure.owner.lead, start, end, measure.budget_planned
+    )
+    measure.refresh_from_db()
     _seed_milestones(rng, today, measure, start, end)
     if rng.random() < 0.25:
         _seed_indicator(rng, today, measure, start, end)
-    return measure
 
 
 def _seed_reporting(rng, today, periods, subject, reporter, start, end, budget) -> None:
@@ -494,9 +509,16 @@ TREND_LINKS = {
 
 
 def _link_trends(measures) -> None:
-    for trend in Trend.objects.filter(title__in=TREND_LINKS):
-        words = TREND_LINKS[trend.title]
-        trend.measures.add(*(m for m in measures if any(w in m.title for w in words)))
+    """Link measures to the trends they implement, from the measure's side.
+
+    Adding through `trend.measures` would write a history row of the trend (simple-history
+    answers the reverse m2m signal on the instance it gets) instead of the measure's.
+    """
+    trends = list(Trend.objects.filter(title__in=TREND_LINKS))
+    for measure in measures:
+        linked = [t for t in trends if any(w in measure.title for w in TREND_LINKS[t.title])]
+        if linked:
+            measure.trends.add(*linked)
 
 
 def _seed_project(rng, today, periods, strategist, units, measures, index, row):
@@ -524,8 +546,8 @@ def _seed_project(rng, today, periods, strategist, units, measures, index, row):
     project._history_user = strategist
     project._history_date = _at(min(start, today) - datetime.timedelta(days=20))
     project.save()
+    project.measures.set(linked)  # in the same minute as the creation, before any update
     del project._history_date
-    project.measures.set(linked)
     if lead:
         assign_perm("change_project", lead, project)
     for description, mitigation in rng.sample(RISKS, rng.randint(1, 3)):

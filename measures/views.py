@@ -283,6 +283,7 @@ class StatusUpdateView(View):
     """File a status update for a measure or project; also the inline (htmx) form's target."""
 
     subject_model = None
+    own_section = ""  # the table of the lead's own items on "Mein Fachbereich"
     template_name = "measures/statusupdate_form.html"
 
     def subject(self, request, pk):
@@ -328,8 +329,23 @@ class StatusUpdateView(View):
             else:
                 subject.refresh_from_db()
                 if htmx_partial(request):
+                    # The card answers the swap; the page's counters and the item's row in
+                    # the table of own items follow out of band.
+                    today = timezone.localdate()
+                    period = ReportingPeriod.objects.current(today)
+                    item = self.subject_model.objects.with_list_data().get(pk=subject.pk)
+                    mark_stale(self.subject_model, [item], today)
                     return render(
-                        request, "htmx/status_row.html", {"item": subject, "just_saved": True}
+                        request,
+                        "htmx/status_row.html",
+                        {
+                            "item": item,
+                            "own_section": self.own_section,
+                            "just_saved": True,
+                            "period": period,
+                            "owner_query": owner_query(request.user),
+                            **status_counts(request.user, period),
+                        },
                     )
                 messages.success(
                     request,
@@ -350,10 +366,12 @@ class StatusUpdateView(View):
 
 class MeasureStatusUpdateView(StatusUpdateView):
     subject_model = Measure
+    own_section = "own-measures"
 
 
 class ProjectStatusUpdateView(StatusUpdateView):
     subject_model = Project
+    own_section = "own-projects"
 
 
 # ---------------------------------------------------------------- milestones, KPIs, risks
@@ -428,6 +446,28 @@ class RiskCreateView(RiskEditView):
 MY_UNIT_LIMIT = 24
 
 
+def owner_query(user, units=None) -> str:
+    """The list filter for the lead's unit, when the lead manages exactly one."""
+    if units is None:
+        units = list(OrgUnit.objects.filter(pk__in=units_managed_by(user))[:2])
+    return f"&owner={units[0].pk}" if len(units) == 1 else ""
+
+
+def status_counts(user, period) -> dict[str, int]:
+    """The counters "Mein Fachbereich" shows: own items and how many still need an update."""
+    own = {model: model.objects.restrict(user, "change").active() for model in (Measure, Project)}
+    counts = {model: queryset.count() for model, queryset in own.items()}
+    item_count = sum(counts.values())
+    open_count = sum(queryset.needing_update(period).count() for queryset in own.values())
+    return {
+        "measure_count": counts[Measure],
+        "project_count": counts[Project],
+        "item_count": item_count,
+        "open_count": open_count,
+        "reported_count": item_count - open_count,
+    }
+
+
 @login_required
 def my_unit(request):
     """A lead's start page: own measures and projects, what needs an update, overdue milestones."""
@@ -452,9 +492,7 @@ def my_unit(request):
         item.status_form = StatusUpdateForm(
             user=user, subject=item, periods=periods, current=period
         )
-    counts = {model: queryset.count() for model, queryset in own.items()}
-    item_count = sum(counts.values())
-    open_count = sum(queryset.count() for queryset in due.values())
+    counts = status_counts(user, period)
     overdue = (
         Milestone.objects.restrict(user, "change")
         .filter(reached_on__isnull=True, due_on__lt=today)
@@ -466,16 +504,12 @@ def my_unit(request):
         "measures/my_unit.html",
         {
             "units": units,
-            "owner_query": f"&owner={units[0].pk}" if len(units) == 1 else "",
+            "owner_query": owner_query(user, units),
             "period": period,
             "measures": shown[Measure],
             "projects": shown[Project],
-            "measure_count": counts[Measure],
-            "project_count": counts[Project],
             "open_items": open_items,
-            "open_count": open_count,
-            "reported_count": item_count - open_count,
-            "item_count": item_count,
+            **counts,
             "overdue_milestones": overdue,
             "today": today,
         },

@@ -17,9 +17,8 @@ class ReportingConfig(AppConfig):
         from fb15.home import register_home_section
         from fb15.trash import register_trash_model
 
-        from .home import lagebild_section, status_updates_section
+        from .home import lagebild_section
         from .models import ReportSchedule
 
-        register_home_section(status_updates_section)
         register_home_section(lagebild_section)
         register_trash_model(ReportSchedule, after_restore=_schedule_restored)

@@ -3,8 +3,8 @@
 `gather_report_data` reads everything a report or the dashboard shows with a fixed number
 of queries and returns plain dataclasses; `render_pdf` turns them into a PDF through one
 Django template and WeasyPrint; `run_report` is what the Celery task and the management
-command call. Reminders, escalations and notices are plain-text German emails, logged in
-`Notification` under a unique key so a rerun never sends twice.
+command call. Reminders, escalations and notices are plain-text German emails queued in the
+outbox (`fb15.mail.queue_mail`) under a unique key so a rerun never sends twice.
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
 from django.core.files.base import ContentFile
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
@@ -36,6 +35,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from fb15.mail import queue_mail
 from fb15.models import OrgUnit, Role, User
 from measures.charts import on_track
 from measures.models import (
@@ -57,7 +57,6 @@ from strategy.tree import build_tree
 from . import charts
 from .models import (
     Frequency,
-    Notification,
     Report,
     ReportSchedule,
     ReportStatus,
@@ -1003,71 +1002,6 @@ def render_report_pdf(report: Report) -> tuple[bytes, datetime.datetime]:
 # ------------------------------------------------------------------------------ update cycle
 
 
-def _send_once(key: str, recipients: list[str], subject: str, body: str) -> bool:
-    """Record a plain-text German email once per key and send it after the commit.
-
-    False if the key exists already (a rerun). The mail counts as sent only once the server
-    accepted it (`deliver_notification`); until then the retry job tries again.
-    """
-    recipients = sorted({r for r in recipients if r})
-    if not recipients:
-        return False
-    note, created = Notification.objects.get_or_create(
-        key=key,
-        defaults={"recipients": "\n".join(recipients), "subject": subject[:200], "body": body},
-    )
-    if created:
-        # robust: a failing callback must not keep the other mails of this transaction back.
-        transaction.on_commit(lambda: deliver_notification(note.pk), robust=True)
-    return created
-
-
-RETRY_BACKOFF_MAX = datetime.timedelta(hours=6)
-
-
-def retry_delay(attempts: int) -> datetime.timedelta:
-    """1, 2, 4, 8 … minutes after the 1st, 2nd, 3rd … failed attempt, at most 6 hours."""
-    return min(datetime.timedelta(minutes=2 ** min(attempts - 1, 16)), RETRY_BACKOFF_MAX)
-
-
-def deliver_notification(pk: int, now: datetime.datetime | None = None) -> bool:
-    """Send one unsent notification, then record it as sent; on failure schedule the next try.
-
-    The row is locked while sending (other senders skip it), so two workers or two runs of
-    the retry job never send the same mail twice.
-    """
-    with transaction.atomic():
-        note = (
-            Notification.objects.select_for_update(skip_locked=True)
-            .filter(pk=pk, sent_at__isnull=True)
-            .first()
-        )
-        if note is None:
-            return False
-        note.attempts += 1
-        try:
-            send_mail(note.subject, note.body, settings.DEFAULT_FROM_EMAIL, note.recipient_list)
-        except Exception as error:  # server down, refused, timed out: try again later
-            logger.warning("Benachrichtigung %s nicht gesendet: %s", note.key, error)
-            note.next_attempt_at = (now or timezone.now()) + retry_delay(note.attempts)
-            note.last_error = f"{type(error).__name__}: {error}"[:2000]
-            note.save(update_fields=["attempts", "next_attempt_at", "last_error"])
-            return False
-        note.sent_at = timezone.now()
-        note.last_error = ""
-        note.save(update_fields=["attempts", "sent_at", "last_error"])
-    return True
-
-
-def send_pending_notifications(now: datetime.datetime | None = None, limit: int = 200) -> int:
-    """The retry job: every unsent notification whose back-off has passed, one by one."""
-    now = now or timezone.now()
-    due = Notification.objects.filter(sent_at__isnull=True, next_attempt_at__lte=now).order_by(
-        "next_attempt_at", "pk"
-    )
-    return sum(deliver_notification(pk, now) for pk in due.values_list("pk", flat=True)[:limit])
-
-
 def _link(name: str, *args) -> str:
     return settings.SITE_URL.rstrip("/") + reverse(name, args=args)
 
@@ -1126,7 +1060,9 @@ def send_reminders(today: datetime.date) -> int:
             "period": period.label,
             "unit": unit.code,
         }
-        sent += _send_once(f"reminder:{period.label}:{unit.pk}", [unit.lead.email], subject, body)
+        sent += queue_mail(
+            [unit.lead.email], subject, body, key=f"reminder:{period.label}:{unit.pk}"
+        )
     return sent
 
 
@@ -1158,7 +1094,7 @@ def send_escalations(today: datetime.date) -> int:
             "link": _link("report_dashboard"),
         }
         subject = _("Eskalation: fehlende Statusmeldungen %(period)s") % {"period": period.label}
-        sent += _send_once(f"escalation:{period.label}", _strategy_team_emails(), subject, body)
+        sent += queue_mail(_strategy_team_emails(), subject, body, key=f"escalation:{period.label}")
     return sent
 
 
@@ -1184,7 +1120,7 @@ def send_report_notice(report: Report) -> bool:
         "FB 15 – Digitale Verwaltung und IT-Steuerung"
     ) % {"period": report.period_label, "scope": report.scope_label, "link": _link("report_list")}
     with transaction.atomic():
-        return _send_once(f"report:{report.pk}", recipients, subject, body)
+        return queue_mail(recipients, subject, body, key=f"report:{report.pk}")
 
 
 def lock_due_periods(today: datetime.date) -> int:

@@ -1,7 +1,7 @@
 """Celery tasks of the reports: one task per report, and the periodic jobs.
 
-The periodic jobs are scheduled in migrations 0002_periodic_jobs and
-0004_notification_retry_job; report schedules get their own beat entries from
+The periodic jobs are scheduled in migration 0002_periodic_jobs (the mail outbox's retry job
+moved to fb15, see fb15/tasks.py); report schedules get their own beat entries from
 `services.sync_schedule`.
 """
 
@@ -61,9 +61,3 @@ def fail_stuck_reports() -> int:
 def update_cycle() -> dict:
     """Daily: reminders before the Stichtag, escalation after the grace days, locking."""
     return services.run_update_cycle(timezone.localdate())
-
-
-@shared_task(name="reporting.send_pending_notifications")
-def send_pending_notifications() -> int:
-    """Every minute: notifications the mail server did not take yet, after their back-off."""
-    return services.send_pending_notifications(timezone.now())

@@ -684,6 +684,11 @@ def seed(log) -> None:
                 trend._history_user = strategist
                 trend._change_reason = "Aufnahme ins Radar" if index == 0 else "Neu eingeordnet"
                 trend.save()
+                if index == 0:
+                    # The units and standards it concerns belong to its first assessment, not
+                    # to the day of seeding (m2m changes write history rows too).
+                    ensure_m2m(trend.units, [units[c] for c in unit_codes if c in units])
+                    ensure_m2m(trend.standards, [standards[c] for c in standard_codes])
                 del trend._history_date
         ensure_m2m(trend.units, [units[c] for c in unit_codes if c in units])
         ensure_m2m(trend.standards, [standards[c] for c in standard_codes])

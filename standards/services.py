@@ -1,7 +1,8 @@
 """Writes of the standards app that touch several objects, and the emails they cause.
 
-Views, tasks, commands and tests call these. Emails are plain German text, sent only after
-the transaction has committed (nothing is announced that was rolled back).
+Views, tasks, commands and tests call these. Emails are plain German text, queued in the
+outbox of fb15.mail: sent only after the transaction has committed (nothing is announced that
+was rolled back) and retried until the mail server accepted them.
 """
 
 from __future__ import annotations
@@ -10,13 +11,13 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mass_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from simple_history.utils import bulk_create_with_history
 
+from fb15.mail import queue_mail
 from fb15.models import OrgUnit, Role
 
 from .models import (
@@ -40,14 +41,12 @@ def _absolute(path: str) -> str:
 
 
 def _send_after_commit(messages: list[tuple[str, str, list[str]]]) -> None:
-    """Queue German plain-text emails (subject, body, recipients) for after the commit."""
-    datatuple = [
-        (subject, body + SIGNATURE, settings.DEFAULT_FROM_EMAIL, recipients)
-        for subject, body, recipients in messages
-        if recipients
-    ]
-    if datatuple:
-        transaction.on_commit(lambda: send_mass_mail(datatuple, fail_silently=False))
+    """Queue German plain-text emails (subject, body, recipients) in the outbox.
+
+    Each is sent after the commit and retried until the mail server takes it (fb15.mail).
+    """
+    for subject, body, recipients in messages:
+        queue_mail(recipients, subject, body + SIGNATURE)
 
 
 def _lead_addresses(units) -> dict[int, list[str]]:

@@ -11,10 +11,11 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 from pypdf import PdfReader
 
+from fb15.models import Notification
 from measures.models import ReportingPeriod
 from measures.services import file_status_update, lock_period
 from reporting import services, tasks
-from reporting.models import Notification, Report, ReportSchedule, ReportStatus, ScopeKind
+from reporting.models import Report, ReportSchedule, ReportStatus, ScopeKind
 
 from .conftest import report_world
 
@@ -305,12 +306,16 @@ def test_periodic_jobs_have_a_name_schedule_and_expiry():
     # Run the data migration again (idempotent; a transactional test may have flushed it).
     importlib.import_module("reporting.migrations.0002_periodic_jobs").schedule(apps, None)
     importlib.import_module("reporting.migrations.0004_notification_retry_job").schedule(apps, None)
-    jobs = PeriodicTask.objects.filter(task__startswith="reporting.")
+    importlib.import_module("fb15.migrations.0004_mail_retry_job").schedule(apps, None)
+    jobs = PeriodicTask.objects.filter(task__startswith="reporting.") | PeriodicTask.objects.filter(
+        task__startswith="fb15."
+    )
     assert {job.task for job in jobs} >= {
         "reporting.fail_stuck_reports",
         "reporting.update_cycle",
-        "reporting.send_pending_notifications",
+        "fb15.send_pending_notifications",
     }
+    assert not PeriodicTask.objects.filter(task="reporting.send_pending_notifications").exists()
     assert all(job.expire_seconds and job.crontab and job.description for job in jobs)
 
 

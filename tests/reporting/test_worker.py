@@ -20,8 +20,9 @@ from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
+from fb15.models import Notification
 from reporting import services
-from reporting.models import Notification, Report, ReportStatus
+from reporting.models import Report, ReportStatus
 
 from .conftest import report_world
 
