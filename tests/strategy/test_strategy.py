@@ -91,6 +91,11 @@ def strategy_urls(world):
 READ = {None: 302, "strategist": 200, "lead32": 200, "council": 200, "staff": 200, "stranger": 403}
 DRAFT = {**READ, "council": 403}
 WRITE = {None: 302, "strategist": 200, "lead32": 403, "council": 403, "staff": 403, "stranger": 403}
+# Pages about one object: a user without any role cannot read it (404); a reader without the
+# right to the action gets 403. The same rule on every such page.
+OBJECT_READ = {**READ, "stranger": 404}
+OBJECT_DRAFT = {**DRAFT, "stranger": 404}
+OBJECT_WRITE = {**WRITE, "stranger": 404}
 MATRIX = {
     "detail": READ,
     "as_of": READ,
@@ -98,22 +103,21 @@ MATRIX = {
     "compare": READ,
     "compare_draft": DRAFT,
     "revisions": READ,
-    # Users without any role do not even learn that a revision id exists.
-    "revision_history": {**READ, "stranger": 404},
+    "revision_history": OBJECT_READ,
     "publish": WRITE,
-    "revision_edit": {**WRITE, "stranger": 404},
-    "strategy_edit": WRITE,
-    "strategy_history": DRAFT,
+    "revision_edit": OBJECT_WRITE,
+    "strategy_edit": OBJECT_WRITE,
+    "strategy_history": OBJECT_DRAFT,
     "field_add": WRITE,
-    "field_edit": WRITE,
-    "field_delete": WRITE,
-    "field_history": DRAFT,
-    "field_restore": {**WRITE, "stranger": 404},
+    "field_edit": OBJECT_WRITE,
+    "field_delete": OBJECT_WRITE,
+    "field_history": OBJECT_DRAFT,
+    "field_restore": OBJECT_WRITE,
     "goal_add": WRITE,
-    "goal_edit": WRITE,
-    "goal_delete": WRITE,
-    "goal_history": DRAFT,
-    "goal_restore": {**WRITE, "stranger": 404},
+    "goal_edit": OBJECT_WRITE,
+    "goal_delete": OBJECT_WRITE,
+    "goal_history": OBJECT_DRAFT,
+    "goal_restore": OBJECT_WRITE,
 }
 
 
