@@ -232,6 +232,25 @@ class RestrictedQuerySet(models.QuerySet):
             raise ValueError(f"{action!r} is not a named action of {self.model.__name__}")
         return named.is_held_by(user)
 
+    def units_for(self, user, action: str) -> models.QuerySet:
+        """Units in which `user` may take `action` on rows of this model (form choices).
+
+        The global right: every unit the user may read; a unit right: the user's own units.
+        """
+        from fb15.models import OrgUnit
+        from fb15.permissions import units_managed_by
+
+        units = OrgUnit.objects.restrict(user, "view")
+        if not (user and user.is_authenticated and user.is_active):
+            return units.none()
+        opts = self.model._meta
+        if user.is_superuser or user.has_perm(f"{opts.app_label}.{action}_{opts.model_name}"):
+            return units
+        scope = getattr(self.model, "unit_scope", None)
+        if isinstance(scope, UnitScope) and action in scope.actions:
+            return OrgUnit.objects.filter(pk__in=units_managed_by(user))
+        return units.none()
+
     def allowed_pks(self, user, action: str, objects) -> set:
         """Of `objects`, the pks on which `user` may take `action`: one query for a whole list
         (templates' buttons per row, see the `can` template filter)."""

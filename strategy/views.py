@@ -423,7 +423,9 @@ class GoalEditView(DraftReaderMixin, ObjectEditView):
         return obj
 
     def get_form(self, obj, data=None):
-        return GoalForm(data=data, instance=obj, strategy=services.current_strategy())
+        return GoalForm(
+            data=data, instance=obj, strategy=services.current_strategy(), user=self.request.user
+        )
 
     def save(self, form):
         return services.save_goal(
