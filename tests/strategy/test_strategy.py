@@ -11,11 +11,9 @@ from strategy import services
 from strategy.demo import seed
 from strategy.models import FieldOfAction, Goal, Revision, Strategy
 from strategy.tree import build_tree
-from tests.factories import FieldOfActionFactory, GoalFactory, StrategyFactory, UserFactory
+from tests.factories import FieldOfActionFactory, GoalFactory, StrategyFactory
 
 pytestmark = pytest.mark.django_db
-
-WHO = [None, "strategist", "lead32", "council", "staff", "stranger"]
 
 
 @pytest.fixture
@@ -47,12 +45,6 @@ def edit_goal(actor, goal, **values):
     for name, value in values.items():
         setattr(goal, name, value)
     return services.save_goal(actor=actor, goal=goal, reason="Test")
-
-
-def user_for(world, who):
-    if who == "stranger":
-        return UserFactory(username="ohne-rolle")
-    return world[who] if who else None
 
 
 # --------------------------------------------------------------------------- permissions
@@ -88,46 +80,7 @@ def strategy_urls(world):
     }
 
 
-READ = {None: 302, "strategist": 200, "lead32": 200, "council": 200, "staff": 200, "stranger": 403}
-DRAFT = {**READ, "council": 403}
-WRITE = {None: 302, "strategist": 200, "lead32": 403, "council": 403, "staff": 403, "stranger": 403}
-# Pages about one object: a user without any role cannot read it (404); a reader without the
-# right to the action gets 403. The same rule on every such page.
-OBJECT_READ = {**READ, "stranger": 404}
-OBJECT_DRAFT = {**DRAFT, "stranger": 404}
-OBJECT_WRITE = {**WRITE, "stranger": 404}
-MATRIX = {
-    "detail": READ,
-    "as_of": READ,
-    "as_of_date": READ,
-    "compare": READ,
-    "compare_draft": DRAFT,
-    "revisions": READ,
-    "revision_history": OBJECT_READ,
-    "publish": WRITE,
-    "revision_edit": OBJECT_WRITE,
-    "strategy_edit": OBJECT_WRITE,
-    "strategy_history": OBJECT_DRAFT,
-    "field_add": WRITE,
-    "field_edit": OBJECT_WRITE,
-    "field_delete": OBJECT_WRITE,
-    "field_history": OBJECT_DRAFT,
-    "field_restore": OBJECT_WRITE,
-    "goal_add": WRITE,
-    "goal_edit": OBJECT_WRITE,
-    "goal_delete": OBJECT_WRITE,
-    "goal_history": OBJECT_DRAFT,
-    "goal_restore": OBJECT_WRITE,
-}
-
-
-@pytest.mark.parametrize("page", MATRIX)
-@pytest.mark.parametrize("who", WHO)
-def test_strategy_permission_matrix(world, client_for, page, who):
-    response = client_for(user_for(world, who)).get(strategy_urls(world)[page])
-    assert response.status_code == MATRIX[page][who]
-    if who is None:
-        assert response.url.startswith(reverse("login"))
+# The status of every page per role is in tests/permissions/test_harness.py.
 
 
 @pytest.mark.parametrize("who", ["lead32", "council", "staff"])
