@@ -67,3 +67,11 @@ def test_menu_keeps_its_order_and_shows_only_what_the_user_may_open(personas, cl
     lead = menu(client_for(personas["lead32"]))
     assert "Mein Fachbereich" in lead
     assert "Mein Fachbereich" not in menu(client_for(personas["council"]))
+
+
+def test_standards_never_import_measures():
+    """The one link between the two runs measures → standards (Measure.trends)."""
+    standards = CORE.parent / "standards"
+    for path in standards.rglob("*.py"):
+        source = path.read_text()
+        assert not re.search(r"^\s*(from|import) measures\b", source, re.M), path
