@@ -2,12 +2,11 @@
 
 The same rule as the server check, `Model.objects.can(user, action, obj)` built on
 restrict(). In lists, the view marks the rows first (`mark_allowed(user, rows, "change")`,
-one query per action for the whole list) and the tag reads the mark: no query per row.
+one query per action for the whole list; `fb15.querysets.mark_allowed`) and the tag reads
+the mark: no query per row.
 """
 
 from django import template
-
-from fb15.querysets import mark_allowed  # noqa: F401  (re-exported for views)
 
 register = template.Library()
 
