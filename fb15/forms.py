@@ -1,6 +1,7 @@
 """Forms of the core, and the base every domain edit form uses."""
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -87,11 +88,49 @@ class VersionField(forms.Field):
         return parsed
 
 
+def restrict_form_fields(form: forms.BaseForm, user, action: str = "view") -> None:
+    """Offer in every model-choice field only what `user` may pick (as NetBox does).
+
+    - The field naming the unit that owns the form's model (its `unit_scope` path, e.g.
+      `owner` of a measure, `unit` of an exemption) offers the units in which the user may
+      take `action` ("add" or "change") on such rows: a lead cannot even pick another unit.
+    - Every other field over a restricted model offers `restrict(user, "view")`: no
+      confidential measure of another unit, no draft goal for a reader without the draft.
+    A value outside the offer is the field's German "invalid choice" error. People
+    (user pickers) come from the directory and are not restricted.
+    """
+    from .querysets import RestrictedQuerySet, UnitScope
+
+    model = getattr(getattr(form, "_meta", None), "model", None)
+    scope = getattr(model, "unit_scope", None)
+    unit_field = scope.path if isinstance(scope, UnitScope) and "__" not in scope.path else ""
+    instance = getattr(form, "instance", None)
+    for name, field in form.fields.items():
+        queryset = getattr(field, "queryset", None)
+        if not isinstance(queryset, RestrictedQuerySet):
+            continue
+        if queryset.model._meta.label == settings.AUTH_USER_MODEL:
+            continue
+        if name == unit_field and model is not None:
+            allowed = model.objects.units_for(user, action)
+            current = getattr(instance, f"{name}_id", None) if instance is not None else None
+            if current is not None and action == "change":
+                # The row's present unit stays selectable for whoever may change the row.
+                allowed = allowed | queryset.model.objects.filter(pk=current)
+            field.queryset = queryset.filter(pk__in=allowed.values("pk"))
+        else:
+            field.queryset = queryset.restrict(user, "view")
+
+
 class DomainForm(KernFormMixin, forms.ModelForm):
     """A model form that carries the version it was loaded at and an optional change reason.
 
     The edit view compares `version` with the stored `updated_at` under a row lock, so a
     concurrent edit is refused instead of silently overwritten.
+
+    Given the acting `user` (the edit views always pass it), its model-choice fields are
+    restricted by `restrict_form_fields` before the form is rendered or validated, after
+    the subclass has set its querysets.
     """
 
     version = VersionField()
@@ -102,10 +141,25 @@ class DomainForm(KernFormMixin, forms.ModelForm):
         help_text=_("Optional; erscheint in der Änderungshistorie."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
+        self.user = user
+        self._fields_restricted = user is None
         super().__init__(*args, **kwargs)
         if self.instance.pk and not self.is_bound:
             self.initial["version"] = self.instance.updated_at.isoformat()
+
+    def _restrict_once(self) -> None:
+        if not self._fields_restricted:
+            self._fields_restricted = True
+            restrict_form_fields(self, self.user, "change" if self.instance.pk else "add")
+
+    def __getitem__(self, name):
+        self._restrict_once()
+        return super().__getitem__(name)
+
+    def full_clean(self):
+        self._restrict_once()
+        super().full_clean()
 
 
 class UserChoiceField(forms.ModelChoiceField):

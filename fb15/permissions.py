@@ -61,76 +61,55 @@ def sync_unit_grants(unit: OrgUnit) -> None:
 
 
 ALL_ACTIONS = ("view", "add", "change", "delete")
-MEASURES_MODELS = (
-    "measure",
-    "project",
-    "statusupdate",
-    "milestone",
-    "indicator",
-    "indicatorvalue",
-    "risk",
-    "reportingperiod",
-    "tag",
-)
-# Children (status updates, milestones, …) are read through their parent's rights.
-MEASURES_READABLE = ("measure", "project", "reportingperiod", "tag")
 
-# Model permissions each role holds globally. Apps add their models here as they arrive;
-# `sync_role_permissions` (run by migrations and seed_demo) applies this table.
+# Model permissions each role holds globally: {role: {"app.model": actions}}. fb15 names only
+# its own models; every app registers its grants in its AppConfig.ready() with
+# `register_role_permissions` (as home sections are registered), so fb15 names no other app.
+# An action is a permission codename without the model, e.g. "view_draft" for
+# "view_draft_strategy". `sync_role_permissions` (after every migrate) applies the table.
 ROLE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
-    Role.STRATEGY_TEAM: {
+    Role.STRATEGY_TEAM: {},
+    Role.COUNCIL: {},
+    Role.STAFF: {},
+}
+
+
+def register_role_permissions(role: str, grants: dict[str, tuple[str, ...]]) -> None:
+    """Add an app's global grants for `role`; registering the same grants again is a no-op.
+
+    Called from AppConfig.ready(): `register_role_permissions(Role.COUNCIL,
+    {"<app>.<model>": ("view",)})`.
+    """
+    table = ROLE_PERMISSIONS.setdefault(role, {})
+    for model_label, actions in grants.items():
+        known = table.get(model_label, ())
+        table[model_label] = known + tuple(a for a in actions if a not in known)
+
+
+def role_permissions() -> dict[str, dict[str, tuple[str, ...]]]:
+    """The assembled table (a copy), for tests and the admin."""
+    return {role: dict(grants) for role, grants in ROLE_PERMISSIONS.items()}
+
+
+# The core's own models.
+register_role_permissions(
+    Role.STRATEGY_TEAM,
+    {
         "fb15.division": ("view", "add", "change", "delete"),
         "fb15.orgunit": ("view", "add", "change", "delete"),
         "fb15.user": ("view",),
-        **{f"measures.{name}": ALL_ACTIONS for name in MEASURES_MODELS},
-        "strategy.strategy": ("view", "view_draft", "add", "change", "delete"),
-        "strategy.revision": ("view", "add", "change", "delete"),
-        "strategy.fieldofaction": ("view", "add", "change", "delete"),
-        "strategy.goal": ("view", "add", "change", "delete"),
-        "standards.standard": ("view", "add", "change", "delete"),
-        "standards.compliance": ("view", "add", "change", "delete"),
-        "standards.exemption": ("view", "add", "change", "delete", "decide"),
-        "standards.trend": ("view", "add", "change", "delete"),
-        "reporting.report": ("view", "add", "change", "delete"),
-        "reporting.reportschedule": ("view", "add", "change", "delete"),
     },
-    Role.COUNCIL: {
-        "fb15.division": ("view",),
-        "fb15.orgunit": ("view",),
-        **{f"measures.{name}": ("view",) for name in MEASURES_READABLE},
-        # The council reads published revisions only, not the working draft.
-        "strategy.strategy": ("view",),
-        "strategy.revision": ("view",),
-        "strategy.fieldofaction": ("view",),
-        "strategy.goal": ("view",),
-        "standards.standard": ("view",),
-        "standards.compliance": ("view",),
-        "standards.exemption": ("view",),
-        "standards.trend": ("view",),
-        "reporting.report": ("view",),
-    },
-    Role.STAFF: {
-        "fb15.division": ("view",),
-        "fb15.orgunit": ("view",),
-        **{f"measures.{name}": ("view",) for name in MEASURES_READABLE},
-        "strategy.strategy": ("view", "view_draft"),
-        "strategy.revision": ("view",),
-        "strategy.fieldofaction": ("view",),
-        "strategy.goal": ("view",),
-        "standards.standard": ("view",),
-        "standards.compliance": ("view",),
-        "standards.exemption": ("view",),
-        "standards.trend": ("view",),
-        "reporting.report": ("view",),
-    },
-}
+)
+for _reader in (Role.COUNCIL, Role.STAFF):
+    register_role_permissions(_reader, {"fb15.division": ("view",), "fb15.orgunit": ("view",)})
 
 
 def sync_role_permissions() -> None:
     """Give each role group exactly the permissions of ROLE_PERMISSIONS.
 
     The groups themselves come from a data migration; this runs after every `migrate`
-    (post_migrate, see apps.py), so a new app's entries take effect with its migration.
+    (post_migrate, see apps.py), when every app has registered its grants, so a new app's
+    entries take effect with its migration.
     """
     from django.apps import apps
 

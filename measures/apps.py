@@ -36,8 +36,7 @@ class MeasuresConfig(AppConfig):
                     "priority",
                 ),
                 live_queryset=lambda: Measure.objects.all(),
-                # Confidentiality as decided by restrict() on the live rows, also as of a moment.
-                visible_to=lambda user: Measure.objects.history_condition(user),
+                # Which rows a reader sees: restrict()'s rule (Measure.objects.history_condition).
             )
         )
         register_home_section(status_section)
@@ -46,3 +45,42 @@ class MeasuresConfig(AppConfig):
         for model in (Measure, Milestone, Indicator, Risk, Tag):
             register_trash_model(model)
         register_trash_model(Project, after_restore=_project_restored)
+        _register_role_permissions()
+        _register_navigation()
+
+
+ALL_ACTIONS = ("view", "add", "change", "delete")
+MODELS = (
+    "measure",
+    "project",
+    "statusupdate",
+    "milestone",
+    "indicator",
+    "indicatorvalue",
+    "risk",
+    "reportingperiod",
+    "tag",
+)
+# Children (status updates, milestones, …) are read through their parent's rights.
+READABLE = ("measure", "project", "reportingperiod", "tag")
+
+
+def _register_role_permissions():
+    from fb15.models import Role
+    from fb15.permissions import register_role_permissions
+
+    register_role_permissions(
+        Role.STRATEGY_TEAM, {f"measures.{name}": ALL_ACTIONS for name in MODELS}
+    )
+    for reader in (Role.COUNCIL, Role.STAFF):
+        register_role_permissions(reader, {f"measures.{name}": ("view",) for name in READABLE})
+
+
+def _register_navigation():
+    from fb15.navigation import NavigationEntry, manages_any_unit, register_navigation
+
+    register_navigation(NavigationEntry(_("Mein Fachbereich"), "my_unit", manages_any_unit, 20))
+    register_navigation(
+        NavigationEntry(_("Maßnahmen"), "measure_list", "measures.view_measure", 40)
+    )
+    register_navigation(NavigationEntry(_("Projekte"), "project_list", "measures.view_project", 50))

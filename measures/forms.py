@@ -76,7 +76,7 @@ class MeasureForm(DatesMixin, DomainForm):
         widgets = {"planned_start": DATE_WIDGET, "planned_end": DATE_WIDGET}
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         self.fields["goal"].queryset = (
             Goal.objects.restrict(user, "view")
             .select_related("field_of_action")
@@ -132,7 +132,7 @@ class ProjectForm(DatesMixin, DomainForm):
         widgets = {"planned_start": DATE_WIDGET, "planned_end": DATE_WIDGET}
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, user=user, **kwargs)
         self.fields["owner"].queryset = OrgUnit.objects.restrict(user, "view")
         self.fields["measures"].queryset = Measure.objects.restrict(user, "view")
 

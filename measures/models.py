@@ -19,7 +19,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from fb15.models import DomainModel, OrgUnit
-from fb15.querysets import ParentScope, RestrictedQuerySet, UnitScope
+from fb15.querysets import NamedAction, ParentScope, RestrictedQuerySet, UnitScope
 
 
 class Priority(models.TextChoices):
@@ -281,6 +281,8 @@ class Measure(ReportedItem):
 
     history = HistoricalRecords(m2m_fields=[participants, dependencies, tags, trends])
     objects = MeasureQuerySet.as_manager()
+    # Title, goal, owner, priority, budget…: the strategy team's, never the unit lead's.
+    named_actions = {"change_structure": NamedAction(("measures.change_measure",), on="change")}
 
     class Meta(ReportedItem.Meta):
         verbose_name = _("Maßnahme")
@@ -353,6 +355,7 @@ class Project(ReportedItem):
 
     history = HistoricalRecords(m2m_fields=[measures])
     objects = ProjectQuerySet.as_manager()
+    named_actions = {"change_structure": NamedAction(("measures.change_project",), on="change")}
 
     class Meta(ReportedItem.Meta):
         verbose_name = _("Projekt")
@@ -452,6 +455,8 @@ class StatusUpdate(SubjectMixin, DomainModel):
     reported_at = models.DateTimeField(_("gemeldet am"), default=timezone.now)
 
     history = HistoricalRecords()
+    # What was reported for a locked period is changed by the strategy team only.
+    named_actions = {"report_locked": NamedAction(("measures.change_statusupdate",), on="change")}
 
     class Meta:
         verbose_name = _("Statusmeldung")

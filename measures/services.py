@@ -45,7 +45,7 @@ def ensure_quarter(day: datetime.date) -> ReportingPeriod:
 
 def may_report_for_locked_periods(user) -> bool:
     """Only the strategy team changes what was reported for a locked period."""
-    return user.has_perm("measures.change_statusupdate")
+    return StatusUpdate.objects.holds(user, "report_locked")
 
 
 def dependency_cycle(measure: Measure, dependencies) -> list[Measure] | None:

@@ -180,7 +180,7 @@ def _timeline_and_milestones(obj, user):
         "milestones": obj.milestones.all(),
         "today": today,
         "can_report": type(obj).objects.can(user, "change", obj),
-        "can_edit_structure": user.has_perm(f"measures.change_{type(obj)._meta.model_name}"),
+        "can_edit_structure": type(obj).objects.can(user, "change_structure", obj),
     }
 
 
@@ -243,9 +243,7 @@ class StructuralEditView(ObjectEditView):
 
     def get_object(self):
         obj = super().get_object()
-        if obj.pk and not self.request.user.has_perm(
-            f"measures.change_{self.model._meta.model_name}"
-        ):
+        if obj.pk and not self.model.objects.can(self.request.user, "change_structure", obj):
             raise PermissionDenied
         return obj
 

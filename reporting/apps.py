@@ -22,3 +22,27 @@ class ReportingConfig(AppConfig):
 
         register_home_section(lagebild_section)
         register_trash_model(ReportSchedule, after_restore=_schedule_restored)
+        _register_role_permissions()
+        _register_navigation()
+
+
+def _register_role_permissions():
+    from fb15.models import Role
+    from fb15.permissions import register_role_permissions
+
+    all_actions = ("view", "add", "change", "delete")
+    register_role_permissions(
+        Role.STRATEGY_TEAM,
+        {"reporting.report": all_actions, "reporting.reportschedule": all_actions},
+    )
+    for reader in (Role.COUNCIL, Role.STAFF):
+        register_role_permissions(reader, {"reporting.report": ("view",)})
+
+
+def _register_navigation():
+    from fb15.navigation import NavigationEntry, register_navigation
+
+    register_navigation(
+        NavigationEntry(_("Lagebild"), "report_dashboard", "reporting.view_report", 110)
+    )
+    register_navigation(NavigationEntry(_("Berichte"), "report_list", "reporting.view_report", 120))

@@ -50,7 +50,7 @@ from measures.models import (
     StatusUpdate,
     TrafficLight,
 )
-from measures.services import ensure_quarter, lock_period
+from measures.services import ensure_quarter, lock_period, quarter_of
 from strategy.models import Revision, Strategy
 from strategy.tree import build_tree
 
@@ -91,8 +91,16 @@ def month_of(day: datetime.date) -> Period:
 
 
 def quarter_period(day: datetime.date) -> Period:
-    period = ensure_quarter(day)
-    return Period(period.label, period.starts_on, period.ends_on)
+    """The quarter containing `day`, as stored if its reporting period exists, else computed.
+
+    Reads only: pages (the Lagebild, the report form) call this on GET; the daily job and
+    requesting a report create the period (`ensure_quarter`).
+    """
+    starts_on, ends_on, label = quarter_of(day)
+    stored = ReportingPeriod.objects.filter(starts_on=starts_on).first()
+    if stored is not None:
+        return Period(stored.label, stored.starts_on, stored.ends_on)
+    return Period(label, starts_on, ends_on)
 
 
 def period_just_ended(frequency: str, today: datetime.date) -> Period:

@@ -39,6 +39,34 @@ def _exemption_label(record) -> str:
     return f"{record.justification[:80]} ({record.get_status_display()})"
 
 
+MODELS = ("standard", "compliance", "exemption", "trend")
+
+
+def _register_role_permissions():
+    from fb15.models import Role
+    from fb15.permissions import register_role_permissions
+
+    all_actions = ("view", "add", "change", "delete")
+    grants = {f"standards.{name}": all_actions for name in MODELS}
+    # Deciding exemptions is `decide_exemption`, the strategy team's alone.
+    grants["standards.exemption"] = (*all_actions, "decide")
+    register_role_permissions(Role.STRATEGY_TEAM, grants)
+    for reader in (Role.COUNCIL, Role.STAFF):
+        register_role_permissions(reader, {f"standards.{name}": ("view",) for name in MODELS})
+
+
+def _register_navigation():
+    from fb15.navigation import NavigationEntry, register_navigation
+
+    for entry in (
+        NavigationEntry(_("Standards"), "standard_list", "standards.view_standard", 70),
+        NavigationEntry(_("Einhaltung"), "compliance_matrix", "standards.view_compliance", 80),
+        NavigationEntry(_("Ausnahmen"), "exemption_list", "standards.view_exemption", 90),
+        NavigationEntry(_("Technologieradar"), "trend_radar", "standards.view_trend", 100),
+    ):
+        register_navigation(entry)
+
+
 class StandardsConfig(AppConfig):
     name = "standards"
     verbose_name = _("Standards und Trends")
@@ -52,6 +80,8 @@ class StandardsConfig(AppConfig):
         from .news import home_section
 
         register_home_section(home_section)
+        _register_role_permissions()
+        _register_navigation()
         post_save.connect(_cells_for_new_unit, sender=OrgUnit, dispatch_uid="standards.new_unit")
         # Empty cells do not keep a standard or unit from being deleted and go with it; filled
         # cells and exemptions do (PROTECT). Compliance cells are therefore never listed in

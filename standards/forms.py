@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 from fb15.forms import DomainForm, KernFormMixin, UserChoiceField
 from fb15.models import OrgUnit, User
-from fb15.permissions import units_managed_by
 
 from .models import (
     Compliance,
@@ -112,11 +111,9 @@ class ExemptionForm(DomainForm):
         widgets = {"ends_on": DATE_WIDGET, "justification": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        units = OrgUnit.objects.all()
-        if not user.has_perm("standards.add_exemption"):
-            units = units.filter(pk__in=units_managed_by(user))
-        self.fields["unit"].queryset = units
+        # The unit choice is restricted by the base class: a lead requests for own units only.
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["unit"].queryset = OrgUnit.objects.all()
         self.fields["standard"].queryset = Standard.objects.in_force()
         if self.instance.pk:
             # A filed request keeps its unit and standard; only text and end date change.

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from fb15.models import DomainModel, OrgUnit
-from fb15.querysets import RestrictedManager, RestrictedQuerySet, UnitScope
+from fb15.querysets import NamedAction, RestrictedManager, RestrictedQuerySet, UnitScope
 
 
 class Obligation(models.TextChoices):
@@ -208,6 +208,8 @@ class Compliance(DomainModel):
 
     history = HistoricalRecords()
     unit_scope = UnitScope(path="unit", actions=frozenset({"view", "change"}))
+    # Confirming (or correcting) a self-assessment is the strategy team's global right.
+    named_actions = {"confirm": NamedAction(("standards.change_compliance",), on="change")}
 
     class Meta:
         verbose_name = _("Einhaltung")
@@ -293,6 +295,7 @@ class Exemption(DomainModel):
 
     history = HistoricalRecords()
     unit_scope = UnitScope(path="unit", actions=frozenset({"view", "add", "change"}))
+    named_actions = {"decide": NamedAction(("standards.decide_exemption",))}
 
     class Meta:
         verbose_name = _("Ausnahme")

@@ -11,6 +11,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -195,8 +196,18 @@ def _cell(unit_id: int, standard_id: int) -> Compliance:
 
 @transaction.atomic
 def decide_exemption(*, actor, exemption: Exemption, approve: bool, reason: str) -> Exemption:
-    """Approve or reject an open request; an approval turns the cell into "Ausnahme"."""
-    exemption = Exemption.objects.select_for_update().get(pk=exemption.pk)
+    """Approve or reject an open request; an approval turns the cell into "Ausnahme".
+
+    Raises PermissionDenied unless `actor` may decide this exemption.
+    """
+    exemption = (
+        Exemption.objects.restrict(actor, "decide")
+        .select_for_update()
+        .filter(pk=exemption.pk)
+        .first()
+    )
+    if exemption is None:
+        raise PermissionDenied
     if exemption.status != ExemptionStatus.REQUESTED:
         raise ValueError("exemption already decided")
     until = date_format(exemption.ends_on, "DATE_FORMAT")
@@ -279,8 +290,14 @@ def expire_exemptions(today: datetime.date) -> int:
 @transaction.atomic
 def assess_compliance(*, actor, form, confirm: bool) -> Compliance:
     """Save a cell from a valid form. A lead's self-assessment clears an earlier
-    confirmation; the strategy team's save (`confirm`) confirms it in the same step."""
+    confirmation; the strategy team's save (`confirm`) confirms it in the same step.
+
+    Raises PermissionDenied (and saves nothing) unless `actor` may change the cell, and
+    confirm it when `confirm` is set.
+    """
     cell = form.save(commit=False)
+    if not Compliance.objects.can(actor, "confirm" if confirm else "change", cell):
+        raise PermissionDenied
     if confirm:
         cell.confirmed_by = actor
         cell.confirmed_at = timezone.now()
@@ -292,12 +309,19 @@ def assess_compliance(*, actor, form, confirm: bool) -> Compliance:
         "Bestätigt bzw. korrigiert durch FB 15" if confirm else "Selbsteinschätzung"
     )
     cell.save()
+    if not Compliance.objects.can(actor, "change", cell):
+        raise PermissionDenied  # e.g. the unit was changed to another one: rolled back
     return cell
 
 
 @transaction.atomic
 def confirm_compliance(*, actor, cell: Compliance) -> Compliance:
-    """The strategy team confirms a cell as it stands (one click)."""
+    """The strategy team confirms a cell as it stands (one click); PermissionDenied for
+    anyone who may not confirm it."""
+    cell = Compliance.objects.restrict(actor, "confirm").select_for_update().filter(pk=cell.pk)
+    cell = cell.first()
+    if cell is None:
+        raise PermissionDenied
     cell.confirmed_by = actor
     cell.confirmed_at = timezone.now()
     cell._history_user = actor

@@ -9,7 +9,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -231,8 +230,9 @@ def compliance_csv(request):
 class ComplianceEditView(ObjectEditView):
     """One cell: the unit's lead self-assesses, the strategy team confirms or corrects.
 
-    A missing cell (a unit created after the standard became binding) is created on first
-    use, inside the transaction that also checks the permission: a refusal rolls it back.
+    A missing cell (a unit created after the standard became binding) is shown unsaved and
+    created by the first POST, inside the transaction that checks the permission after
+    saving: GET never writes.
     """
 
     model = Compliance
@@ -245,15 +245,14 @@ class ComplianceEditView(ObjectEditView):
         standard = get_object_or_404(
             Standard.objects.restrict(user, "view").in_force(), pk=self.kwargs["standard"]
         )
-        with transaction.atomic():
-            cell = Compliance.objects.filter(unit=unit, standard=standard).first()
-            if cell is None:
-                cell = Compliance(unit=unit, standard=standard)
-                cell._history_user = user
-                cell.save()
-            if not Compliance.objects.can(user, "change", cell):
-                raise PermissionDenied  # also rolls back a cell created just now
+        cell = Compliance.objects.filter(unit=unit, standard=standard).first()
+        if cell is None:
+            cell = Compliance(unit=unit, standard=standard)
+        if not Compliance.objects.can(user, "change", cell):
+            raise PermissionDenied
+        # "change" is what the saved cell is checked for, also when the POST creates it.
         self.kwargs["pk"] = cell.pk
+        self.cell = cell
         return cell
 
     def save(self, form):
@@ -262,10 +261,11 @@ class ComplianceEditView(ObjectEditView):
         )
 
     def may_confirm(self) -> bool:
-        return self.request.user.has_perm("standards.change_compliance")
+        return Compliance.objects.can(self.request.user, "confirm", self.cell)
 
     def edit_context(self, obj, form):
         context = super().edit_context(obj, form)
+        context["object"] = obj  # also a cell not saved yet: the page names unit and standard
         context["may_confirm"] = self.may_confirm()
         context["cancel_url"] = safe_next(self.request, _matrix_url())
         context["exemptions"] = Exemption.objects.restrict(self.request.user, "view").filter(
@@ -286,7 +286,7 @@ def compliance_confirm(request, unit, standard):
     cell = get_object_or_404(
         Compliance.objects.restrict(request.user, "view"), unit_id=unit, standard_id=standard
     )
-    if not request.user.has_perm("standards.change_compliance"):
+    if not Compliance.objects.can(request.user, "confirm", cell):
         raise PermissionDenied
     services.confirm_compliance(actor=request.user, cell=cell)
     messages.success(request, _("Die Einschätzung wurde bestätigt."))
@@ -331,9 +331,6 @@ class ExemptionDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["can_change"] = context["can_change"] and self.object.is_open
-        context["may_decide"] = self.object.is_open and self.request.user.has_perm(
-            "standards.decide_exemption"
-        )
         context["decision_form"] = kwargs.get("decision_form") or DecisionForm()
         return context
 
@@ -366,7 +363,7 @@ class ExemptionEditView(ObjectEditView):
 @require_POST
 def exemption_decide(request, pk):
     exemption = get_object_or_404(Exemption.objects.restrict(request.user, "view"), pk=pk)
-    if not request.user.has_perm("standards.decide_exemption"):
+    if not Exemption.objects.can(request.user, "decide", exemption):
         raise PermissionDenied
     form = DecisionForm(request.POST)
     if not exemption.is_open:

@@ -29,3 +29,38 @@ class StrategyConfig(AppConfig):
 
         register_trash_model(FieldOfAction, before_restore=_position_free("strategy"))
         register_trash_model(Goal, before_restore=_position_free("field_of_action"))
+
+        from fb15.models import Role
+        from fb15.navigation import NavigationEntry, register_navigation
+        from fb15.permissions import register_role_permissions
+
+        # Reading the unpublished draft is `view_draft_strategy`: the council reads
+        # published revisions only.
+        register_role_permissions(
+            Role.STRATEGY_TEAM,
+            {
+                "strategy.strategy": ("view", "view_draft", "add", "change", "delete"),
+                "strategy.revision": ("view", "add", "change", "delete"),
+                "strategy.fieldofaction": ("view", "add", "change", "delete"),
+                "strategy.goal": ("view", "add", "change", "delete"),
+            },
+        )
+        readers = {
+            Role.COUNCIL: ("view",),
+            Role.STAFF: ("view", "view_draft"),
+        }
+        for role, strategy_actions in readers.items():
+            register_role_permissions(
+                role,
+                {
+                    "strategy.strategy": strategy_actions,
+                    "strategy.revision": ("view",),
+                    "strategy.fieldofaction": ("view",),
+                    "strategy.goal": ("view",),
+                },
+            )
+        register_navigation(
+            NavigationEntry(
+                _("Digitale Strategie"), "strategy_detail", "strategy.view_strategy", 30
+            )
+        )

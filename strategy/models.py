@@ -13,12 +13,18 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from fb15.models import DomainModel
-from fb15.querysets import RestrictedQuerySet
+from fb15.querysets import NamedAction, RestrictedQuerySet
+
+# Reading the unpublished working state (the draft) is a right of its own; the council
+# reads published revisions only. Editing the draft's rows needs it as well.
+VIEW_DRAFT = NamedAction(("strategy.view_draft_strategy",))
+CHANGE_DRAFT = NamedAction(("strategy.view_draft_strategy",), on="change")
+DRAFT_ACTIONS = {"view_draft": VIEW_DRAFT, "change_draft": CHANGE_DRAFT}
 
 
 def may_read_draft(user) -> bool:
     """The unpublished working state is a right of its own (`view_draft` on the strategy)."""
-    return bool(user and user.is_active and user.has_perm("strategy.view_draft_strategy"))
+    return VIEW_DRAFT.is_held_by(user)
 
 
 class PublishedQuerySet(RestrictedQuerySet):
@@ -47,6 +53,11 @@ class Strategy(DomainModel):
     vision = models.TextField(_("Leitbild"), blank=True)
 
     history = HistoricalRecords()
+    named_actions = {
+        **DRAFT_ACTIONS,
+        # Publishing freezes the draft as a new revision: the draft right and adding revisions.
+        "publish": NamedAction(("strategy.view_draft_strategy", "strategy.add_revision")),
+    }
 
     class Meta:
         verbose_name = _("Digitale Strategie")
@@ -124,6 +135,7 @@ class FieldOfAction(DomainModel):
 
     history = HistoricalRecords()
     objects = PublishedQuerySet.as_manager()
+    named_actions = DRAFT_ACTIONS
 
     class Meta:
         verbose_name = _("Handlungsfeld")
@@ -158,6 +170,7 @@ class Goal(DomainModel):
 
     history = HistoricalRecords()
     objects = PublishedQuerySet.as_manager()
+    named_actions = DRAFT_ACTIONS
 
     class Meta:
         verbose_name = _("Ziel")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -124,10 +124,13 @@ def publish_revision(
     """Publish the current draft as revision `number`: from now on it is frozen.
 
     `at` (default now) is the publication moment; only demo data and imports of past
-    decisions pass it. Raises ValidationError with German messages per field.
+    decisions pass it. Raises ValidationError with German messages per field, and
+    PermissionDenied unless `actor` may publish (draft right and adding revisions).
     """
     # Serialise publishing: two people publishing at once must not both get a number.
-    Strategy.objects.select_for_update().filter(pk=strategy.pk).first()
+    locked = Strategy.objects.restrict(actor, "publish").select_for_update().filter(pk=strategy.pk)
+    if locked.first() is None:
+        raise PermissionDenied
     title, decision_reference = title.strip(), decision_reference.strip()
     errors = check_revision_data(strategy, number=number, decided_on=decided_on)
     if not title:

@@ -29,7 +29,9 @@ class GoalItems:
     `model` must carry simple-history and a foreign key to `Goal` named by `goal_field`.
     If the rows have `traffic_light` (with choices) and `progress`, goals and fields of action
     get a roll-up: share of rows per traffic light and average progress.
-    `visible_to(user)` gives the condition on rows (live or historical) the user may read.
+    Rows (live or historical) are filtered by what the user may read, decided by the model's
+    own `history_condition(user)` (restrict()'s confidentiality rule on the live rows);
+    `visible_to(user)` overrides it for a model without restrict().
     """
 
     key: str
@@ -47,9 +49,14 @@ class GoalItems:
             if when is None
             else self.model.history.as_of(when)
         ).filter(**{f"{self.goal_field}_id__in": list(goal_ids)})
-        if user is not None and self.visible_to is not None:
-            rows = rows.filter(self.visible_to(user))
+        if user is not None:
+            rows = rows.filter(self.readable_condition(user))
         return list(rows)
+
+    def readable_condition(self, user) -> models.Q:
+        if self.visible_to is not None:
+            return self.visible_to(user)
+        return self.model.objects.history_condition(user)
 
     def goal_id(self, item) -> int:
         return getattr(item, f"{self.goal_field}_id")

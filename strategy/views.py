@@ -98,7 +98,7 @@ def strategy_detail(request):
     else:
         tree = None
         shown_revision = None
-    can_edit = can_read_draft(user) and Strategy.objects.can(user, "change", strategy)
+    can_edit = Strategy.objects.can(user, "change_draft", strategy)
     return render(
         request,
         "strategy/strategy_detail.html",
@@ -112,7 +112,7 @@ def strategy_detail(request):
             is_draft=shown_revision is None,
             can_edit=can_edit,
             can_edit_goals=can_edit and Goal.objects.may_add(user),
-            can_publish=Revision.objects.may_add(user) and can_read_draft(user),
+            can_publish=Strategy.objects.holds(user, "publish"),
         )
         if tree
         else {"strategy": strategy, "tree": None, "latest": None},
@@ -236,8 +236,7 @@ def revision_list(request):
             "revisions": revisions,
             "rows": list(zip(revisions, [*revisions[1:], None], strict=True)),
             "can_publish": strategy is not None
-            and can_read_draft(request.user)
-            and Revision.objects.may_add(request.user),
+            and Strategy.objects.can(request.user, "publish", strategy),
             "can_change": Revision.objects.restrict(request.user, "change").exists(),
             "can_read_draft": can_read_draft(request.user),
         },
@@ -247,11 +246,13 @@ def revision_list(request):
 @login_required
 def revision_publish(request):
     """Publish the current draft as a new revision (Fortschreibung)."""
-    if not (Revision.objects.may_add(request.user) and can_read_draft(request.user)):
+    if not Strategy.objects.holds(request.user, "publish"):
         raise PermissionDenied
     strategy = services.current_strategy()
     if strategy is None:
         raise Http404
+    if not Strategy.objects.can(request.user, "publish", strategy):
+        raise PermissionDenied
     latest = Revision.objects.filter(strategy=strategy).order_by("-number").first()
     form = RevisionPublishForm(
         request.POST or None,
@@ -352,12 +353,28 @@ class RevisionHistoryView(ObjectHistoryView):
 
 
 class DraftReaderMixin:
-    """History and editing concern the unpublished draft: not for the council."""
+    """History and editing concern the unpublished draft: not for the council.
 
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not can_read_draft(request.user):
+    The object comes through restrict() as everywhere (not readable: 404); the draft right
+    on it is the named action `view_draft` (missing: 403).
+    """
+
+    def require_draft_right(self, obj):
+        user = self.request.user
+        may = (
+            self.model.objects.can(user, "view_draft", obj)
+            if obj.pk
+            else self.model.objects.holds(user, "view_draft")
+        )
+        if not may:
             raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+        return obj
+
+    def get_object(self):
+        return self.require_draft_right(super().get_object())
+
+    def get_history_object(self):
+        return self.require_draft_right(super().get_history_object())
 
 
 class StrategyEditView(DraftReaderMixin, ObjectEditView):
@@ -406,7 +423,9 @@ class GoalEditView(DraftReaderMixin, ObjectEditView):
         return obj
 
     def get_form(self, obj, data=None):
-        return GoalForm(data=data, instance=obj, strategy=services.current_strategy())
+        return GoalForm(
+            data=data, instance=obj, strategy=services.current_strategy(), user=self.request.user
+        )
 
     def save(self, form):
         return services.save_goal(
@@ -448,12 +467,12 @@ class StrategyHistoryView(StrategyObjectHistoryView):
         strategy = self.restricted("view").order_by("pk").first()
         if strategy is None:
             raise Http404
-        return strategy
+        return self.require_draft_right(strategy)
 
 
 def _changeable(request, model, pk):
     obj = get_object_or_404(model.objects.restrict(request.user, "view"), pk=pk)
-    if not (can_read_draft(request.user) and model.objects.can(request.user, "change", obj)):
+    if not model.objects.can(request.user, "change_draft", obj):
         raise PermissionDenied
     return obj
 

@@ -119,7 +119,8 @@ class ObjectEditView(RestrictedMixin, TemplateView):
         return obj
 
     def get_form(self, obj, data=None):
-        return self.form_class(data=data, instance=obj)
+        # The user restricts the form's choices (fb15.forms.restrict_form_fields).
+        return self.form_class(data=data, instance=obj, user=self.request.user)
 
     def save(self, form):
         """Write the object; views with multi-object writes call their service here."""

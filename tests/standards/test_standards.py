@@ -199,8 +199,19 @@ def test_missing_cell_is_created_on_first_assessment_only_for_permitted_users(wo
     Compliance.objects.filter(unit=world["unit32"]).delete()
     url = reverse("compliance_edit", args=[world["unit32"].pk, world["standard"].pk])
     assert client_for(world["lead50"]).get(url).status_code == 403
+    assert client_for(world["lead50"]).post(url, {"state": "fulfilled"}).status_code == 403
     assert not Compliance.objects.filter(unit=world["unit32"]).exists()
-    assert client_for(world["lead32"]).get(url).status_code == 200
+    # GET shows the unsaved cell and writes nothing, however often it is opened.
+    for _ in range(2):
+        page = client_for(world["lead32"]).get(url)
+        assert page.status_code == 200
+        assert "SW-01" in page.content.decode()
+    assert not Compliance.objects.filter(unit=world["unit32"]).exists()
+    response = client_for(world["lead32"]).post(url, {"state": "fulfilled", "evidence": "Ja"})
+    assert response.status_code == 302
+    cell = Compliance.objects.get(unit=world["unit32"], standard=world["standard"])
+    assert cell.state == "fulfilled"
+    assert cell.history.first().history_user == world["lead32"]
 
 
 def test_matrix_shows_rates_filters_and_exemption_end(world, client_for):

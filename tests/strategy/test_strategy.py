@@ -11,11 +11,9 @@ from strategy import services
 from strategy.demo import seed
 from strategy.models import FieldOfAction, Goal, Revision, Strategy
 from strategy.tree import build_tree
-from tests.factories import FieldOfActionFactory, GoalFactory, StrategyFactory, UserFactory
+from tests.factories import FieldOfActionFactory, GoalFactory, StrategyFactory
 
 pytestmark = pytest.mark.django_db
-
-WHO = [None, "strategist", "lead32", "council", "staff", "stranger"]
 
 
 @pytest.fixture
@@ -47,12 +45,6 @@ def edit_goal(actor, goal, **values):
     for name, value in values.items():
         setattr(goal, name, value)
     return services.save_goal(actor=actor, goal=goal, reason="Test")
-
-
-def user_for(world, who):
-    if who == "stranger":
-        return UserFactory(username="ohne-rolle")
-    return world[who] if who else None
 
 
 # --------------------------------------------------------------------------- permissions
@@ -88,42 +80,7 @@ def strategy_urls(world):
     }
 
 
-READ = {None: 302, "strategist": 200, "lead32": 200, "council": 200, "staff": 200, "stranger": 403}
-DRAFT = {**READ, "council": 403}
-WRITE = {None: 302, "strategist": 200, "lead32": 403, "council": 403, "staff": 403, "stranger": 403}
-MATRIX = {
-    "detail": READ,
-    "as_of": READ,
-    "as_of_date": READ,
-    "compare": READ,
-    "compare_draft": DRAFT,
-    "revisions": READ,
-    # Users without any role do not even learn that a revision id exists.
-    "revision_history": {**READ, "stranger": 404},
-    "publish": WRITE,
-    "revision_edit": {**WRITE, "stranger": 404},
-    "strategy_edit": WRITE,
-    "strategy_history": DRAFT,
-    "field_add": WRITE,
-    "field_edit": WRITE,
-    "field_delete": WRITE,
-    "field_history": DRAFT,
-    "field_restore": {**WRITE, "stranger": 404},
-    "goal_add": WRITE,
-    "goal_edit": WRITE,
-    "goal_delete": WRITE,
-    "goal_history": DRAFT,
-    "goal_restore": {**WRITE, "stranger": 404},
-}
-
-
-@pytest.mark.parametrize("page", MATRIX)
-@pytest.mark.parametrize("who", WHO)
-def test_strategy_permission_matrix(world, client_for, page, who):
-    response = client_for(user_for(world, who)).get(strategy_urls(world)[page])
-    assert response.status_code == MATRIX[page][who]
-    if who is None:
-        assert response.url.startswith(reverse("login"))
+# The status of every page per role is in tests/permissions/test_harness.py.
 
 
 @pytest.mark.parametrize("who", ["lead32", "council", "staff"])

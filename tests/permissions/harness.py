@@ -1,0 +1,235 @@
+"""The world and the runner of the permission harness (the table is in test_harness.py).
+
+One world holds, for FB 32, a public and a confidential measure and project with their
+children, a published and a draft-only goal, a standard with a cell and an open exemption,
+a trend, reports and a schedule. The roles look at it as:
+
+    anonymous   not logged in
+    stranger    logged in, no role at all
+    council     Rat
+    staff       Mitarbeitende
+    lead_own    lead of FB 32 (role Mitarbeitende, unit right on FB 32)
+    lead_other  lead of FB 50 (role Mitarbeitende, unit right on FB 50)
+    strategist  Strategieteam
+
+Every request runs inside a savepoint that is rolled back, so a permitted POST (a delete)
+does not change what the next role sees.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from measures.models import Indicator, Milestone, Risk
+from reporting.models import Report, ReportSchedule, ReportStatus
+from standards.models import Compliance
+from strategy import services as strategy_services
+from tests.factories import (
+    ExemptionFactory,
+    FieldOfActionFactory,
+    GoalFactory,
+    MeasureFactory,
+    ProjectFactory,
+    StandardFactory,
+    StrategyFactory,
+    TrendFactory,
+    UserFactory,
+    make_periods,
+    make_personas,
+)
+
+ROLES = ("anonymous", "stranger", "council", "staff", "lead_own", "lead_other", "strategist")
+# URL prefixes the harness does not cover: Django's admin, static and media files.
+SKIPPED_PREFIXES = ("admin/", "static/", "media/", "__debug__/")
+
+
+def url_names() -> list[str]:
+    """Every named URL pattern of the URL conf, admin/static/media excluded."""
+
+    def walk(patterns, prefix=""):
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if route.startswith(SKIPPED_PREFIXES):
+                continue
+            if isinstance(pattern, URLResolver):
+                yield from walk(pattern.url_patterns, route)
+            elif isinstance(pattern, URLPattern):
+                yield pattern.name or route
+
+    return sorted(set(walk(get_resolver().url_patterns)))
+
+
+def build_world() -> dict:
+    personas = make_personas()
+    periods = make_periods()
+    unit = personas["unit32"]
+    strategy = StrategyFactory()
+    field = FieldOfActionFactory(strategy=strategy, position=1, title="Digitale Services")
+    goal = GoalFactory(field_of_action=field, position=1, title="Veröffentlichtes Ziel")
+    strategy_services.publish_revision(
+        actor=personas["strategist"],
+        strategy=strategy,
+        number=1,
+        title="Erste Fortschreibung",
+        decided_on=timezone.localdate(),
+        decision_reference="DS 1/2026",
+    )
+    draft_field = FieldOfActionFactory(strategy=strategy, position=2, title="Entwurfsfeld")
+    draft_goal = GoalFactory(field_of_action=field, position=2, title="Entwurfsziel")
+    world = {
+        **personas,
+        **periods,
+        "stranger": UserFactory(username="ohne-rolle"),
+        "strategy": strategy,
+        "revision": strategy.revisions.get(),
+        "field": {"published": field, "draft": draft_field},
+        "goal": {"published": goal, "draft": draft_goal},
+    }
+    for variant, confidential in (("public", False), ("confidential", True)):
+        measure = MeasureFactory(
+            goal=goal,
+            owner=unit,
+            title=f"Maßnahme {variant}",
+            is_confidential=confidential,
+            responsible=unit.lead,
+        )
+        project = ProjectFactory(
+            owner=unit, title=f"Projekt {variant}", is_confidential=confidential, lead=unit.lead
+        )
+        project.measures.add(measure)
+        world.setdefault("measure", {})[variant] = measure
+        world.setdefault("project", {})[variant] = project
+        world.setdefault("milestone", {})[variant] = Milestone.objects.create(
+            measure=measure, title="Pilot", due_on=datetime.date(2026, 3, 1)
+        )
+        world.setdefault("indicator", {})[variant] = Indicator.objects.create(
+            measure=measure,
+            name="Online-Anteil",
+            unit="%",
+            baseline=5,
+            target_value=60,
+            target_date=datetime.date(2027, 12, 31),
+        )
+        world.setdefault("risk", {})[variant] = Risk.objects.create(
+            project=project, description="Lieferverzug"
+        )
+    standard = StandardFactory(code="SW-01", title="Open-Source-first")
+    world["standard"] = standard
+    world["compliance"] = Compliance.objects.get_or_create(
+        unit=unit, standard=standard, defaults={"state": "partial"}
+    )[0]
+    world["exemption"] = ExemptionFactory(
+        unit=unit, standard=standard, requested_by=personas["lead32"]
+    )
+    world["trend"] = TrendFactory(title="E-Akte", units=[unit])
+    world["schedule"] = ReportSchedule.objects.create(name="Quartalsbericht")
+    content = b"%PDF-1.4 harness"
+    report = Report(
+        period_label="2026-Q1",
+        period_starts_on=datetime.date(2026, 1, 1),
+        period_ends_on=datetime.date(2026, 3, 31),
+        status=ReportStatus.DONE,
+        sha256=hashlib.sha256(content).hexdigest(),
+        size=len(content),
+        data_as_of=timezone.now(),
+        finished_at=timezone.now(),
+    )
+    report.file.save("harness.pdf", ContentFile(content), save=False)
+    report.save()
+    world["report"] = report
+    world["failed_report"] = Report.objects.create(
+        period_label="2026-Q2",
+        period_starts_on=datetime.date(2026, 4, 1),
+        period_ends_on=datetime.date(2026, 6, 30),
+        status=ReportStatus.FAILED,
+        error="Testfehler",
+    )
+    world["users"] = {
+        "anonymous": None,
+        "stranger": world["stranger"],
+        "council": personas["council"],
+        "staff": personas["staff"],
+        "lead_own": personas["lead32"],
+        "lead_other": personas["lead50"],
+        "strategist": personas["strategist"],
+    }
+    return world
+
+
+@dataclass(frozen=True)
+class Row:
+    """One URL pattern: how to build its URL per variant, and what each role gets.
+
+    `get`/`post` map a variant to seven status codes in ROLES order, e.g.
+    "302 403 200 200 200 200 200"; a single string applies to every variant.
+    `data` is what a POST sends (default: nothing, i.e. an invalid form where one applies).
+    """
+
+    urls: dict[str, Callable[[dict], str]]
+    get: dict[str, str] | str
+    post: dict[str, str] | str
+    data: Callable[[dict], dict] | None = None
+
+    def expected(self, method: str, variant: str) -> list[int]:
+        table = self.get if method == "GET" else self.post
+        codes = table if isinstance(table, str) else table[variant]
+        parsed = [int(code) for code in codes.split()]
+        assert len(parsed) == len(ROLES), codes
+        return parsed
+
+
+def one(name: str, *args: Callable[[dict], object]) -> dict[str, Callable[[dict], str]]:
+    """A URL without variants: `one("measure_list")`, `one("x", lambda w: w["report"].pk)`."""
+    return {"": lambda world: reverse(name, args=[arg(world) for arg in args])}
+
+
+def per(name: str, key: str, *variants: str, suffix: str = "", extra=None):
+    """A URL per variant of world[key], e.g. the public and the confidential measure."""
+
+    def url(variant):
+        def build(world):
+            obj = world[key][variant]
+            args = [obj.pk, *(extra(world, obj) if extra else [])]
+            return reverse(name, args=args) + suffix
+
+        return build
+
+    return {variant: url(variant) for variant in variants}
+
+
+def observe(world, rows: dict[str, Row]) -> list[tuple]:
+    """Request every row as every role; (name, variant, method, role, expected, got)."""
+    clients = {}
+    for role, user in world["users"].items():
+        client = Client(raise_request_exception=False)
+        if user is not None:
+            client.force_login(user)
+        clients[role] = client
+    results = []
+    for name, row in rows.items():
+        for variant, build in row.urls.items():
+            url = build(world)
+            data = row.data(world) if row.data else {}
+            for method in ("GET", "POST"):
+                expected = row.expected(method, variant)
+                for role, want in zip(ROLES, expected, strict=True):
+                    client = clients[role]
+                    # Logging out or switching the language must not leak into the next row.
+                    cookies = copy.deepcopy(client.cookies)
+                    with transaction.atomic():
+                        send = client.get if method == "GET" else client.post
+                        response = send(url) if method == "GET" else send(url, data)
+                        transaction.set_rollback(True)
+                    client.cookies = cookies
+                    results.append((name, variant, method, role, want, response.status_code))
+    return results

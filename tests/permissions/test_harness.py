@@ -1,0 +1,353 @@
+"""The permission harness: every URL pattern × role × variant → expected status, GET and POST.
+
+A row per URL name (see harness.py for the world and the roles). Variants: the public and
+the confidential object of FB 32 (measures, projects and their children), the published
+and the draft-only field of action or goal. Codes in ROLES order:
+
+    anonymous stranger council staff lead_own lead_other strategist
+
+Rules the table shows: anonymous → 302 to the login; an object the user may not read →
+404; a readable object whose action is not allowed → 403; pages without an object in the
+URL (lists, "add") → 403 without the right; a POST the user may make but with an empty
+form → 422 (the form's German errors). A URL pattern without a row fails the suite.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.permissions.harness import ROLES, Row, build_world, observe, one, per, url_names
+
+pytestmark = pytest.mark.django_db
+
+PV = ("public", "confidential")
+DV = ("published", "draft")
+
+
+def history_id(world, obj):
+    return [obj.history.order_by("history_id").first().history_id]
+
+
+# How to reach each URL pattern: one URL, or one per variant.
+ROUTES: dict[str, dict] = {
+    "home": one("home"),
+    "healthz": one("healthz"),
+    "login": one("login"),
+    "logout": one("logout"),
+    "set_language": one("set_language"),
+    # Organisation
+    "orgunit_list": one("orgunit_list"),
+    "orgunit_add": one("orgunit_add"),
+    "orgunit_detail": one("orgunit_detail", lambda w: w["unit32"].pk),
+    "orgunit_edit": one("orgunit_edit", lambda w: w["unit32"].pk),
+    "orgunit_delete": one("orgunit_delete", lambda w: w["unit32"].pk),
+    "orgunit_history": one("orgunit_history", lambda w: w["unit32"].pk),
+    # Measures and projects
+    "measure_list": one("measure_list"),
+    "measure_export": one("measure_export"),
+    "measure_add": one("measure_add"),
+    "measure_detail": per("measure_detail", "measure", *PV),
+    "measure_edit": per("measure_edit", "measure", *PV),
+    "measure_history": per("measure_history", "measure", *PV),
+    "measure_status": per("measure_status", "measure", *PV),
+    "measure_milestone_add": per("measure_milestone_add", "measure", *PV),
+    "indicator_add": per("indicator_add", "measure", *PV),
+    "project_list": one("project_list"),
+    "project_export": one("project_export"),
+    "project_add": one("project_add"),
+    "project_detail": per("project_detail", "project", *PV),
+    "project_edit": per("project_edit", "project", *PV),
+    "project_history": per("project_history", "project", *PV),
+    "project_status": per("project_status", "project", *PV),
+    "project_milestone_add": per("project_milestone_add", "project", *PV),
+    "risk_add": per("risk_add", "project", *PV),
+    "milestone_edit": per("milestone_edit", "milestone", *PV),
+    "milestone_delete": per("milestone_delete", "milestone", *PV),
+    "milestone_reached": per("milestone_reached", "milestone", *PV),
+    "indicator_edit": per("indicator_edit", "indicator", *PV),
+    "indicator_value_add": per("indicator_value_add", "indicator", *PV),
+    "risk_edit": per("risk_edit", "risk", *PV),
+    "my_unit": one("my_unit"),
+    # Strategy
+    "strategy_detail": one("strategy_detail"),
+    "strategy_edit": one("strategy_edit"),
+    "strategy_history": one("strategy_history"),
+    "strategy_restore": one("strategy_restore", lambda w: history_id(w, w["strategy"])[0]),
+    "strategy_as_of": {
+        "published": lambda w: reverse("strategy_as_of") + "?revision=1",
+        "draft": lambda w: reverse("strategy_as_of") + f"?datum={timezone.localdate():%Y-%m-%d}",
+    },
+    "strategy_compare": {
+        "published": lambda w: reverse("strategy_compare") + "?von=1&bis=1",
+        "draft": lambda w: reverse("strategy_compare") + "?von=1&bis=entwurf",
+    },
+    "revision_list": one("revision_list"),
+    "revision_publish": one("revision_publish"),
+    "revision_edit": one("revision_edit", lambda w: w["revision"].pk),
+    "revision_history": one("revision_history", lambda w: w["revision"].pk),
+    "fieldofaction_add": one("fieldofaction_add"),
+    "fieldofaction_edit": per("fieldofaction_edit", "field", *DV),
+    "fieldofaction_delete": per("fieldofaction_delete", "field", *DV),
+    "fieldofaction_move": per("fieldofaction_move", "field", *DV),
+    "fieldofaction_history": per("fieldofaction_history", "field", *DV),
+    "fieldofaction_restore": per("fieldofaction_restore", "field", *DV, extra=history_id),
+    "goal_add": one("goal_add"),
+    "goal_edit": per("goal_edit", "goal", *DV),
+    "goal_delete": per("goal_delete", "goal", *DV),
+    "goal_move": per("goal_move", "goal", *DV),
+    "goal_history": per("goal_history", "goal", *DV),
+    "goal_restore": per("goal_restore", "goal", *DV, extra=history_id),
+    # Standards
+    "standard_list": one("standard_list"),
+    "standard_add": one("standard_add"),
+    "standard_detail": one("standard_detail", lambda w: w["standard"].pk),
+    "standard_edit": one("standard_edit", lambda w: w["standard"].pk),
+    "standard_delete": one("standard_delete", lambda w: w["standard"].pk),
+    "standard_history": one("standard_history", lambda w: w["standard"].pk),
+    "standard_compare": one("standard_compare", lambda w: w["standard"].pk),
+    "compliance_matrix": one("compliance_matrix"),
+    "compliance_csv": one("compliance_csv"),
+    "compliance_edit": one("compliance_edit", lambda w: w["unit32"].pk, lambda w: w["standard"].pk),
+    "compliance_confirm": one(
+        "compliance_confirm", lambda w: w["unit32"].pk, lambda w: w["standard"].pk
+    ),
+    "compliance_history": one("compliance_history", lambda w: w["compliance"].pk),
+    "exemption_list": one("exemption_list"),
+    "exemption_add": one("exemption_add"),
+    "exemption_detail": one("exemption_detail", lambda w: w["exemption"].pk),
+    "exemption_edit": one("exemption_edit", lambda w: w["exemption"].pk),
+    "exemption_decide": one("exemption_decide", lambda w: w["exemption"].pk),
+    "exemption_history": one("exemption_history", lambda w: w["exemption"].pk),
+    "trend_radar": one("trend_radar"),
+    "trend_add": one("trend_add"),
+    "trend_detail": one("trend_detail", lambda w: w["trend"].pk),
+    "trend_edit": one("trend_edit", lambda w: w["trend"].pk),
+    "trend_delete": one("trend_delete", lambda w: w["trend"].pk),
+    "trend_history": one("trend_history", lambda w: w["trend"].pk),
+    "standards_news": one("standards_news"),
+    # Reports
+    "report_list": one("report_list"),
+    "report_dashboard": one("report_dashboard"),
+    "report_add": one("report_add"),
+    "report_download": one("report_download", lambda w: w["report"].pk),
+    "report_retry": one("report_retry", lambda w: w["failed_report"].pk),
+    "reportschedule_list": one("reportschedule_list"),
+    "reportschedule_add": one("reportschedule_add"),
+    "reportschedule_edit": one("reportschedule_edit", lambda w: w["schedule"].pk),
+    "reportschedule_delete": one("reportschedule_delete", lambda w: w["schedule"].pk),
+}
+
+# Expected (GET, POST) per URL name; codes in ROLES order:
+#   anonymous stranger council staff lead_own lead_other strategist
+EXPECTED: dict[str, tuple] = {
+    "home": ("302 200 200 200 200 200 200", "302 200 200 200 200 200 200"),
+    "healthz": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
+    "login": ("200 200 200 200 200 200 200", "200 200 200 200 200 200 200"),
+    "logout": ("405 405 405 405 405 405 405", "302 302 302 302 302 302 302"),
+    "set_language": ("302 302 302 302 302 302 302", "302 302 302 302 302 302 302"),
+    "orgunit_list": ("302 200 200 200 200 200 200", "302 405 405 405 405 405 405"),
+    "orgunit_add": ("302 403 403 403 403 403 200", "302 403 403 403 403 403 422"),
+    "orgunit_detail": ("302 404 200 200 200 200 200", "302 405 405 405 405 405 405"),
+    "orgunit_edit": ("302 404 403 403 403 403 200", "302 404 403 403 403 403 422"),
+    "orgunit_delete": ("302 404 403 403 403 403 200", "302 404 403 403 403 403 302"),
+    "orgunit_history": ("302 404 200 200 200 200 200", "302 405 405 405 405 405 405"),
+    "measure_list": ("302 200 200 200 200 200 200", "302 405 405 405 405 405 405"),
+    "measure_export": ("302 200 200 200 200 200 200", "302 200 200 200 200 200 200"),
+    "measure_add": ("302 403 403 403 403 403 200", "302 403 403 403 403 403 422"),
+    "measure_detail": (
+        {"public": "302 404 200 200 200 200 200", "confidential": "302 404 404 404 200 404 200"},
+        "302 405 405 405 405 405 405",
+    ),
+    "measure_edit": (
+        {"public": "302 404 403 403 403 403 200", "confidential": "302 404 404 404 403 404 200"},
+        {"public": "302 404 403 403 403 403 422", "confidential": "302 404 404 404 403 404 422"},
+    ),
+    "measure_history": (
+        {"public": "302 404 200 200 200 200 200", "confidential": "302 404 404 404 200 404 200"},
+        "302 405 405 405 405 405 405",
+    ),
+    "measure_status": (
+        {"public": "302 404 403 403 200 403 200", "confidential": "302 404 404 404 200 404 200"},
+        {"public": "302 404 403 403 422 403 422", "confidential": "302 404 404 404 422 404 422"},
+    ),
+    "measure_milestone_add": (
+        {"public": "302 404 403 403 200 403 200", "confidential": "302 404 404 404 200 404 200"},
+        {"public": "302 404 403 403 422 403 422", "confidential": "302 404 404 404 422 404 422"},
+    ),
+    "indicator_add": (
+        {"public": "302 404 403 403 200 403 200", "confidential": "302 404 404 404 200 404 200"},
+        {"public": "302 404 403 403 422 403 422", "confidential": "302 404 404 404 422 404 422"},
+    ),
+    "project_list": ("302 200 200 200 200 200 200", "302 405 405 405 405 405 405"),
+    "project_export": ("302 200 200 200 200 200 200", "302 200 200 200 200 200 200"),
+    "project_add": ("302 403 403 403 403 403 200", "302 403 403 403 403 403 422"),
+    "project_detail": (
+        {"public": "302 404 200 200 200 200 200", "confidential": "302 404 404 404 200 404 200"},
+        "302 405 405 405 405 405 405",
+    ),
+    "project_edit": (
+        {"public": "302 404 403 403 403 403 200", "confidential": "302 404 404 404 403 404 200"},
+        {"public": "302 404 403 403 403 403 422", "confidential": "302 404 404 404 403 404 422"},
+    ),
+    "project_history": (
+        {"public": "302 404 200 200 200 200 200", "confidential": "302 404 404 404 200 404 200"},
+        "302 405 405 405 405 405 405",
+    ),
+    "project_status": (
+        {"public": "302 404 403 403 200 403 200", "confidential": "302 404 404 404 200 404 200"},
+        {"public": "302 404 403 403 422 403 422", "confidential": "302 404 404 404 422 404 422"},
+    ),
+    "project_milestone_add": (
+        {"public": "302 404 403 403 200 403 200", "confidential": "302 404 404 404 200 404 200"},
+        {"public": "302 404 403 403 422 403 422", "confidential": "302 404 404 404 422 404 422"},
+    ),
+    "risk_add": (
+        {"public": "302 404 403 403 200 403 200", "confidential": "302 404 404 404 200 404 200"},
+        {"public": "302 404 403 403 422 403 422", "confidential": "302 404 404 404 422 404 422"},
+    ),
+    "milestone_edit": (
+        {"public": "302 404 403 403 200 403 200", "confidential": "302 404 404 404 200 404 200"},
+        {"public": "302 404 403 403 422 403 422", "confidential": "302 404 404 404 422 404 422"},
+    ),
+    "milestone_delete": (
+        {"public": "302 404 403 403 200 403 200", "confidential": "302 404 404 404 200 404 200"},
+        {"public": "302 404 403 403 302 403 302", "confidential": "302 404 404 404 302 404 302"},
+    ),
+    "milestone_reached": (
+        "302 405 405 405 405 405 405",
+        {"public": "302 404 403 403 302 403 302", "confidential": "302 404 404 404 302 404 302"},
+    ),
+    "indicator_edit": (
+        {"public": "302 404 403 403 200 403 200", "confidential": "302 404 404 404 200 404 200"},
+        {"public": "302 404 403 403 422 403 422", "confidential": "302 404 404 404 422 404 422"},
+    ),
+    "indicator_value_add": (
+        {"public": "302 404 403 403 200 403 200", "confidential": "302 404 404 404 200 404 200"},
+        {"public": "302 404 403 403 422 403 422", "confidential": "302 404 404 404 422 404 422"},
+    ),
+    "risk_edit": (
+        {"public": "302 404 403 403 200 403 200", "confidential": "302 404 404 404 200 404 200"},
+        {"public": "302 404 403 403 422 403 422", "confidential": "302 404 404 404 422 404 422"},
+    ),
+    "my_unit": ("302 200 200 200 200 200 200", "302 200 200 200 200 200 200"),
+    "strategy_detail": ("302 403 200 200 200 200 200", "302 403 200 200 200 200 200"),
+    "strategy_edit": ("302 404 403 403 403 403 200", "302 404 403 403 403 403 422"),
+    "strategy_history": ("302 404 403 200 200 200 200", "302 405 405 405 405 405 405"),
+    "strategy_restore": ("302 404 403 403 403 403 200", "302 404 403 403 403 403 200"),
+    "strategy_as_of": ("302 403 200 200 200 200 200", "302 403 200 200 200 200 200"),
+    "strategy_compare": (
+        {"published": "302 403 200 200 200 200 200", "draft": "302 403 403 200 200 200 200"},
+        {"published": "302 403 200 200 200 200 200", "draft": "302 403 403 200 200 200 200"},
+    ),
+    "revision_list": ("302 403 200 200 200 200 200", "302 403 200 200 200 200 200"),
+    "revision_publish": ("302 403 403 403 403 403 200", "302 403 403 403 403 403 200"),
+    "revision_edit": ("302 404 403 403 403 403 200", "302 404 403 403 403 403 422"),
+    "revision_history": ("302 404 200 200 200 200 200", "302 405 405 405 405 405 405"),
+    "fieldofaction_add": ("302 403 403 403 403 403 200", "302 403 403 403 403 403 422"),
+    "fieldofaction_edit": (
+        {"published": "302 404 403 403 403 403 200", "draft": "302 404 404 403 403 403 200"},
+        {"published": "302 404 403 403 403 403 422", "draft": "302 404 404 403 403 403 422"},
+    ),
+    "fieldofaction_delete": (
+        {"published": "302 404 403 403 403 403 200", "draft": "302 404 404 403 403 403 200"},
+        {"published": "302 404 403 403 403 403 302", "draft": "302 404 404 403 403 403 302"},
+    ),
+    "fieldofaction_move": (
+        "302 405 405 405 405 405 405",
+        {"published": "302 404 403 403 403 403 302", "draft": "302 404 404 403 403 403 302"},
+    ),
+    "fieldofaction_history": (
+        {"published": "302 404 403 200 200 200 200", "draft": "302 404 404 200 200 200 200"},
+        "302 405 405 405 405 405 405",
+    ),
+    "fieldofaction_restore": (
+        {"published": "302 404 403 403 403 403 200", "draft": "302 404 404 403 403 403 200"},
+        {"published": "302 404 403 403 403 403 200", "draft": "302 404 404 403 403 403 200"},
+    ),
+    "goal_add": ("302 403 403 403 403 403 200", "302 403 403 403 403 403 422"),
+    "goal_edit": (
+        {"published": "302 404 403 403 403 403 200", "draft": "302 404 404 403 403 403 200"},
+        {"published": "302 404 403 403 403 403 422", "draft": "302 404 404 403 403 403 422"},
+    ),
+    "goal_delete": (
+        {"published": "302 404 403 403 403 403 200", "draft": "302 404 404 403 403 403 200"},
+        {"published": "302 404 403 403 403 403 302", "draft": "302 404 404 403 403 403 302"},
+    ),
+    "goal_move": (
+        "302 405 405 405 405 405 405",
+        {"published": "302 404 403 403 403 403 302", "draft": "302 404 404 403 403 403 302"},
+    ),
+    "goal_history": (
+        {"published": "302 404 403 200 200 200 200", "draft": "302 404 404 200 200 200 200"},
+        "302 405 405 405 405 405 405",
+    ),
+    "goal_restore": (
+        {"published": "302 404 403 403 403 403 200", "draft": "302 404 404 403 403 403 200"},
+        {"published": "302 404 403 403 403 403 200", "draft": "302 404 404 403 403 403 200"},
+    ),
+    "standard_list": ("302 200 200 200 200 200 200", "302 405 405 405 405 405 405"),
+    "standard_add": ("302 403 403 403 403 403 200", "302 403 403 403 403 403 422"),
+    "standard_detail": ("302 404 200 200 200 200 200", "302 405 405 405 405 405 405"),
+    "standard_edit": ("302 404 403 403 403 403 200", "302 404 403 403 403 403 422"),
+    "standard_delete": ("302 404 403 403 403 403 200", "302 404 403 403 403 403 302"),
+    "standard_history": ("302 404 200 200 200 200 200", "302 405 405 405 405 405 405"),
+    "standard_compare": ("302 404 200 200 200 200 200", "302 404 200 200 200 200 200"),
+    "compliance_matrix": ("302 403 200 200 200 200 200", "302 403 200 200 200 200 200"),
+    "compliance_csv": ("302 403 200 200 200 200 200", "302 403 200 200 200 200 200"),
+    "compliance_edit": ("302 404 403 403 200 403 200", "302 404 403 403 422 403 422"),
+    "compliance_confirm": ("302 405 405 405 405 405 405", "302 404 403 403 403 403 302"),
+    "compliance_history": ("302 404 200 200 200 200 200", "302 405 405 405 405 405 405"),
+    "exemption_list": ("302 200 200 200 200 200 200", "302 405 405 405 405 405 405"),
+    "exemption_add": ("302 403 403 403 200 200 200", "302 403 403 403 422 422 422"),
+    "exemption_detail": ("302 404 200 200 200 200 200", "302 405 405 405 405 405 405"),
+    "exemption_edit": ("302 404 403 403 200 403 200", "302 404 403 403 422 403 422"),
+    "exemption_decide": ("302 405 405 405 405 405 405", "302 404 403 403 403 403 422"),
+    "exemption_history": ("302 404 200 200 200 200 200", "302 405 405 405 405 405 405"),
+    "trend_radar": ("302 403 200 200 200 200 200", "302 403 200 200 200 200 200"),
+    "trend_add": ("302 403 403 403 403 403 200", "302 403 403 403 403 403 422"),
+    "trend_detail": ("302 404 200 200 200 200 200", "302 405 405 405 405 405 405"),
+    "trend_edit": ("302 404 403 403 403 403 200", "302 404 403 403 403 403 422"),
+    "trend_delete": ("302 404 403 403 403 403 200", "302 404 403 403 403 403 302"),
+    "trend_history": ("302 404 200 200 200 200 200", "302 405 405 405 405 405 405"),
+    "standards_news": ("302 200 200 200 200 200 200", "302 200 200 200 200 200 200"),
+    "report_list": ("302 200 200 200 200 200 200", "302 405 405 405 405 405 405"),
+    "report_dashboard": ("302 403 200 200 200 200 200", "302 403 200 200 200 200 200"),
+    "report_add": ("302 403 403 403 403 403 200", "302 403 403 403 403 403 422"),
+    "report_download": ("302 404 200 200 200 200 200", "302 404 200 200 200 200 200"),
+    "report_retry": ("405 405 405 405 405 405 405", "302 404 404 404 404 404 302"),
+    "reportschedule_list": ("302 403 403 403 403 403 200", "302 403 403 403 403 403 405"),
+    "reportschedule_add": ("302 403 403 403 403 403 200", "302 403 403 403 403 403 422"),
+    "reportschedule_edit": ("302 404 404 404 404 404 200", "302 404 404 404 404 404 422"),
+    "reportschedule_delete": ("302 404 404 404 404 404 200", "302 404 404 404 404 404 302"),
+}
+
+ROWS: dict[str, Row] = {
+    name: Row(urls, *EXPECTED[name]) for name, urls in ROUTES.items() if name in EXPECTED
+}
+
+
+def test_every_url_pattern_has_a_row():
+    missing = [name for name in url_names() if name not in ROUTES or name not in EXPECTED]
+    assert not missing, f"URL patterns without a row in the permission harness: {missing}"
+    stale = [name for name in ROWS if name not in url_names()]
+    assert not stale, f"rows for URL names that no longer exist: {stale}"
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """Report files go to a throwaway MEDIA_ROOT."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def test_every_url_answers_every_role_as_the_table_says(media):
+    world = build_world()
+    results = observe(world, ROWS)
+    wrong = [
+        f"{name}[{variant}] {method} as {role}: expected {want}, got {got}"
+        for name, variant, method, role, want, got in results
+        if want != got
+    ]
+    assert not wrong, "\n".join(wrong)
+    assert len(results) >= len(ROWS) * len(ROLES) * 2
