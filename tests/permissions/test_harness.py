@@ -44,6 +44,9 @@ ROUTES: dict[str, dict] = {
     "orgunit_edit": one("orgunit_edit", lambda w: w["unit32"].pk),
     "orgunit_delete": one("orgunit_delete", lambda w: w["unit32"].pk),
     "orgunit_history": one("orgunit_history", lambda w: w["unit32"].pk),
+    # Papierkorb (a history id that is not deleted: the strategist is sent back with a message)
+    "trash": one("trash"),
+    "trash_restore": one("trash_restore", lambda w: "measures.tag", lambda w: 999999),
     # Measures and projects
     "measure_list": one("measure_list"),
     "measure_export": one("measure_export"),
@@ -151,7 +154,11 @@ EXPECTED: dict[str, tuple] = {
     "orgunit_add": ("302 403 403 403 403 403 200", "302 403 403 403 403 403 422"),
     "orgunit_detail": ("302 404 200 200 200 200 200", "302 405 405 405 405 405 405"),
     "orgunit_edit": ("302 404 403 403 403 403 200", "302 404 403 403 403 403 422"),
-    "orgunit_delete": ("302 404 403 403 403 403 200", "302 404 403 403 403 403 302"),
+    # The unit, standard and published field and goal have dependents: deleting them is
+    # refused with the list of what depends on them (409).
+    "orgunit_delete": ("302 404 403 403 403 403 200", "302 404 403 403 403 403 409"),
+    "trash": ("302 403 403 403 403 403 200", "302 405 405 405 405 405 405"),
+    "trash_restore": ("302 405 405 405 405 405 405", "302 403 403 403 403 403 302"),
     "orgunit_history": ("302 404 200 200 200 200 200", "302 405 405 405 405 405 405"),
     "measure_list": ("302 200 200 200 200 200 200", "302 405 405 405 405 405 405"),
     "measure_export": ("302 200 200 200 200 200 200", "302 200 200 200 200 200 200"),
@@ -252,7 +259,7 @@ EXPECTED: dict[str, tuple] = {
     ),
     "fieldofaction_delete": (
         {"published": "302 404 403 403 403 403 200", "draft": "302 404 404 403 403 403 200"},
-        {"published": "302 404 403 403 403 403 302", "draft": "302 404 404 403 403 403 302"},
+        {"published": "302 404 403 403 403 403 409", "draft": "302 404 404 403 403 403 302"},
     ),
     "fieldofaction_move": (
         "302 405 405 405 405 405 405",
@@ -273,7 +280,7 @@ EXPECTED: dict[str, tuple] = {
     ),
     "goal_delete": (
         {"published": "302 404 403 403 403 403 200", "draft": "302 404 404 403 403 403 200"},
-        {"published": "302 404 403 403 403 403 302", "draft": "302 404 404 403 403 403 302"},
+        {"published": "302 404 403 403 403 403 409", "draft": "302 404 404 403 403 403 302"},
     ),
     "goal_move": (
         "302 405 405 405 405 405 405",
@@ -291,7 +298,7 @@ EXPECTED: dict[str, tuple] = {
     "standard_add": ("302 403 403 403 403 403 200", "302 403 403 403 403 403 422"),
     "standard_detail": ("302 404 200 200 200 200 200", "302 405 405 405 405 405 405"),
     "standard_edit": ("302 404 403 403 403 403 200", "302 404 403 403 403 403 422"),
-    "standard_delete": ("302 404 403 403 403 403 200", "302 404 403 403 403 403 302"),
+    "standard_delete": ("302 404 403 403 403 403 200", "302 404 403 403 403 403 409"),
     "standard_history": ("302 404 200 200 200 200 200", "302 405 405 405 405 405 405"),
     "standard_compare": ("302 404 200 200 200 200 200", "302 404 200 200 200 200 200"),
     "compliance_matrix": ("302 403 200 200 200 200 200", "302 403 200 200 200 200 200"),
