@@ -11,12 +11,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from fb15.csv_export import csv_response
 from fb15.history import describe_changes
@@ -461,9 +461,14 @@ class TrendHistoryView(ObjectHistoryView):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def standards_news(request):
-    """Everything that concerns the user's units; viewing it marks the news as seen."""
+    """Everything that concerns the user's units; "Als gelesen markieren" (POST) marks it as
+    seen, so that only later changes count as new (a GET never writes)."""
     news = unit_news(request.user)
-    if news is not None:
-        services.mark_news_seen(request.user)
+    if request.method == "POST":
+        if news is not None:
+            services.mark_news_seen(request.user)
+            messages.success(request, _("Die Neuigkeiten sind als gelesen markiert."))
+        return redirect("home")
     return render(request, "standards/news.html", {"news": news})

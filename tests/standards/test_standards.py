@@ -9,7 +9,7 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 
 from standards import services
-from standards.models import Compliance, Exemption, Standard, Trend, ring_moves
+from standards.models import Compliance, Exemption, NewsSeen, Standard, Trend, ring_moves
 from standards.tasks import expire_exemptions_task
 from tests.factories import (
     ComplianceFactory,
@@ -460,7 +460,12 @@ def test_lead_sees_news_for_their_unit_on_the_start_page_until_visiting_them(wor
     assert "Neu für Ihren Fachbereich" in home
     assert "E-Akte" in home and "SW-01 Open-Source-first" in home
     news = client.get(reverse("standards_news")).content.decode()
-    assert "E-Akte" in news
+    assert "E-Akte" in news and "Als gelesen markieren" in news
+    # Reading the page writes nothing: the news stay new until the lead marks them as read.
+    assert not NewsSeen.objects.exists()
+    assert "E-Akte" in client.get(reverse("home")).content.decode()
+    response = client.post(reverse("standards_news"), follow=True)
+    assert "Die Neuigkeiten sind als gelesen markiert." in response.content.decode()
     home = client.get(reverse("home")).content.decode()
     assert "nichts Neues für Ihren Fachbereich" in home
     trend = world["trend"]
