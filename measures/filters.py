@@ -115,6 +115,10 @@ class MeasureFilterForm(ListFilterForm):
         self.fields["goal"].queryset = Goal.objects.restrict(user, "view").order_by(
             "field_of_action__position", "position"
         )
+        # Options read as the user may read them: the council sees the adopted titles.
+        for name, model in (("field_of_action", FieldOfAction), ("goal", Goal)):
+            titles = {row.pk: str(row) for row in model.objects.as_read_by(user)}
+            self.fields[name].label_from_instance = lambda obj, titles=titles: titles[obj.pk]
         self.order_fields(
             ["q", "field_of_action", "goal", "owner", "status", "traffic_light", "priority", "flag"]
         )
