@@ -9,6 +9,16 @@ from django.db import transaction
 from django.test import override_settings
 from pypdf import PdfReader
 
+# One line per crawled role, shown at the end of the run (print is not allowed).
+CRAWL_SUMMARY: list[str] = []
+
+
+def pytest_terminal_summary(terminalreporter):
+    if CRAWL_SUMMARY:
+        terminalreporter.write_sep("-", "leak crawl")
+        for line in CRAWL_SUMMARY:
+            terminalreporter.write_line(line)
+
 
 def pdf_text(content: bytes) -> str:
     """All text of a PDF, with WeasyPrint's hyphenation (U+2010 at line ends) undone."""

@@ -306,6 +306,28 @@ def test_council_reads_no_draft_goal_in_a_measure_history(drafted, client_for):
     assert "Entwurfsziel Cyber-Resilienz" in body(client_for(drafted["staff"]).get(url))
 
 
+def test_reports_and_the_lagebild_show_the_adopted_goals_not_the_draft(
+    drafted, client_for, django_capture_on_commit_callbacks
+):
+    """A report goes to the council: its fields of action and goals are those of the
+    revision in force, also when it reports the live state."""
+    strategist, council = drafted["strategist"], drafted["council"]
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(strategist).post(
+            reverse("report_add"),
+            {"scope_kind": "strategy", "period": ensure_quarter(timezone.localdate()).label},
+        )
+    report = Report.objects.get()
+    assert report.status == ReportStatus.DONE, report.error
+    download = client_for(council).get(reverse("report_download", args=[report.pk]))
+    text = pdf_text(b"".join(download))
+    assert_no_draft(text, drafted, "report PDF")
+    assert "Alles online" in text and drafted["public"].code in text
+    page = body(client_for(council).get(reverse("report_dashboard")))
+    assert_no_draft(page, drafted, "Lagebild")
+    assert "Digitale Services" in page
+
+
 def test_draft_rows_are_restricted_away_for_the_council_only(drafted):
     council, staff = drafted["council"], drafted["staff"]
     assert set(Goal.objects.restrict(council, "view")) == {drafted["goal"]}
