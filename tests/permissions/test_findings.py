@@ -120,6 +120,31 @@ def test_measure_history_shows_a_confidential_dependency_as_vertraulich(world, c
         assert HIDDEN in page, who
 
 
+def test_revision_comparison_lists_a_confidential_measure_only_to_those_who_may_read_it(
+    world, client_for
+):
+    """Comparisons are computed from history too: a confidential measure added between two
+    revisions is a change only for FB 15 and its own unit."""
+    strategy, strategist, secret = world["strategy"], world["strategist"], world["secret"]
+    start = timezone.now() - datetime.timedelta(hours=2)
+    for obj in (strategy, world["field"], world["goal"]):
+        obj.history.update(history_date=start - datetime.timedelta(minutes=30))
+    for measure in (world["public"], secret):  # both added between the two revisions
+        measure.history.update(history_date=start + datetime.timedelta(minutes=30))
+    publish(strategy, strategist, 1, at=start)
+    publish(strategy, strategist, 2, at=start + datetime.timedelta(hours=1))
+    url = reverse("strategy_compare")
+    params = {"von": 1, "bis": 2}
+    assert secret.title in body(client_for(strategist).get(url, params))
+    assert secret.title in body(client_for(world["lead32"]).get(url, params))
+    for who in OUTSIDERS:
+        response = client_for(world[who]).get(url, params)
+        assert response.status_code == 200, who
+        page = body(response)
+        assert world["public"].title in page, who
+        assert secret.title not in page and secret.code not in page, who
+
+
 # --------------------------------------------------------------------------- finding 2
 
 
