@@ -30,6 +30,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 
 from measures.models import Measure, Project
+from standards.models import Trend
 from strategy.models import FieldOfAction, Goal, Revision, Strategy, may_read_draft
 
 from . import conftest
@@ -211,6 +212,13 @@ def seed_urls(crawl: Crawl) -> None:
     for project in projects.distinct():
         for name in ("project_detail", "project_history", "project_status"):
             crawl.add(reverse(name, args=[project.pk]), force=True)
+    # Units owning confidential rows list their work; trends list the measures they touch.
+    for unit_id in {m.owner_id for m in secret_measures}:
+        for name in ("orgunit_detail", "orgunit_history"):
+            crawl.add(reverse(name, args=[unit_id]), force=True)
+    for trend in Trend.objects.filter(measures__in=secret_measures).distinct():
+        for name in ("trend_detail", "trend_history"):
+            crawl.add(reverse(name, args=[trend.pk]), force=True)
     latest = Revision.objects.order_by("-published_at").first()
     draft_goals = Goal.objects.exclude(pk__in=Goal.history.as_of(latest.published_at).values("id"))
     for measure in Measure._base_manager.filter(goal__in=draft_goals):
@@ -259,7 +267,7 @@ def test_no_confidential_or_draft_title_reaches_a_reader_by_any_link(
     )
     record_property("pages_crawled", pages)
     conftest.CRAWL_SUMMARY.append(summary)
-    assert crawl.kinds["csv"] >= 2 and crawl.kinds["pdf"] >= 1, summary
+    assert crawl.kinds["csv"] >= 3 and crawl.kinds["pdf"] >= 1, summary
     assert pages >= 150, summary
     assert not crawl.errors, f"{summary}; unexpected answers: {crawl.errors[:10]}"
     slow = [(name, round(t, 1)) for name, t in crawl.timings.most_common(8)]
