@@ -69,8 +69,7 @@ class LinkParser(HTMLParser):
 class Secret:
     text: str
     what: str
-    owner_id: int | None = None
-    lead_id: int | None = None
+    url: str = ""  # the row's own page, if it has one
 
 
 @dataclass
@@ -86,6 +85,7 @@ class Crawl:
     statuses: Counter = field(default_factory=Counter)
     kinds: Counter = field(default_factory=Counter)
     timings: Counter = field(default_factory=Counter)
+    answers: dict = field(default_factory=dict)
 
     def add(self, url: str, *, htmx: bool = False, base: str = "/", force: bool = False):
         """Queue a same-host URL once (`force`: not counted against the pattern limit)."""
@@ -122,6 +122,7 @@ class Crawl:
             response = self.client.get(url, headers=headers)
             self.timings[resolve(urlsplit(url).path).url_name] += time.monotonic() - started
             fetched += 1
+            self.answers[url] = response.status_code
             self.statuses[response.status_code] += 1
             if response.status_code not in EXPECTED_STATUSES:
                 self.errors.append((url, response.status_code))
@@ -174,7 +175,7 @@ def forbidden_for(user) -> list[Secret]:
             if row.owner_id in own_units or getattr(row, "lead_id", None) == user.pk:
                 continue
             label = f"{model._meta.verbose_name} {row.code}"
-            secrets += [Secret(row.code, label), Secret(row.title, label)]
+            secrets += [Secret(row.code, label, row.get_absolute_url()), Secret(row.title, label)]
     if may_read_draft(user):
         return secrets
     latest = Revision.objects.order_by("-published_at").first()
@@ -260,17 +261,20 @@ def test_no_confidential_or_draft_title_reaches_a_reader_by_any_link(
     started = time.monotonic()
     pages = crawl.run()
     seconds = time.monotonic() - started
+    slow = ", ".join(f"{name} {t:.1f} s" for name, t in crawl.timings.most_common(5))
     summary = (
         f"{role} ({user.username}): {pages} pages in {seconds:.0f} s, "
         f"{dict(crawl.kinds)}, statuses {dict(sorted(crawl.statuses.items()))}, "
-        f"{len(crawl.queue)} links left over the limit"
+        f"{len(crawl.queue)} links left over the limit; slowest: {slow}"
     )
     record_property("pages_crawled", pages)
     conftest.CRAWL_SUMMARY.append(summary)
     assert crawl.kinds["csv"] >= 3 and crawl.kinds["pdf"] >= 1, summary
     assert pages >= 150, summary
     assert not crawl.errors, f"{summary}; unexpected answers: {crawl.errors[:10]}"
-    slow = [(name, round(t, 1)) for name, t in crawl.timings.most_common(8)]
-    conftest.CRAWL_SUMMARY.append(f"slowest: {slow}")
+    # The confidential rows themselves are not found at all (404, not 403).
+    hidden = {secret.url for secret in forbidden if secret.url}
+    not_404 = sorted(url for url in hidden if crawl.answers.get(url) != 404)
+    assert hidden and not not_404, f"{summary}; confidential pages answered: {not_404}"
     distinct = sorted({(resolve(urlsplit(u).path).url_name, w, t) for u, w, t in crawl.leaks})
     assert not crawl.leaks, f"{summary}; leaks: {distinct}"
