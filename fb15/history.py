@@ -42,7 +42,9 @@ class HistoryEntry:
 def _lookup_related(model: type[models.Model], ids_by_field: dict[str, set], user) -> dict:
     """Two queries per related model: {field name: {pk: str(object) or "(vertraulich)"}}.
 
-    Rows are read through `restrict(user, "view")`; people are named as on every page.
+    Rows are read through `restrict(user, "view")`; people are named as on every page. A
+    model whose rows have a draft offers `as_read_by(user)` (one more query): its rows are
+    named as that reader may read them.
     """
     from django.contrib.auth import get_user_model
 
@@ -62,6 +64,10 @@ def _lookup_related(model: type[models.Model], ids_by_field: dict[str, set], use
             obj.pk: str(obj) if readable is None or obj.pk in readable else str(HIDDEN_ROW)
             for obj in related._base_manager.filter(pk__in=ids)
         }
+        if readable and hasattr(related.objects, "as_read_by"):
+            # Rows with a draft (goals): named in the version the reader may read.
+            for obj in related.objects.filter(pk__in=readable).as_read_by(user):
+                names[field_name][obj.pk] = str(obj)
     return names
 
 

@@ -329,7 +329,9 @@ def _seed_measure(rng, today, periods, strategist, units, tags, goal, code, titl
         code=code,
         title=title,
         owner=owner,
-        description=f"{title}: Umsetzung im Rahmen des Ziels „{goal.title}“.",
+        # Not the goal's title: it may be a draft title the council does not read yet.
+        description=f"{title}: Umsetzung im Rahmen der Digitalen Strategie, federführend "
+        f"{owner.name}.",
         responsible=None if rng.random() < 0.07 else (owner.lead or strategist),
         priority=rng.choice([Priority.HIGH, Priority.MEDIUM, Priority.MEDIUM, Priority.LOW]),
         planned_start=start,
@@ -537,7 +539,9 @@ def _seed_project(rng, today, periods, strategist, units, measures, index, row):
         title=title,
         owner=owner,
         lead=lead,
-        description=f"Projekt zur Umsetzung: {', '.join(m.code for m in linked) or title}.",
+        # A public project's text never names the confidential measures it implements.
+        description="Projekt zur Umsetzung: "
+        f"{', '.join(m.code for m in linked if not m.is_confidential) or title}.",
         phase=rng.choice(["planning", "execution", "execution", "execution", "closure"]),
         planned_start=start,
         planned_end=end,

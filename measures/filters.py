@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from fb15.forms import KernFormMixin
 from fb15.models import OrgUnit
-from strategy.models import FieldOfAction, Goal
+from strategy.models import FieldOfAction, Goal, may_read_draft
 
 from .models import Phase, Priority, ReportingPeriod, Status, TrafficLight
 
@@ -115,6 +115,11 @@ class MeasureFilterForm(ListFilterForm):
         self.fields["goal"].queryset = Goal.objects.restrict(user, "view").order_by(
             "field_of_action__position", "position"
         )
+        if not may_read_draft(user):
+            # Options named as the adopted revision names them, not by their draft title.
+            for name, model in (("field_of_action", FieldOfAction), ("goal", Goal)):
+                titles = {row.pk: str(row) for row in model.objects.as_read_by(user)}
+                self.fields[name].label_from_instance = lambda obj, titles=titles: titles[obj.pk]
         self.order_fields(
             ["q", "field_of_action", "goal", "owner", "status", "traffic_light", "priority", "flag"]
         )

@@ -51,8 +51,8 @@ from measures.models import (
     TrafficLight,
 )
 from measures.services import ensure_quarter, lock_period, quarter_of
-from strategy.models import Revision, Strategy
-from strategy.tree import build_tree
+from strategy.models import FieldOfAction, Goal, Revision, Strategy
+from strategy.tree import StrategyTree, assemble, build_tree
 
 from . import charts
 from .models import (
@@ -621,6 +621,26 @@ def _as_of_moment(period: ReportingPeriod | None) -> datetime.datetime | None:
     return period.locked_at if period is not None and period.locked_at else None
 
 
+def adopted_tree(
+    strategy: Strategy, revision: Revision | None, when: datetime.datetime | None
+) -> StrategyTree:
+    """The strategy as adopted in `revision` (title, Leitbild, fields of action, goals) with
+    the measures below its goals as of `when` (None: live).
+
+    Reports and the Lagebild go to the council, who read no drafts: a goal added or renamed
+    since the revision is not in them. Before the first revision, the working state.
+    """
+    if revision is None:
+        return build_tree(strategy, when)
+    adopted_at = revision.published_at
+    adopted = Strategy.history.as_of(adopted_at).filter(pk=strategy.pk).first() or strategy
+    fields = list(FieldOfAction.history.as_of(adopted_at).filter(strategy_id=strategy.pk))
+    goals = list(
+        Goal.history.as_of(adopted_at).filter(field_of_action_id__in=[f.pk for f in fields])
+    )
+    return assemble(adopted, when, fields, goals, None, when)
+
+
 def gather_report_data(
     *,
     scope_kind: str = ScopeKind.STRATEGY,
@@ -635,7 +655,8 @@ def gather_report_data(
     """Read what a report shows with a fixed number of queries (independent of its size).
 
     Confidential measures and projects are left out (the report goes to the council); only
-    their number is stated.
+    their number is stated. Fields of action and goals are those of the revision in force
+    (`adopted_tree`), never the draft.
     """
     when = None if live else _as_of_moment(reporting_period)
     as_of = when or timezone.now()
@@ -643,7 +664,12 @@ def gather_report_data(
     strategy = Strategy.objects.order_by("pk").first()
     if strategy is None:
         raise ReportError(_("Es gibt noch keine Strategie, über die berichtet werden kann."))
-    tree = build_tree(strategy, when)
+    revision = (
+        Revision.objects.filter(strategy=strategy, published_at__lte=as_of)
+        .order_by("-number")
+        .first()
+    )
+    tree = adopted_tree(strategy, revision, when)
     units = OrgUnit.objects.in_bulk()
     periods = ReportingPeriod.objects.in_bulk()
 
@@ -833,11 +859,6 @@ def gather_report_data(
         datetime.datetime.combine(period.starts_on, datetime.time.min)
     )
     changes = measure_changes(measures, since)
-    revision = (
-        Revision.objects.filter(strategy=strategy, published_at__lte=as_of)
-        .order_by("-number")
-        .first()
-    )
     scope_label = _scope_label(scope_kind, field_of_action, unit)
     return ReportData(
         city=getattr(settings, "CITY_NAME", "Stadtverwaltung"),

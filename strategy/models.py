@@ -45,6 +45,18 @@ class PublishedQuerySet(RestrictedQuerySet):
         published = self.model.history.as_of(latest["published_at"]).values("id")
         return rows.filter(pk__in=published)
 
+    def as_read_by(self, user):
+        """The rows `user` may read, in the version they may read: the live draft for draft
+        readers, otherwise as published in the latest revision (a goal renamed in the draft
+        keeps its adopted title). Filter options and history name rows through this."""
+        readable = self.restrict(user, "view")
+        if may_read_draft(user):
+            return readable
+        latest = Revision.objects.order_by("-published_at").values("published_at").first()
+        if latest is None:
+            return readable
+        return self.model.history.as_of(latest["published_at"]).filter(id__in=readable.values("pk"))
+
 
 class Strategy(DomainModel):
     """The city's Digital Strategy. One row is the normal case."""
