@@ -196,10 +196,10 @@ def forbidden_for(user) -> list[Secret]:
 def seed_urls(crawl: Crawl) -> None:
     """Start page, navigation, and the pages next to what must stay hidden."""
     crawl.add(reverse("home"), force=True)
-    from fb15.context_processors import NAVIGATION
+    from fb15.navigation import navigation_entries
 
-    for _label, name, _need in NAVIGATION:
-        crawl.add(reverse(name), force=True)
+    for entry in navigation_entries():
+        crawl.add(reverse(entry.url_name), force=True)
     secret_measures = list(Measure._base_manager.filter(is_confidential=True))
     neighbours = set(secret_measures)
     for measure in secret_measures:
