@@ -190,7 +190,10 @@ class OIDCCallbackView(OIDCAuthenticationCallbackView):
     def failure_url(self):
         messages.error(
             self.request,
-            _("Die Anmeldung mit dem Dienstkonto ist fehlgeschlagen. Bitte versuchen Sie es erneut."),
+            _(
+                "Die Anmeldung mit dem Dienstkonto ist fehlgeschlagen. "
+                "Bitte versuchen Sie es erneut."
+            ),
         )
         return reverse("login")
 

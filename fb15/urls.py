@@ -12,7 +12,11 @@ urlpatterns = [
     path("abmelden/", directory.LogoutView.as_view(), name="logout"),
     # OpenID Connect (404 unless configured); the names are the ones mozilla-django-oidc uses.
     path("anmelden/dienstkonto/", directory.oidc_login, name="oidc_authentication_init"),
-    path("anmelden/dienstkonto/rueckkehr/", directory.oidc_callback, name="oidc_authentication_callback"),
+    path(
+        "anmelden/dienstkonto/rueckkehr/",
+        directory.oidc_callback,
+        name="oidc_authentication_callback",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("fachbereiche/", organisation.OrgUnitListView.as_view(), name="orgunit_list"),
     path("fachbereiche/neu/", organisation.OrgUnitEditView.as_view(), name="orgunit_add"),
