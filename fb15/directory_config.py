@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -178,6 +179,16 @@ def oidc_settings(env: Mapping[str, str]) -> dict:
         "OIDC_USE_PKCE": True,
         "LOGIN_REDIRECT_URL_FAILURE": "login",
     }
+
+
+def form_action_origins(oidc: Mapping[str, object]) -> list[str]:
+    """Origins the logout form may end up at: logout posts to /abmelden/, which redirects to
+    the provider's end-session endpoint, and browsers apply CSP form-action to redirects."""
+    endpoint = str(oidc.get("OIDC_OP_END_SESSION_ENDPOINT", ""))
+    if not endpoint:
+        return []
+    parts = urlsplit(endpoint)
+    return [f"{parts.scheme}://{parts.netloc}"]
 
 
 def authentication_backends(*, ldap_enabled: bool, oidc_enabled: bool) -> list[str]:

@@ -12,7 +12,12 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from fb15.directory_config import authentication_backends, ldap_settings, oidc_settings
+from fb15.directory_config import (
+    authentication_backends,
+    form_action_origins,
+    ldap_settings,
+    oidc_settings,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -267,6 +272,8 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+# Directory login: logging out of OpenID Connect redirects the logout form to the provider.
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] += form_action_origins(_oidc)
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
