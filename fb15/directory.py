@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.models import Group
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, SuspiciousOperation, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import resolve_url
@@ -156,6 +156,9 @@ class DirectoryOIDCBackend(OIDCAuthenticationBackend):
         return self.update_user(user, claims)
 
     def update_user(self, user, claims):
+        if user.has_usable_password():
+            # A local account (the administrator's) is never taken over by the provider.
+            raise SuspiciousOperation(f"{user.username} is a local account")
         user.first_name = str(claims.get("given_name", user.first_name))[:150]
         user.last_name = str(claims.get("family_name", user.last_name))[:150]
         user.email = str(claims.get("email", user.email))[:254]

@@ -29,6 +29,14 @@ def mark_unreachable(request) -> None:
 
 
 class DirectoryLDAPBackend(LDAPBackend):
+    def get_or_build_user(self, username, ldap_user):
+        user, built = super().get_or_build_user(username, ldap_user)
+        if not built and user.has_usable_password():
+            # A local account (the administrator's) is never taken over by a directory entry
+            # of the same name; it logs in with its own password (ModelBackend).
+            raise ldap_user.AuthenticationFailed(f"{username} is a local account")
+        return user, built
+
     def authenticate_ldap_user(self, ldap_user, password):
         user = super().authenticate_ldap_user(ldap_user, password)
         if user is None:

@@ -124,3 +124,25 @@ def test_local_account_logs_in_while_the_directory_is_up(client, ldap_on):
     UserFactory(username="admin-lokal")
     response = log_in(client, "admin-lokal", PASSWORD)
     assert response.wsgi_request.user.username == "admin-lokal"
+
+
+def test_a_local_account_of_the_same_name_is_not_taken_over_by_the_directory(client, ldap_on):
+    local = UserFactory(username="erika.muster", first_name="Lokal", email="lokal@example.org")
+
+    response = log_in(client, "erika.muster", USER_PASSWORD)
+    assert not response.wsgi_request.user.is_authenticated
+    assert "Benutzername oder Passwort ist falsch" in response.content.decode()
+
+    response = log_in(client, "erika.muster", PASSWORD)
+    assert response.wsgi_request.user == local
+    local.refresh_from_db()
+    assert (local.first_name, local.email) == ("Lokal", "lokal@example.org")
+
+
+def test_the_user_name_is_matched_regardless_of_case(client, ldap_on):
+    log_in(client, "erika.muster", USER_PASSWORD)
+    client.post(reverse("logout"))
+    response = log_in(client, "Erika.Muster", USER_PASSWORD)
+
+    assert response.wsgi_request.user.username == "erika.muster"
+    assert User.objects.filter(username__iexact="erika.muster").count() == 1

@@ -5,6 +5,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.exceptions import SuspiciousOperation
 from django.urls import reverse
 
 from fb15.directory import DirectoryOIDCBackend
@@ -102,3 +103,14 @@ def test_login_page_shows_the_service_account_button_when_configured(client, oid
     page = client.get(reverse("login") + "?next=/massnahmen/").content.decode()
     assert "Mit dem Dienstkonto anmelden" in page
     assert 'href="/anmelden/dienstkonto/?next=/massnahmen/"' in page
+
+
+def test_a_local_account_of_the_same_name_is_not_taken_over_by_the_provider(oidc_on):
+    UserFactory(username="max.rat", first_name="Lokal")
+    backend = DirectoryOIDCBackend()
+    [local] = backend.filter_users_by_claims(CLAIMS)
+
+    with pytest.raises(SuspiciousOperation):
+        backend.update_user(local, CLAIMS)
+    local.refresh_from_db()
+    assert local.first_name == "Lokal"
