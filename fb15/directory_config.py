@@ -177,7 +177,6 @@ def oidc_settings(env: Mapping[str, str]) -> dict:
         "OIDC_STORE_ID_TOKEN": True,
         "OIDC_OP_LOGOUT_URL_METHOD": "fb15.directory.provider_logout_url",
         "OIDC_USE_PKCE": True,
-        "LOGIN_REDIRECT_URL_FAILURE": "login",
     }
 
 

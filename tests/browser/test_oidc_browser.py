@@ -85,10 +85,3 @@ def test_service_account_login_sets_role_and_unit_and_logout_ends_the_provider_s
     page.get_by_role("link", name="Mit dem Dienstkonto anmelden").click()
     page.wait_for_url(f"{oidc_on.issuer}/**")
     expect(page.locator("input[name=login]")).to_be_visible()
-
-
-def test_login_page_has_no_service_account_button_without_oidc(page, live_server):
-    page.goto(f"{live_server.url}/anmelden/")
-    expect(page.get_by_role("button", name="Anmelden")).to_be_visible()
-    expect(page.get_by_role("link", name="Mit dem Dienstkonto anmelden")).to_have_count(0)
-    assert page.request.get(f"{live_server.url}/anmelden/dienstkonto/").status == 404
