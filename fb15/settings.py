@@ -12,6 +12,13 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from fb15.directory_config import (
+    authentication_backends,
+    form_action_origins,
+    ldap_settings,
+    oidc_settings,
+)
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -116,12 +123,18 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "fb15.User"
-AUTHENTICATION_BACKENDS = [
-    # First: refuses a locked-out user name or address before any password is checked.
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-    "guardian.backends.ObjectPermissionBackend",
-]
+# --- Directory login: LDAP / Active Directory and OpenID Connect (README, "Anmeldung über
+# Verzeichnisdienst"). Each is on only when its variables are set; local accounts always work.
+# The backends: axes first (refuses a locked-out name or address before any password check),
+# then LDAP, OIDC, local accounts and guardian; see fb15/directory_config.py.
+_ldap = ldap_settings(os.environ)
+_oidc = oidc_settings(os.environ)
+globals().update(_ldap, **_oidc)
+LDAP_ENABLED = bool(_ldap)
+OIDC_ENABLED = bool(_oidc)
+AUTHENTICATION_BACKENDS = authentication_backends(
+    ldap_enabled=LDAP_ENABLED, oidc_enabled=OIDC_ENABLED
+)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -260,6 +273,8 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
     }
 }
+# Directory login: logging out of OpenID Connect redirects the logout form to the provider.
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] += form_action_origins(_oidc)
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

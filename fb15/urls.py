@@ -1,16 +1,22 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from fb15.forms import LoginForm
+from fb15 import directory
 from fb15.views import core, organisation
 from fb15.views import trash as trash_views
 
 urlpatterns = [
     path("", core.home, name="home"),
     path("healthz", core.healthz, name="healthz"),
-    path("anmelden/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
-    path("abmelden/", auth_views.LogoutView.as_view(), name="logout"),
+    path("anmelden/", directory.LoginView.as_view(), name="login"),
+    path("abmelden/", directory.LogoutView.as_view(), name="logout"),
+    # OpenID Connect (404 unless configured); the names are the ones mozilla-django-oidc uses.
+    path("anmelden/dienstkonto/", directory.oidc_login, name="oidc_authentication_init"),
+    path(
+        "anmelden/dienstkonto/rueckkehr/",
+        directory.oidc_callback,
+        name="oidc_authentication_callback",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("fachbereiche/", organisation.OrgUnitListView.as_view(), name="orgunit_list"),
     path("fachbereiche/neu/", organisation.OrgUnitEditView.as_view(), name="orgunit_add"),
