@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "standards",
     "measures",
     "reporting",
+    "search",
 ]
 
 MIDDLEWARE = [
