@@ -61,13 +61,34 @@ def light_stem(word: str) -> str:
     return word
 
 
+def _spellings(word: str) -> tuple[str, ...]:
+    return tuple(sorted({light_stem(fold(word)), light_stem(fold(umlaut_variant(word)))}))
+
+
 def query_terms(query: str) -> list[tuple[str, ...]]:
-    """The words of a query, each as its folded, stemmed spellings (all must match)."""
-    terms = []
-    for word in re.findall(r"\w+", query)[:MAX_TERMS]:
-        variants = {light_stem(fold(word)), light_stem(fold(umlaut_variant(word)))}
-        terms.append(tuple(sorted(variants)))
-    return terms
+    """The words of a query to highlight, each as its folded, stemmed spellings."""
+    words = [word for word in re.findall(r"\w+", query) if word.lower() not in _OR_WORDS]
+    return [_spellings(word) for word in words[:MAX_TERMS]]
+
+
+_OR_WORDS = {"oder", "or"}
+
+
+def query_groups(query: str) -> list[tuple[list[tuple[str, ...]], list[tuple[str, ...]]]]:
+    """The query as alternatives ("oder"/"or" between words), each with the words it needs
+    and the words it excludes ("-Wort"), every word in all its spellings.
+
+    The same reading as PostgreSQL's websearch syntax, quotes aside.
+    """
+    groups: list[tuple[list, list]] = [([], [])]
+    for token in query.split()[: MAX_TERMS * 2]:
+        if token.lower() in _OR_WORDS:
+            groups.append(([], []))
+            continue
+        excluded = token.startswith("-")
+        for word in re.findall(r"\w+", token):
+            groups[-1][1 if excluded else 0].append(_spellings(word))
+    return [group for group in groups if group[0]]
 
 
 def _folded_with_positions(text: str) -> tuple[str, list[int]]:

@@ -15,13 +15,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
 from django.db import connections, models
 from django.db.models import Case, ExpressionWrapper, F, FloatField, Q, Value, When
 from django.db.models.functions import Coalesce, Concat
 from django.utils.safestring import SafeString, mark_safe
 
-from search.folding import START, STOP, highlight, mark_sentinels, query_terms, umlaut_variant
+from search.folding import (
+    START,
+    STOP,
+    highlight,
+    mark_sentinels,
+    query_groups,
+    query_terms,
+    umlaut_variant,
+)
 from search.indexes import INDEXES, SearchIndex
 
 MAX_QUERY_LENGTH = 200
@@ -114,6 +122,8 @@ class GermanPrefixQuery(SearchQuery):
 
 
 def _postgres_query(query: str) -> SearchQuery:
+    # websearch syntax knows the English "or"; German users write "oder" (a stop word).
+    query = re.sub(r"(?i)(?<!\w)oder(?!\w)", "or", query)
     combined = GermanPrefixQuery(query)
     variant = umlaut_variant(query)
     if variant != query:
@@ -138,15 +148,13 @@ def _code_match(index: SearchIndex, query: str) -> Q:
         return Q(pk__in=[])
     condition = Q(pk__in=[])
     for name in index.code_fields:
-        condition |= Q(**{f"{name}__icontains": query})
+        condition |= Q(**{f"{name}__istartswith": query})
     return condition
 
 
 def _postgres_hits(index: SearchIndex, rows, query: str, limit: int) -> list[SearchHit]:
     tsquery = _postgres_query(query)
-    vector = SearchVector(*index.title_fields, weight="A", config="german")
-    if index.text_fields:
-        vector = vector + SearchVector(*index.text_fields, weight="B", config="german")
+    vector = index.vector()
     code_match = _code_match(index, query)
     headline = {"config": "german", "start_sel": START, "stop_sel": STOP}
     rows = (
@@ -204,7 +212,7 @@ class Fold(models.Func):
     output_field = models.TextField()
 
 
-def _all_terms(expression_name: str, terms: list[tuple[str, ...]]) -> Q:
+def _contains_all(expression_name: str, terms: list[tuple[str, ...]]) -> Q:
     condition = Q()
     for variants in terms:
         either = Q(pk__in=[])
@@ -214,21 +222,32 @@ def _all_terms(expression_name: str, terms: list[tuple[str, ...]]) -> Q:
     return condition
 
 
+def _matches(expression_name: str, groups) -> Q:
+    """Any alternative: all its words there, none of its excluded words."""
+    condition = Q(pk__in=[])
+    for required, excluded in groups:
+        group = _contains_all(expression_name, required)
+        for variants in excluded:
+            group &= ~_contains_all(expression_name, [variants])
+        condition |= group
+    return condition
+
+
 def _fallback_hits(index: SearchIndex, rows, query: str, limit: int) -> list[SearchHit]:
     """SQLite: every word (folded, lightly stemmed, any spelling) in the folded fields."""
+    groups = query_groups(query)
     terms = query_terms(query)
     code_match = _code_match(index, query)
-    in_title = _all_terms("search_title_text", terms)
     rows = (
         rows.alias(
             search_title_text=Fold(_joined(index.title_fields)),
             search_all_text=Fold(_joined(index.title_fields + index.text_fields)),
         )
-        .filter(_all_terms("search_all_text", terms) | code_match)
+        .filter(_matches("search_all_text", groups) | code_match)
         .annotate(
             search_rank=Case(
                 When(code_match, then=Value(2.0)),
-                When(in_title, then=Value(1.0)),
+                When(_matches("search_title_text", groups), then=Value(1.0)),
                 default=Value(0.4),
                 output_field=FloatField(),
             )

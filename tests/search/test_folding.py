@@ -1,6 +1,13 @@
 """The SQLite fallback's text rules, independent of the database."""
 
-from search.folding import fold, highlight, light_stem, query_terms, umlaut_variant
+from search.folding import (
+    fold,
+    highlight,
+    light_stem,
+    query_groups,
+    query_terms,
+    umlaut_variant,
+)
 
 
 def test_fold_lowers_case_and_drops_umlaut_marks_and_sharp_s():
@@ -41,3 +48,11 @@ def test_highlight_cuts_around_the_first_match():
 
 def test_sentinel_characters_in_the_text_cannot_forge_marks():
     assert highlight("a\ue000b\ue001c", query_terms("zzz")) == "abc"
+
+
+def test_query_groups_read_oder_and_minus_like_the_websearch_syntax():
+    assert query_groups("Antrag -Wohngeld oder Kita") == [
+        ([("antrag",)], [("wohngeld",)]),
+        ([("kita",)], []),
+    ]
+    assert query_groups("oder") == []
