@@ -256,3 +256,17 @@ def test_query_count_does_not_grow_with_the_number_of_results(personas, client_f
     # One query per searchable model (8), session and user (2), permission caches (2) and
     # the latest revision for the draft rule of fields of action and goals (2).
     assert len(many) <= 14
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN indexes are PostgreSQL's")
+def test_the_measure_search_uses_its_gin_index(personas):
+    """The index (search/migrations/0001) is on the very expression the search queries."""
+    MeasureFactory(title="Antrag auf Wohngeld")
+    with CaptureQueriesContext(connection) as queries:
+        search(personas["strategist"], "Anträge")
+    sql = next(q["sql"] for q in queries.captured_queries if 'FROM "measures_measure"' in q["sql"])
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "search_measure_fts" in plan
