@@ -46,5 +46,6 @@ urlpatterns = [
     path("strategie/", include("strategy.urls")),
     path("standards/", include("standards.urls")),
     path("berichte/", include("reporting.urls")),
+    path("suche/", include("search.urls")),
     path("admin/", admin.site.urls),
 ]

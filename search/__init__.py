@@ -1,0 +1,1 @@
+"""One search across the application: strategy, measures, projects, standards, units."""
