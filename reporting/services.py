@@ -27,7 +27,7 @@ from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q, Sum
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -51,7 +51,7 @@ from measures.models import (
     TrafficLight,
 )
 from measures.services import ensure_quarter, lock_period
-from strategy.models import Revision, Strategy
+from strategy.models import FieldOfAction, Revision, Strategy
 from strategy.tree import build_tree
 
 from . import charts
@@ -567,6 +567,31 @@ class ReportData:
     def measures(self) -> list[MeasureRow]:
         return [m for f in self.fields for m in f.measures]
 
+    # The counts the templates show (the Lagebild's DashboardData has the same names).
+    @property
+    def measure_count(self) -> int:
+        return len(self.measures)
+
+    @property
+    def project_count(self) -> int:
+        return len(self.projects)
+
+    @property
+    def overdue_count(self) -> int:
+        return len(self.overdue_milestones)
+
+    @property
+    def stale_count(self) -> int:
+        return len(self.stale_items)
+
+    @property
+    def off_target_count(self) -> int:
+        return len(self.indicators_off_target)
+
+    @property
+    def change_count(self) -> int:
+        return len(self.changes)
+
     @property
     def average_progress(self) -> int | None:
         rows = self.measures
@@ -808,15 +833,17 @@ def gather_report_data(
             )
             off_target.append(item)
             field_of_measure[indicator.measure_id].off_target.append(item)
+    # Measures first, then projects (kind by list, not by a search through the rows).
     stale = [
         OpenItem(
-            _("Maßnahme") if r in all_rows else _("Projekt"),
+            kind,
             r.code,
             r.title,
             r.unit,
             _("keine Statusmeldung für %(period)s") % {"period": reporting_period.label},
         )
-        for r in [*all_rows, *project_rows]
+        for kind, rows in ((_("Maßnahme"), all_rows), (_("Projekt"), project_rows))
+        for r in rows
         if r.is_stale
     ]
 
@@ -888,6 +915,217 @@ def measure_changes(current: list, since: datetime.datetime) -> list[Change]:
         elif details:
             changes.append(Change(measure.code, measure.title, _("geändert"), details))
     return changes
+
+
+# ------------------------------------------------------------------------------ Lagebild
+
+# The Lagebild lists at most this many open items and changes per list; the full list is
+# one click away (the measure list, paginated).
+DASHBOARD_LIST_LIMIT = 20
+
+
+@dataclass
+class DashboardData:
+    """What the Lagebild and the start page show: figures and roll-ups computed in SQL,
+    open items and changes capped at DASHBOARD_LIST_LIMIT with their full count."""
+
+    period: Period
+    as_of: datetime.datetime
+    measure_count: int
+    project_count: int
+    average_progress: int | None
+    light_totals: list[tuple[str, str, int]]
+    budget_total: tuple[Decimal, Decimal]
+    light_by_field: list[charts.LightBar]
+    light_by_unit: list[charts.LightBar]
+    budget_rows: list[tuple[str, Decimal, Decimal]]
+    overdue_count: int
+    stale_count: int
+    off_target_count: int
+    confidential_left_out: int
+    overdue_milestones: list[OpenItem] = field(default_factory=list)
+    stale_items: list[OpenItem] = field(default_factory=list)
+    indicators_off_target: list[OpenItem] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    change_count: int = 0
+    changes_since: str = ""
+    list_limit: int = DASHBOARD_LIST_LIMIT
+
+    chart_field = ReportData.chart_field
+    chart_unit = ReportData.chart_unit
+    chart_budget = ReportData.chart_budget
+
+
+def gather_dashboard_data(
+    *,
+    period: Period,
+    reporting_period: ReportingPeriod | None = None,
+    previous_as_of: datetime.datetime | None = None,
+    today: datetime.date | None = None,
+    lists: bool = True,
+    limit: int | None = None,
+) -> DashboardData:
+    """The live Lagebild of the whole strategy in a fixed number of queries, each aggregated
+    by the database: the same figures as `gather_report_data(live=True)` without loading
+    every measure. `lists=False` (the start page) leaves out the open items and changes.
+
+    As in the report, confidential measures and projects are left out and only counted.
+    """
+    as_of = timezone.now()
+    today = today or as_of.date()
+    limit = limit or DASHBOARD_LIST_LIMIT
+    strategy = Strategy.objects.order_by("pk").first()
+    if strategy is None:
+        raise ReportError(_("Es gibt noch keine Strategie, über die berichtet werden kann."))
+    fields = list(FieldOfAction.objects.filter(strategy=strategy).order_by("position"))
+    units = OrgUnit.objects.in_bulk()
+    in_strategy = Measure.objects.filter(goal__field_of_action__strategy=strategy)
+    measures = in_strategy.filter(Measure.objects.public_history_condition())
+    projects = Project.objects.filter(Project.objects.public_history_condition())
+    confidential = (in_strategy.count() - measures.count()) + (
+        Project.objects.count() - projects.count()
+    )
+
+    def light(value) -> str:
+        return value or ""
+
+    # Traffic lights, progress and budget per field of action: one grouped query.
+    per_field: dict[int, dict] = defaultdict(
+        lambda: {"lights": defaultdict(int), "planned": Decimal(0), "spent": Decimal(0)}
+    )
+    totals: dict[str, int] = defaultdict(int)
+    measure_count = progress_sum = 0
+    for field_id, traffic_light, count, progress, planned, spent in (
+        measures.order_by()
+        .values_list("goal__field_of_action_id", "traffic_light")
+        .annotate(Count("id"), Sum("progress"), Sum("budget_planned"), Sum("budget_spent"))
+    ):
+        entry = per_field[field_id]
+        entry["lights"][light(traffic_light)] += count
+        entry["planned"] += planned or Decimal(0)
+        entry["spent"] += spent or Decimal(0)
+        totals[light(traffic_light)] += count
+        measure_count += count
+        progress_sum += progress or 0
+    labels = {f.pk: f"{number} {f.title}" for number, f in enumerate(fields, start=1)}
+    shown_fields = [f for f in fields if f.pk in per_field]
+    light_by_field = [
+        charts.LightBar(labels[f.pk], dict(per_field[f.pk]["lights"])) for f in shown_fields
+    ]
+    budget_rows = [
+        (labels[f.pk], per_field[f.pk]["planned"], per_field[f.pk]["spent"]) for f in shown_fields
+    ]
+    by_unit: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for owner_id, traffic_light, count in (
+        measures.order_by().values_list("owner_id", "traffic_light").annotate(Count("id"))
+    ):
+        code = units[owner_id].code if owner_id in units else "—"
+        by_unit[code][light(traffic_light)] += count
+    light_by_unit = [
+        charts.LightBar(code, dict(counts)) for code, counts in sorted(by_unit.items())
+    ]
+
+    # Open points: counted in SQL, listed up to `limit`.
+    def unit_code(obj) -> str:
+        return units[obj.owner_id].code if obj.owner_id in units else "—"
+
+    stale_filter = Q(pk__in=[])
+    if reporting_period is not None:
+        stale_filter = Q(status__in=ACTIVE_STATUSES) & ~Q(last_update_period_id=reporting_period.pk)
+    stale_measures = measures.filter(stale_filter).order_by(
+        "goal__field_of_action__position", "goal__position", "code"
+    )
+    stale_projects = projects.filter(stale_filter).order_by("code")
+    stale_count = stale_measures.count() + stale_projects.count()
+    overdue = Milestone.objects.filter(
+        Q(measure__in=measures.values("pk")) | Q(project__in=projects.values("pk")),
+        Q(reached_on__isnull=True) | Q(reached_on__gt=today),
+        due_on__lt=today,
+    )
+    overdue_count = overdue.count()
+    indicators = list(
+        Indicator.objects.filter(measure__in=measures.values("pk"))
+        .select_related("measure")
+        .order_by("pk")
+    )
+    values = defaultdict(list)
+    for value in IndicatorValue.objects.filter(
+        indicator__measure__in=measures.values("pk"), measured_on__lte=today
+    ).order_by("measured_on"):
+        values[value.indicator_id].append(value)
+    off_target = [i for i in indicators if on_track(i, values[i.pk]) is False]
+
+    data = DashboardData(
+        period=period,
+        as_of=as_of,
+        measure_count=measure_count,
+        project_count=projects.count(),
+        average_progress=round(progress_sum / measure_count) if measure_count else None,
+        light_totals=[(v, str(LIGHT_LABELS[v]), totals[v]) for v in charts.LIGHT_ORDER],
+        budget_total=(
+            sum((p for _l, p, _s in budget_rows), Decimal(0)),
+            sum((s for _l, _p, s in budget_rows), Decimal(0)),
+        ),
+        light_by_field=light_by_field,
+        light_by_unit=light_by_unit,
+        budget_rows=budget_rows,
+        overdue_count=overdue_count,
+        stale_count=stale_count,
+        off_target_count=len(off_target),
+        confidential_left_out=confidential,
+        list_limit=limit,
+    )
+    if not lists:
+        return data
+
+    for ms in overdue.select_related("measure", "project").order_by("due_on", "pk")[:limit]:
+        subject = ms.measure or ms.project
+        data.overdue_milestones.append(
+            OpenItem(
+                _("Maßnahme") if ms.measure_id else _("Projekt"),
+                subject.code,
+                ms.title,
+                unit_code(subject),
+                _("fällig am %(date)s") % {"date": ms.due_on.strftime("%d.%m.%Y")},
+            )
+        )
+    detail = _("keine Statusmeldung für %(period)s") % {
+        "period": reporting_period.label if reporting_period else ""
+    }
+    stale_rows = [(_("Maßnahme"), m) for m in stale_measures[:limit]]
+    if len(stale_rows) < limit:
+        stale_rows += [(_("Projekt"), p) for p in stale_projects[: limit - len(stale_rows)]]
+    data.stale_items = [
+        OpenItem(kind, obj.code, obj.title, unit_code(obj), detail) for kind, obj in stale_rows
+    ]
+    for indicator in off_target[:limit]:
+        series = values[indicator.pk]
+        data.indicators_off_target.append(
+            OpenItem(
+                _("Kennzahl"),
+                indicator.measure.code,
+                indicator.name,
+                unit_code(indicator.measure),
+                _("%(value)s %(unit)s, Ziel %(target)s %(unit)s bis %(date)s")
+                % {
+                    "value": _num(series[-1].value),
+                    "unit": indicator.unit,
+                    "target": _num(indicator.target_value),
+                    "date": indicator.target_date.strftime("%d.%m.%Y"),
+                },
+            )
+        )
+
+    # Changes: only measures with a history record after `since` can have moved.
+    since = previous_as_of or timezone.make_aware(
+        datetime.datetime.combine(period.starts_on, datetime.time.min)
+    )
+    moved = measures.filter(pk__in=Measure.history.filter(history_date__gt=since).values("id"))
+    changes = measure_changes(list(moved), since)
+    data.change_count = len(changes)
+    data.changes = changes[:limit]
+    data.changes_since = timezone.localtime(since).strftime("%d.%m.%Y %H:%M")
+    return data
 
 
 def _num(value: Decimal) -> str:
