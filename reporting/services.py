@@ -27,7 +27,7 @@ from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -887,33 +887,85 @@ def measure_changes(current: list, since: datetime.datetime) -> list[Change]:
     before = {m.pk: m for m in Measure.history.as_of(since).filter(id__in=[m.pk for m in current])}
     changes = []
     for measure in sorted(current, key=lambda m: m.code):
-        old = before.get(measure.pk)
-        if old is None:
-            changes.append(Change(measure.code, measure.title, _("neu"), []))
-            continue
-        details = []
-        if old.traffic_light != measure.traffic_light:
-            details.append(
-                _("Ampel %(old)s → %(new)s")
-                % {
-                    "old": LIGHT_LABELS.get(old.traffic_light or "", "—"),
-                    "new": LIGHT_LABELS.get(measure.traffic_light or "", "—"),
-                }
-            )
-        if old.status != measure.status:
-            details.append(
-                _("Status %(old)s → %(new)s")
-                % {"old": STATUS_LABELS[old.status], "new": STATUS_LABELS[measure.status]}
-            )
-        if old.progress != measure.progress:
-            details.append(
-                _("Fortschritt %(old)s → %(new)s %%")
-                % {"old": old.progress, "new": measure.progress}
-            )
-        if measure.status == Status.DONE and old.status != Status.DONE:
-            changes.append(Change(measure.code, measure.title, _("abgeschlossen"), details))
-        elif details:
-            changes.append(Change(measure.code, measure.title, _("geändert"), details))
+        if change := change_of(measure, before.get(measure.pk)):
+            changes.append(change)
+    return changes
+
+
+def change_of(measure, old) -> Change | None:
+    """How `measure` moved since `old` (its state then, None if it did not exist yet); None if
+    neither status, traffic light nor progress changed. Both only need those attributes."""
+    if old is None:
+        return Change(measure.code, measure.title, _("neu"), [])
+    details = []
+    if old.traffic_light != measure.traffic_light:
+        details.append(
+            _("Ampel %(old)s → %(new)s")
+            % {
+                "old": LIGHT_LABELS.get(old.traffic_light or "", "—"),
+                "new": LIGHT_LABELS.get(measure.traffic_light or "", "—"),
+            }
+        )
+    if old.status != measure.status:
+        details.append(
+            _("Status %(old)s → %(new)s")
+            % {"old": STATUS_LABELS[old.status], "new": STATUS_LABELS[measure.status]}
+        )
+    if old.progress != measure.progress:
+        details.append(
+            _("Fortschritt %(old)s → %(new)s %%") % {"old": old.progress, "new": measure.progress}
+        )
+    if measure.status == Status.DONE and old.status != Status.DONE:
+        return Change(measure.code, measure.title, _("abgeschlossen"), details)
+    if details:
+        return Change(measure.code, measure.title, _("geändert"), details)
+    return None
+
+
+@dataclass(frozen=True)
+class _State:
+    code: str
+    title: str
+    status: str
+    traffic_light: str
+    progress: int
+
+
+def _changes_in_sql(measures, since: datetime.datetime) -> list[Change]:
+    """`measure_changes` for a queryset without loading history rows: only measures with a
+    history record after `since` can have moved; their state then is read as subqueries on
+    their last record up to `since` (one query)."""
+    last_before = Measure.history.filter(id=OuterRef("pk"), history_date__lte=since).order_by(
+        "-history_date", "-history_id"
+    )
+    moved = (
+        measures.filter(pk__in=Measure.history.filter(history_date__gt=since).values("id"))
+        .annotate(
+            old_type=Subquery(last_before.values("history_type")[:1]),
+            old_status=Subquery(last_before.values("status")[:1]),
+            old_light=Subquery(last_before.values("traffic_light")[:1]),
+            old_progress=Subquery(last_before.values("progress")[:1]),
+        )
+        .order_by("code")
+        .values_list(
+            "code",
+            "title",
+            "status",
+            "traffic_light",
+            "progress",
+            "old_type",
+            "old_status",
+            "old_light",
+            "old_progress",
+        )
+    )
+    changes = []
+    for code, title, status, light, progress, old_type, *old in moved:
+        now = _State(code, title, status, light, progress)
+        # As `as_of` reads it: a measure deleted by then (restored since) counts as new.
+        then = None if old_type in (None, "-") else _State(code, title, *old)
+        if change := change_of(now, then):
+            changes.append(change)
     return changes
 
 
@@ -956,6 +1008,30 @@ class DashboardData:
     chart_budget = ReportData.chart_budget
 
 
+@dataclass(frozen=True)
+class _IndicatorState:
+    """What `on_track` and the open-items list read of an indicator."""
+
+    pk: int
+    code: str
+    owner_id: int | None
+    name: str
+    unit: str
+    baseline: Decimal
+    target_value: Decimal
+    target_date: datetime.date
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self.target_value >= self.baseline
+
+
+@dataclass(frozen=True)
+class _ValueState:
+    measured_on: datetime.date
+    value: Decimal
+
+
 def gather_dashboard_data(
     *,
     period: Period,
@@ -982,8 +1058,22 @@ def gather_dashboard_data(
     in_strategy = Measure.objects.filter(goal__field_of_action__strategy=strategy)
     measures = in_strategy.filter(Measure.objects.public_history_condition())
     projects = Project.objects.filter(Project.objects.public_history_condition())
-    confidential = (in_strategy.count() - measures.count()) + (
-        Project.objects.count() - projects.count()
+    stale_filter = Q(pk__in=[])
+    if reporting_period is not None:
+        stale_filter = Q(status__in=ACTIVE_STATUSES) & ~Q(last_update_period_id=reporting_period.pk)
+    # All, public and stale public rows: one conditional aggregate per model.
+    measure_figures = in_strategy.aggregate(
+        all=Count("pk"),
+        public=Count("pk", filter=Measure.objects.public_history_condition()),
+        stale=Count("pk", filter=Measure.objects.public_history_condition() & stale_filter),
+    )
+    project_figures = Project.objects.aggregate(
+        all=Count("pk"),
+        public=Count("pk", filter=Project.objects.public_history_condition()),
+        stale=Count("pk", filter=Project.objects.public_history_condition() & stale_filter),
+    )
+    confidential = (measure_figures["all"] - measure_figures["public"]) + (
+        project_figures["all"] - project_figures["public"]
     )
 
     def light(value) -> str:
@@ -1029,37 +1119,49 @@ def gather_dashboard_data(
     def unit_code(obj) -> str:
         return units[obj.owner_id].code if obj.owner_id in units else "—"
 
-    stale_filter = Q(pk__in=[])
-    if reporting_period is not None:
-        stale_filter = Q(status__in=ACTIVE_STATUSES) & ~Q(last_update_period_id=reporting_period.pk)
     stale_measures = measures.filter(stale_filter).order_by(
         "goal__field_of_action__position", "goal__position", "code"
     )
     stale_projects = projects.filter(stale_filter).order_by("code")
-    stale_count = stale_measures.count() + stale_projects.count()
+    stale_count = measure_figures["stale"] + project_figures["stale"]
     overdue = Milestone.objects.filter(
         Q(measure__in=measures.values("pk")) | Q(project__in=projects.values("pk")),
         Q(reached_on__isnull=True) | Q(reached_on__gt=today),
         due_on__lt=today,
     )
     overdue_count = overdue.count()
-    indicators = list(
-        Indicator.objects.filter(measure__in=measures.values("pk"))
-        .select_related("measure")
+    # Indicators off target: plain tuples, not model instances (thousands at 10,000 measures).
+    indicators = [
+        _IndicatorState(*row)
+        for row in Indicator.objects.filter(measure__in=measures.values("pk"))
         .order_by("pk")
-    )
+        .values_list(
+            "pk",
+            "measure__code",
+            "measure__owner_id",
+            "name",
+            "unit",
+            "baseline",
+            "target_value",
+            "target_date",
+        )
+    ]
     values = defaultdict(list)
-    for value in IndicatorValue.objects.filter(
-        indicator__measure__in=measures.values("pk"), measured_on__lte=today
-    ).order_by("measured_on"):
-        values[value.indicator_id].append(value)
+    for indicator_id, measured_on, value in (
+        IndicatorValue.objects.filter(
+            indicator__measure__in=measures.values("pk"), measured_on__lte=today
+        )
+        .order_by("measured_on")
+        .values_list("indicator_id", "measured_on", "value")
+    ):
+        values[indicator_id].append(_ValueState(measured_on, value))
     off_target = [i for i in indicators if on_track(i, values[i.pk]) is False]
 
     data = DashboardData(
         period=period,
         as_of=as_of,
         measure_count=measure_count,
-        project_count=projects.count(),
+        project_count=project_figures["public"],
         average_progress=round(progress_sum / measure_count) if measure_count else None,
         light_totals=[(v, str(LIGHT_LABELS[v]), totals[v]) for v in charts.LIGHT_ORDER],
         budget_total=(
@@ -1103,9 +1205,9 @@ def gather_dashboard_data(
         data.indicators_off_target.append(
             OpenItem(
                 _("Kennzahl"),
-                indicator.measure.code,
+                indicator.code,
                 indicator.name,
-                unit_code(indicator.measure),
+                units[indicator.owner_id].code if indicator.owner_id in units else "—",
                 _("%(value)s %(unit)s, Ziel %(target)s %(unit)s bis %(date)s")
                 % {
                     "value": _num(series[-1].value),
@@ -1120,8 +1222,7 @@ def gather_dashboard_data(
     since = previous_as_of or timezone.make_aware(
         datetime.datetime.combine(period.starts_on, datetime.time.min)
     )
-    moved = measures.filter(pk__in=Measure.history.filter(history_date__gt=since).values("id"))
-    changes = measure_changes(list(moved), since)
+    changes = _changes_in_sql(measures, since)
     data.change_count = len(changes)
     data.changes = changes[:limit]
     data.changes_since = timezone.localtime(since).strftime("%d.%m.%Y %H:%M")

@@ -105,7 +105,7 @@ def test_lagebild_and_start_page_queries_do_not_grow_with_measures(
     world = report_world(personas, measures_per_goal=size)
     client = client_for(world["council"])
     client.get("/")  # session and axes rows settle on the first request
-    with django_assert_num_queries(28):
+    with django_assert_num_queries(22):
         assert client.get(reverse("report_dashboard")).status_code == 200
-    with django_assert_num_queries(29):
+    with django_assert_num_queries(24):
         assert client.get("/").status_code == 200
