@@ -26,7 +26,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -710,6 +710,16 @@ def gather_report_data(
     updates = _rows(StatusUpdate, when).filter(
         Q(measure_id__in=measure_ids) | Q(project_id__in=project_ids)
     )
+    if when is None and connection.vendor == "postgresql":
+        # Only the latest update per measure/project leaves the database (DISTINCT ON); an
+        # update of a period that no longer exists counts as the oldest, as below.
+        updates = (
+            updates.filter(
+                Q(period__starts_on__lte=period.ends_on) | Q(period__starts_on__isnull=True)
+            )
+            .order_by("measure_id", "project_id", F("period__starts_on").desc(nulls_last=True))
+            .distinct("measure_id", "project_id")
+        )
     for measure_id, project_id, period_id, summary in updates.values_list(
         "measure_id", "project_id", "period_id", "summary"
     ):

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from measures.models import Milestone
+from measures.services import ensure_quarter, file_status_update
 from reporting import services
 from reporting.views import dashboard_data
 
@@ -109,3 +110,24 @@ def test_lagebild_and_start_page_queries_do_not_grow_with_measures(
         assert client.get(reverse("report_dashboard")).status_code == 200
     with django_assert_num_queries(24):
         assert client.get("/").status_code == 200
+
+
+def test_report_rows_carry_the_latest_status_text_up_to_the_period(personas):
+    world = report_world(personas, measures_per_goal=2)
+    measure = world["measures"][0]
+    later = ensure_quarter(world["period"].ends_on + datetime.timedelta(days=1))
+    for period, text in ((world["previous"], "Alter Stand"), (later, "Stand der Zukunft")):
+        file_status_update(
+            actor=world["strategist"],
+            subject=measure,
+            period=period,
+            traffic_light="green",
+            progress=50,
+            status="in_progress",
+            summary=text,
+        )
+    today = timezone.localdate()
+    rows = {r.code: r for r in report_view(world, today).measures}
+    # The current quarter's text wins over the older one; a later quarter's is not reported.
+    assert rows[measure.code].summary == f"Sachstand Text {measure.code}"
+    assert rows[world["measures"][1].code].summary == f"Sachstand Text {world['measures'][1].code}"
