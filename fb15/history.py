@@ -100,6 +100,36 @@ def _m2m_targets(field: models.ManyToManyField, through_rows) -> set:
     return {row[target] for row in through_rows or [] if target in row}
 
 
+def _m2m_history_rows(pairs) -> dict[str, dict[int, list[dict]]]:
+    """The recorded links of every record in `pairs`: one query per many-to-many field.
+
+    {field name: {history id: [through-row dicts, as simple-history's diff compares them]}},
+    ordered by the linked object as `diff_against` orders them.
+    """
+    records = {rec.pk: rec for pair in pairs for rec in pair if rec is not None}
+    if not records:
+        return {}
+    sample = next(iter(records.values()))
+    result: dict[str, dict[int, list[dict]]] = {}
+    for m2m in sample._history_m2m_fields:
+        through = getattr(sample, m2m.name).model
+        names = [
+            f.name
+            for f in through._meta.fields
+            if f.editable and f.name not in ["id", "m2m_history_id", "history"]
+        ]
+        by_record: dict[int, list[dict]] = defaultdict(list)
+        rows = (
+            through.objects.filter(history_id__in=list(records))
+            .order_by(m2m.m2m_reverse_field_name())
+            .values("history_id", *names)
+        )
+        for row in rows:
+            by_record[row.pop("history_id")].append(row)
+        result[m2m.name] = by_record
+    return result
+
+
 def describe_changes(model: type[models.Model], pairs, *, user) -> list[list[FieldChange]]:
     """For (newer, older) history record pairs, the changed fields of each, readable by `user`.
 
@@ -109,7 +139,9 @@ def describe_changes(model: type[models.Model], pairs, *, user) -> list[list[Fie
     """
     raw: list[list[tuple[models.Field, object, object]]] = []
     ids_by_field: dict[str, set] = defaultdict(set)
-    m2m_names = {f.name for f in model._meta.many_to_many}
+    pairs = list(pairs)
+    m2m_rows = _m2m_history_rows(pairs)
+    m2m_names = set(m2m_rows)
     for newer, older in pairs:
         rows = []
         if older is None:
@@ -118,18 +150,24 @@ def describe_changes(model: type[models.Model], pairs, *, user) -> list[list[Fie
                 if field.name not in HIDDEN_FIELDS and value not in (None, ""):
                     rows.append((field, None, value))
         else:
-            delta = newer.diff_against(older, foreign_keys_are_objs=False)
+            # Plain fields compared in memory; the links from the rows loaded once above.
+            delta = newer.diff_against(
+                older, excluded_fields=m2m_names, foreign_keys_are_objs=False
+            )
             for change in delta.changes:
                 if change.field in HIDDEN_FIELDS:
                     continue
-                field = model._meta.get_field(change.field)
-                old, new = change.old, change.new
-                if change.field in m2m_names:
-                    m2m = model._meta.get_field(change.field)
-                    old, new = _m2m_targets(m2m, old), _m2m_targets(m2m, new)
-                    if old == new:
-                        continue
-                rows.append((field, old, new))
+                rows.append((model._meta.get_field(change.field), change.old, change.new))
+            for name, by_record in m2m_rows.items():
+                if name in HIDDEN_FIELDS:
+                    continue
+                m2m = model._meta.get_field(name)
+                old_rows, new_rows = by_record[older.pk], by_record[newer.pk]
+                if old_rows == new_rows:
+                    continue
+                old, new = _m2m_targets(m2m, old_rows), _m2m_targets(m2m, new_rows)
+                if old != new:
+                    rows.append((m2m, old, new))
         for field, old, new in rows:
             if field.many_to_many:
                 ids_by_field[field.name] |= set(old or ()) | set(new or ())

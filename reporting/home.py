@@ -22,7 +22,7 @@ def lagebild_section(request) -> HomeSection | None:
         return None
     from .views import dashboard_data
 
-    data = dashboard_data()
+    data = dashboard_data(lists=False)
     if data is None:
         return None
     return HomeSection(

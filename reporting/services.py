@@ -26,8 +26,8 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -575,6 +575,31 @@ class ReportData:
     def measures(self) -> list[MeasureRow]:
         return [m for f in self.fields for m in f.measures]
 
+    # The counts the templates show (the Lagebild's DashboardData has the same names).
+    @property
+    def measure_count(self) -> int:
+        return len(self.measures)
+
+    @property
+    def project_count(self) -> int:
+        return len(self.projects)
+
+    @property
+    def overdue_count(self) -> int:
+        return len(self.overdue_milestones)
+
+    @property
+    def stale_count(self) -> int:
+        return len(self.stale_items)
+
+    @property
+    def off_target_count(self) -> int:
+        return len(self.indicators_off_target)
+
+    @property
+    def change_count(self) -> int:
+        return len(self.changes)
+
     @property
     def average_progress(self) -> int | None:
         rows = self.measures
@@ -719,6 +744,16 @@ def gather_report_data(
     updates = _rows(StatusUpdate, when).filter(
         Q(measure_id__in=measure_ids) | Q(project_id__in=project_ids)
     )
+    if when is None and connection.vendor == "postgresql":
+        # Only the latest update per measure/project leaves the database (DISTINCT ON); an
+        # update of a period that no longer exists counts as the oldest, as below.
+        updates = (
+            updates.filter(
+                Q(period__starts_on__lte=period.ends_on) | Q(period__starts_on__isnull=True)
+            )
+            .order_by("measure_id", "project_id", F("period__starts_on").desc(nulls_last=True))
+            .distinct("measure_id", "project_id")
+        )
     for measure_id, project_id, period_id, summary in updates.values_list(
         "measure_id", "project_id", "period_id", "summary"
     ):
@@ -842,15 +877,17 @@ def gather_report_data(
             )
             off_target.append(item)
             field_of_measure[indicator.measure_id].off_target.append(item)
+    # Measures first, then projects (kind by list, not by a search through the rows).
     stale = [
         OpenItem(
-            _("Maßnahme") if r in all_rows else _("Projekt"),
+            kind,
             r.code,
             r.title,
             r.unit,
             _("keine Statusmeldung für %(period)s") % {"period": reporting_period.label},
         )
-        for r in [*all_rows, *project_rows]
+        for kind, rows in ((_("Maßnahme"), all_rows), (_("Projekt"), project_rows))
+        for r in rows
         if r.is_stale
     ]
 
@@ -889,34 +926,366 @@ def measure_changes(current: list, since: datetime.datetime) -> list[Change]:
     before = {m.pk: m for m in Measure.history.as_of(since).filter(id__in=[m.pk for m in current])}
     changes = []
     for measure in sorted(current, key=lambda m: m.code):
-        old = before.get(measure.pk)
-        if old is None:
-            changes.append(Change(measure.code, measure.title, _("neu"), []))
-            continue
-        details = []
-        if old.traffic_light != measure.traffic_light:
-            details.append(
-                _("Ampel %(old)s → %(new)s")
-                % {
-                    "old": LIGHT_LABELS.get(old.traffic_light or "", "—"),
-                    "new": LIGHT_LABELS.get(measure.traffic_light or "", "—"),
-                }
-            )
-        if old.status != measure.status:
-            details.append(
-                _("Status %(old)s → %(new)s")
-                % {"old": STATUS_LABELS[old.status], "new": STATUS_LABELS[measure.status]}
-            )
-        if old.progress != measure.progress:
-            details.append(
-                _("Fortschritt %(old)s → %(new)s %%")
-                % {"old": old.progress, "new": measure.progress}
-            )
-        if measure.status == Status.DONE and old.status != Status.DONE:
-            changes.append(Change(measure.code, measure.title, _("abgeschlossen"), details))
-        elif details:
-            changes.append(Change(measure.code, measure.title, _("geändert"), details))
+        if change := change_of(measure, before.get(measure.pk)):
+            changes.append(change)
     return changes
+
+
+def change_of(measure, old) -> Change | None:
+    """How `measure` moved since `old` (its state then, None if it did not exist yet); None if
+    neither status, traffic light nor progress changed. Both only need those attributes."""
+    if old is None:
+        return Change(measure.code, measure.title, _("neu"), [])
+    details = []
+    if old.traffic_light != measure.traffic_light:
+        details.append(
+            _("Ampel %(old)s → %(new)s")
+            % {
+                "old": LIGHT_LABELS.get(old.traffic_light or "", "—"),
+                "new": LIGHT_LABELS.get(measure.traffic_light or "", "—"),
+            }
+        )
+    if old.status != measure.status:
+        details.append(
+            _("Status %(old)s → %(new)s")
+            % {"old": STATUS_LABELS[old.status], "new": STATUS_LABELS[measure.status]}
+        )
+    if old.progress != measure.progress:
+        details.append(
+            _("Fortschritt %(old)s → %(new)s %%") % {"old": old.progress, "new": measure.progress}
+        )
+    if measure.status == Status.DONE and old.status != Status.DONE:
+        return Change(measure.code, measure.title, _("abgeschlossen"), details)
+    if details:
+        return Change(measure.code, measure.title, _("geändert"), details)
+    return None
+
+
+@dataclass(frozen=True)
+class _State:
+    code: str
+    title: str
+    status: str
+    traffic_light: str
+    progress: int
+
+
+def _changes_in_sql(measures, since: datetime.datetime) -> list[Change]:
+    """`measure_changes` for a queryset without loading history rows: only measures with a
+    history record after `since` can have moved; their state then is read as subqueries on
+    their last record up to `since` (one query)."""
+    last_before = Measure.history.filter(id=OuterRef("pk"), history_date__lte=since).order_by(
+        "-history_date", "-history_id"
+    )
+    moved = (
+        measures.filter(pk__in=Measure.history.filter(history_date__gt=since).values("id"))
+        .annotate(
+            old_type=Subquery(last_before.values("history_type")[:1]),
+            old_status=Subquery(last_before.values("status")[:1]),
+            old_light=Subquery(last_before.values("traffic_light")[:1]),
+            old_progress=Subquery(last_before.values("progress")[:1]),
+        )
+        .order_by("code")
+        .values_list(
+            "code",
+            "title",
+            "status",
+            "traffic_light",
+            "progress",
+            "old_type",
+            "old_status",
+            "old_light",
+            "old_progress",
+        )
+    )
+    changes = []
+    for code, title, status, light, progress, old_type, *old in moved:
+        now = _State(code, title, status, light, progress)
+        # As `as_of` reads it: a measure deleted by then (restored since) counts as new.
+        then = None if old_type in (None, "-") else _State(code, title, *old)
+        if change := change_of(now, then):
+            changes.append(change)
+    return changes
+
+
+# ------------------------------------------------------------------------------ Lagebild
+
+# The Lagebild lists at most this many open items and changes per list; the full list is
+# one click away (the measure list, paginated).
+DASHBOARD_LIST_LIMIT = 20
+
+
+@dataclass
+class DashboardData:
+    """What the Lagebild and the start page show: figures and roll-ups computed in SQL,
+    open items and changes capped at DASHBOARD_LIST_LIMIT with their full count."""
+
+    period: Period
+    as_of: datetime.datetime
+    measure_count: int
+    project_count: int
+    average_progress: int | None
+    light_totals: list[tuple[str, str, int]]
+    budget_total: tuple[Decimal, Decimal]
+    light_by_field: list[charts.LightBar]
+    light_by_unit: list[charts.LightBar]
+    budget_rows: list[tuple[str, Decimal, Decimal]]
+    overdue_count: int
+    stale_count: int
+    off_target_count: int
+    confidential_left_out: int
+    overdue_milestones: list[OpenItem] = field(default_factory=list)
+    stale_items: list[OpenItem] = field(default_factory=list)
+    indicators_off_target: list[OpenItem] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    change_count: int = 0
+    changes_since: str = ""
+    list_limit: int = DASHBOARD_LIST_LIMIT
+
+    chart_field = ReportData.chart_field
+    chart_unit = ReportData.chart_unit
+    chart_budget = ReportData.chart_budget
+
+
+@dataclass(frozen=True)
+class _IndicatorState:
+    """What `on_track` and the open-items list read of an indicator."""
+
+    pk: int
+    code: str
+    owner_id: int | None
+    name: str
+    unit: str
+    baseline: Decimal
+    target_value: Decimal
+    target_date: datetime.date
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self.target_value >= self.baseline
+
+
+@dataclass(frozen=True)
+class _ValueState:
+    measured_on: datetime.date
+    value: Decimal
+
+
+def _adopted_fields_and_goals(strategy: Strategy, as_of: datetime.datetime):
+    """Fields of action and goal ids of the revision in force (as `adopted_tree` reads them:
+    the Lagebild goes to the council, who read no drafts); before the first revision, the
+    working state."""
+    revision = (
+        Revision.objects.filter(strategy=strategy, published_at__lte=as_of)
+        .order_by("-number")
+        .first()
+    )
+    if revision is None:
+        fields = list(FieldOfAction.objects.filter(strategy=strategy).order_by("position"))
+        return fields, Goal.objects.filter(field_of_action__strategy=strategy).values("pk")
+    adopted_at = revision.published_at
+    fields = list(
+        FieldOfAction.history.as_of(adopted_at).filter(strategy_id=strategy.pk).order_by("position")
+    )
+    goals = Goal.history.as_of(adopted_at).filter(field_of_action_id__in=[f.pk for f in fields])
+    return fields, [goal.pk for goal in goals]
+
+
+def gather_dashboard_data(
+    *,
+    period: Period,
+    reporting_period: ReportingPeriod | None = None,
+    previous_as_of: datetime.datetime | None = None,
+    today: datetime.date | None = None,
+    lists: bool = True,
+    limit: int | None = None,
+) -> DashboardData:
+    """The live Lagebild of the whole strategy in a fixed number of queries, each aggregated
+    by the database: the same figures as `gather_report_data(live=True)` without loading
+    every measure. `lists=False` (the start page) leaves out the open items and changes.
+
+    As in the report, confidential measures and projects are left out and only counted.
+    """
+    as_of = timezone.now()
+    today = today or as_of.date()
+    limit = limit or DASHBOARD_LIST_LIMIT
+    strategy = Strategy.objects.order_by("pk").first()
+    if strategy is None:
+        raise ReportError(_("Es gibt noch keine Strategie, über die berichtet werden kann."))
+    fields, goal_ids = _adopted_fields_and_goals(strategy, as_of)
+    units = OrgUnit.objects.in_bulk()
+    in_strategy = Measure.objects.filter(goal_id__in=goal_ids)
+    measures = in_strategy.filter(Measure.objects.public_history_condition())
+    projects = Project.objects.filter(Project.objects.public_history_condition())
+    stale_filter = Q(pk__in=[])
+    if reporting_period is not None:
+        stale_filter = Q(status__in=ACTIVE_STATUSES) & ~Q(last_update_period_id=reporting_period.pk)
+    # All, public and stale public rows: one conditional aggregate per model.
+    measure_figures = in_strategy.aggregate(
+        all=Count("pk"),
+        public=Count("pk", filter=Measure.objects.public_history_condition()),
+        stale=Count("pk", filter=Measure.objects.public_history_condition() & stale_filter),
+    )
+    project_figures = Project.objects.aggregate(
+        all=Count("pk"),
+        public=Count("pk", filter=Project.objects.public_history_condition()),
+        stale=Count("pk", filter=Project.objects.public_history_condition() & stale_filter),
+    )
+    confidential = (measure_figures["all"] - measure_figures["public"]) + (
+        project_figures["all"] - project_figures["public"]
+    )
+
+    def light(value) -> str:
+        return value or ""
+
+    # Traffic lights, progress and budget per field of action: one grouped query.
+    per_field: dict[int, dict] = defaultdict(
+        lambda: {"lights": defaultdict(int), "planned": Decimal(0), "spent": Decimal(0)}
+    )
+    totals: dict[str, int] = defaultdict(int)
+    measure_count = progress_sum = 0
+    for field_id, traffic_light, count, progress, planned, spent in (
+        measures.order_by()
+        .values_list("goal__field_of_action_id", "traffic_light")
+        .annotate(Count("id"), Sum("progress"), Sum("budget_planned"), Sum("budget_spent"))
+    ):
+        entry = per_field[field_id]
+        entry["lights"][light(traffic_light)] += count
+        entry["planned"] += planned or Decimal(0)
+        entry["spent"] += spent or Decimal(0)
+        totals[light(traffic_light)] += count
+        measure_count += count
+        progress_sum += progress or 0
+    labels = {f.pk: f"{number} {f.title}" for number, f in enumerate(fields, start=1)}
+    shown_fields = [f for f in fields if f.pk in per_field]
+    light_by_field = [
+        charts.LightBar(labels[f.pk], dict(per_field[f.pk]["lights"])) for f in shown_fields
+    ]
+    budget_rows = [
+        (labels[f.pk], per_field[f.pk]["planned"], per_field[f.pk]["spent"]) for f in shown_fields
+    ]
+    by_unit: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for owner_id, traffic_light, count in (
+        measures.order_by().values_list("owner_id", "traffic_light").annotate(Count("id"))
+    ):
+        code = units[owner_id].code if owner_id in units else "—"
+        by_unit[code][light(traffic_light)] += count
+    light_by_unit = [
+        charts.LightBar(code, dict(counts)) for code, counts in sorted(by_unit.items())
+    ]
+
+    # Open points: counted in SQL, listed up to `limit`.
+    def unit_code(obj) -> str:
+        return units[obj.owner_id].code if obj.owner_id in units else "—"
+
+    stale_measures = measures.filter(stale_filter).order_by(
+        "goal__field_of_action__position", "goal__position", "code"
+    )
+    stale_projects = projects.filter(stale_filter).order_by("code")
+    stale_count = measure_figures["stale"] + project_figures["stale"]
+    overdue = Milestone.objects.filter(
+        Q(measure__in=measures.values("pk")) | Q(project__in=projects.values("pk")),
+        Q(reached_on__isnull=True) | Q(reached_on__gt=today),
+        due_on__lt=today,
+    )
+    overdue_count = overdue.count()
+    # Indicators off target: plain tuples, not model instances (thousands at 10,000 measures).
+    indicators = [
+        _IndicatorState(*row)
+        for row in Indicator.objects.filter(measure__in=measures.values("pk"))
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "measure__code",
+            "measure__owner_id",
+            "name",
+            "unit",
+            "baseline",
+            "target_value",
+            "target_date",
+        )
+    ]
+    values = defaultdict(list)
+    for indicator_id, measured_on, value in (
+        IndicatorValue.objects.filter(
+            indicator__measure__in=measures.values("pk"), measured_on__lte=today
+        )
+        .order_by("measured_on")
+        .values_list("indicator_id", "measured_on", "value")
+    ):
+        values[indicator_id].append(_ValueState(measured_on, value))
+    off_target = [i for i in indicators if on_track(i, values[i.pk]) is False]
+
+    data = DashboardData(
+        period=period,
+        as_of=as_of,
+        measure_count=measure_count,
+        project_count=project_figures["public"],
+        average_progress=round(progress_sum / measure_count) if measure_count else None,
+        light_totals=[(v, str(LIGHT_LABELS[v]), totals[v]) for v in charts.LIGHT_ORDER],
+        budget_total=(
+            sum((p for _l, p, _s in budget_rows), Decimal(0)),
+            sum((s for _l, _p, s in budget_rows), Decimal(0)),
+        ),
+        light_by_field=light_by_field,
+        light_by_unit=light_by_unit,
+        budget_rows=budget_rows,
+        overdue_count=overdue_count,
+        stale_count=stale_count,
+        off_target_count=len(off_target),
+        confidential_left_out=confidential,
+        list_limit=limit,
+    )
+    if not lists:
+        return data
+
+    for ms in overdue.select_related("measure", "project").order_by("due_on", "pk")[:limit]:
+        subject = ms.measure or ms.project
+        data.overdue_milestones.append(
+            OpenItem(
+                _("Maßnahme") if ms.measure_id else _("Projekt"),
+                subject.code,
+                ms.title,
+                unit_code(subject),
+                _("fällig am %(date)s") % {"date": ms.due_on.strftime("%d.%m.%Y")},
+            )
+        )
+    detail = _("keine Statusmeldung für %(period)s") % {
+        "period": reporting_period.label if reporting_period else ""
+    }
+    stale_rows = [(_("Maßnahme"), m) for m in stale_measures[:limit]]
+    if len(stale_rows) < limit:
+        stale_rows += [(_("Projekt"), p) for p in stale_projects[: limit - len(stale_rows)]]
+    data.stale_items = [
+        OpenItem(kind, obj.code, obj.title, unit_code(obj), detail) for kind, obj in stale_rows
+    ]
+    for indicator in off_target[:limit]:
+        series = values[indicator.pk]
+        data.indicators_off_target.append(
+            OpenItem(
+                _("Kennzahl"),
+                indicator.code,
+                indicator.name,
+                units[indicator.owner_id].code if indicator.owner_id in units else "—",
+                _("%(value)s %(unit)s, Ziel %(target)s %(unit)s bis %(date)s")
+                % {
+                    "value": _num(series[-1].value),
+                    "unit": indicator.unit,
+                    "target": _num(indicator.target_value),
+                    "date": indicator.target_date.strftime("%d.%m.%Y"),
+                },
+            )
+        )
+
+    # Changes: only measures with a history record after `since` can have moved.
+    since = previous_as_of or timezone.make_aware(
+        datetime.datetime.combine(period.starts_on, datetime.time.min)
+    )
+    changes = _changes_in_sql(measures, since)
+    data.change_count = len(changes)
+    data.changes = changes[:limit]
+    data.changes_since = timezone.localtime(since).strftime("%d.%m.%Y %H:%M")
+    return data
 
 
 def _num(value: Decimal) -> str:

@@ -26,10 +26,11 @@ from .models import Report, ReportSchedule, ReportStatus, ScopeKind
 logger = logging.getLogger(__name__)
 
 
-def dashboard_data(today=None) -> services.ReportData | None:
+def dashboard_data(today=None, *, lists: bool = True) -> services.DashboardData | None:
     """The live state of the whole strategy, compared with the last finished report.
 
-    None while there is no strategy to report on.
+    None while there is no strategy to report on. `lists=False` (the start page): the
+    figures and the chart only, without open items and changes.
     """
     today = today or timezone.localdate()
     last = (
@@ -39,11 +40,12 @@ def dashboard_data(today=None) -> services.ReportData | None:
         .first()
     )
     try:
-        return services.gather_report_data(
+        return services.gather_dashboard_data(
             period=services.quarter_period(today),
             reporting_period=ReportingPeriod.objects.current(today),
             previous_as_of=last.data_as_of if last else None,
-            live=True,
+            today=today,
+            lists=lists,
         )
     except services.ReportError:
         return None

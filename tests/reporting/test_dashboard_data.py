@@ -1,0 +1,133 @@
+"""The Lagebild's own data path: the same figures as the report, in a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from measures.models import Milestone
+from measures.services import ensure_quarter, file_status_update
+from reporting import services
+from reporting.views import dashboard_data
+
+from .conftest import report_world
+
+
+def report_view(world, today):
+    return services.gather_report_data(
+        period=services.quarter_period(today),
+        reporting_period=world["period"],
+        today=today,
+        live=True,
+    )
+
+
+def dashboard_view(world, today, **kwargs):
+    return services.gather_dashboard_data(
+        period=services.quarter_period(today),
+        reporting_period=world["period"],
+        today=today,
+        **kwargs,
+    )
+
+
+def same_figures(dashboard, report):
+    assert dashboard.measure_count == report.measure_count
+    assert dashboard.project_count == report.project_count
+    assert dashboard.average_progress == report.average_progress
+    assert dashboard.light_totals == report.light_totals
+    assert dashboard.budget_total == report.budget_total
+    assert dashboard.light_by_field == report.light_by_field
+    assert dashboard.light_by_unit == report.light_by_unit
+    assert dashboard.budget_rows == report.budget_rows
+    assert dashboard.confidential_left_out == report.confidential_left_out
+    assert dashboard.overdue_count == report.overdue_count
+    assert dashboard.stale_count == report.stale_count
+    assert dashboard.off_target_count == report.off_target_count
+
+
+@pytest.mark.parametrize("size", [2, 9])
+def test_lagebild_shows_the_same_figures_and_lists_as_the_report(personas, size):
+    world = report_world(personas, measures_per_goal=size)
+    today = timezone.localdate()
+    # Something moved, something is stale, a project milestone is overdue.
+    moved = world["measures"][1]
+    moved.traffic_light, moved._change_reason = "red", "Test"
+    moved.save()
+    Milestone.objects.create(
+        project=world["project"], title="Abnahme", due_on=today - datetime.timedelta(days=3)
+    )
+    report, dashboard = report_view(world, today), dashboard_view(world, today)
+    same_figures(dashboard, report)
+    assert dashboard.overdue_milestones == report.overdue_milestones
+    assert dashboard.stale_items == report.stale_items
+    assert [i.code for i in dashboard.stale_items][-1] == world["project"].code
+    assert dashboard.indicators_off_target == report.indicators_off_target
+    assert dashboard.changes == report.changes
+    assert dashboard.change_count == report.change_count >= 1
+    assert dashboard.changes_since == report.changes_since
+
+
+def test_lagebild_lists_are_capped_but_counted_in_full(personas):
+    world = report_world(personas, measures_per_goal=6)
+    today = timezone.localdate()
+    report = report_view(world, today)
+    dashboard = dashboard_view(world, today, limit=3)
+    same_figures(dashboard, report)
+    assert dashboard.change_count == len(report.changes) > 3
+    assert dashboard.changes == report.changes[:3]
+
+
+def test_capped_lagebild_page_says_how_many_and_links_the_full_list(
+    personas, client_for, monkeypatch
+):
+    world = report_world(personas, measures_per_goal=6)
+    monkeypatch.setattr(services, "DASHBOARD_LIST_LIMIT", 3)
+    page = client_for(world["council"]).get(reverse("report_dashboard")).content.decode()
+    assert "Die ersten 3 von 12." in page  # the twelve new measures
+    assert "Vollständige Liste im Statusbericht" in page
+
+
+def test_start_page_lagebild_has_only_the_figures(personas):
+    world = report_world(personas, measures_per_goal=2)
+    data = dashboard_data(lists=False)
+    assert data.measure_count == len(world["measures"])
+    assert data.stale_count == 1  # the project without a status update
+    assert data.changes == [] and data.stale_items == []
+
+
+@pytest.mark.parametrize("size", [2, 20])
+def test_lagebild_and_start_page_queries_do_not_grow_with_measures(
+    personas, client_for, size, django_assert_num_queries
+):
+    world = report_world(personas, measures_per_goal=size)
+    client = client_for(world["council"])
+    client.get("/")  # session and axes rows settle on the first request
+    with django_assert_num_queries(22):
+        assert client.get(reverse("report_dashboard")).status_code == 200
+    with django_assert_num_queries(24):
+        assert client.get("/").status_code == 200
+
+
+def test_report_rows_carry_the_latest_status_text_up_to_the_period(personas):
+    world = report_world(personas, measures_per_goal=2)
+    measure = world["measures"][0]
+    later = ensure_quarter(world["period"].ends_on + datetime.timedelta(days=1))
+    for period, text in ((world["previous"], "Alter Stand"), (later, "Stand der Zukunft")):
+        file_status_update(
+            actor=world["strategist"],
+            subject=measure,
+            period=period,
+            traffic_light="green",
+            progress=50,
+            status="in_progress",
+            summary=text,
+        )
+    today = timezone.localdate()
+    rows = {r.code: r for r in report_view(world, today).measures}
+    # The current quarter's text wins over the older one; a later quarter's is not reported.
+    assert rows[measure.code].summary == f"Sachstand Text {measure.code}"
+    assert rows[world["measures"][1].code].summary == f"Sachstand Text {world['measures'][1].code}"
