@@ -112,7 +112,7 @@ def main() -> None:
     if connection.vendor != "postgresql":
         out("Set DATABASE_URL to a PostgreSQL database.")
         return
-    from search.services import search
+    from fb15.search import search
 
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True)

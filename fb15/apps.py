@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.contrib.auth.signals import user_logged_in
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -8,6 +9,14 @@ def _unit_restored(unit, actor):
     from .permissions import sync_unit_grants
 
     sync_unit_grants(unit)
+
+
+def _register_sqlite_fold(sender, connection, **kwargs) -> None:
+    """SQLite's LIKE folds only ASCII: give the search our folding for umlauts and ß."""
+    if connection.vendor == "sqlite":
+        from .search_folding import fold
+
+        connection.connection.create_function("FB15_FOLD", 1, fold, deterministic=True)
 
 
 def _sync_roles(sender, **kwargs):
@@ -25,6 +34,7 @@ class Fb15Config(AppConfig):
         from .trash import register_trash_model
 
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="fb15.sync_roles")
+        connection_created.connect(_register_sqlite_fold, dispatch_uid="fb15.sqlite_fold")
         register_trash_model(Division)
         # The lead's and deputies' rights on the unit were deleted with it.
         register_trash_model(OrgUnit, after_restore=_unit_restored)

@@ -72,7 +72,6 @@ INSTALLED_APPS = [
     "standards",
     "measures",
     "reporting",
-    "search",
 ]
 
 MIDDLEWARE = [

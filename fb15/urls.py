@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from fb15 import directory
 from fb15.views import core, organisation
+from fb15.views import search as search_views
 from fb15.views import trash as trash_views
 
 urlpatterns = [
@@ -46,6 +47,6 @@ urlpatterns = [
     path("strategie/", include("strategy.urls")),
     path("standards/", include("standards.urls")),
     path("berichte/", include("reporting.urls")),
-    path("suche/", include("search.urls")),
+    path("suche/", search_views.search_page, name="search"),
     path("admin/", admin.site.urls),
 ]

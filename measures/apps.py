@@ -19,6 +19,7 @@ class MeasuresConfig(AppConfig):
         from fb15.trash import register_trash_model
         from strategy.tree import GoalItems, register_goal_items
 
+        from . import search  # noqa: F401  (registers what the header search finds)
         from .home import status_section
         from .models import Indicator, Measure, Milestone, Project, Risk, Tag
 

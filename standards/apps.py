@@ -76,6 +76,7 @@ class StandardsConfig(AppConfig):
         from fb15.models import OrgUnit
         from fb15.trash import register_disposable_rows, register_trash_model
 
+        from . import search  # noqa: F401  (registers what the header search finds)
         from .models import Compliance, Exemption, Standard, Trend
         from .news import home_section
 

@@ -25,6 +25,7 @@ class StrategyConfig(AppConfig):
     def ready(self):
         from fb15.trash import register_trash_model
 
+        from . import search  # noqa: F401  (registers what the header search finds)
         from .models import FieldOfAction, Goal
 
         register_trash_model(FieldOfAction, before_restore=_position_free("strategy"))

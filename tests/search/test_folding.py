@@ -1,6 +1,6 @@
 """The SQLite fallback's text rules, independent of the database."""
 
-from search.folding import (
+from fb15.search_folding import (
     fold,
     highlight,
     light_stem,

@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from fb15.search import MAX_QUERY_LENGTH, search
 from measures.models import Measure
-from search.services import MAX_QUERY_LENGTH, search
 from standards.models import Exemption, Standard
 from strategy.services import publish_revision
 from tests.factories import (

@@ -5,8 +5,7 @@ from django.shortcuts import render
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
-from search.indexes import INDEXES_BY_KEY
-from search.services import DEFAULT_LIMIT, MAX_QUERY_LENGTH, search
+from fb15.search import DEFAULT_LIMIT, MAX_QUERY_LENGTH, search, search_index
 
 PAGE_SIZE = 20
 
@@ -16,7 +15,7 @@ PAGE_SIZE = 20
 def search_page(request: HttpRequest) -> HttpResponse:
     """Results of the header search, best first; `typ` narrows them to one type."""
     results = search(request.user, request.GET.get("q", ""), limit=DEFAULT_LIMIT)
-    current_type = INDEXES_BY_KEY.get(request.GET.get("typ", ""))
+    current_type = search_index(request.GET.get("typ", ""))
     hits = results.hits
     if current_type is not None:
         hits = [hit for hit in hits if hit.index.key == current_type.key]

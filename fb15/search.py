@@ -1,30 +1,36 @@
 """One search across the application, restricted like every list.
 
-`search(user, query, limit)` runs one query per searchable model (see `indexes.py`), each
-over `restrict(user, "view")`, and merges the hits by rank. On PostgreSQL it is German full
+Each app registers what is searchable in its own `search.py` (`register_search_index`);
+`search(user, query, limit)` runs one query per registered model, each over
+`restrict(user, "view")`, and merges the hits by rank. On PostgreSQL it is German full
 text: the `german` configuration stems words ("Anträge" → "antrag") and, like the Snowball
 stemmer it uses, drops umlaut marks and turns "ß" into "ss"; every stemmed word also matches
 as a prefix ("digitalisier" finds "digitalisierten"), and "ae/oe/ue" is tried as "ä/ö/ü".
-The vector is not stored: GIN expression indexes on exactly the expression `SearchIndex.vector()`
-builds (search/migrations/0001) serve the filter, and the rank is computed for the matching
-rows only. bench/search_bench.py, 10,000 measures with 60-word descriptions: 30–170 ms for
-words in a few per cent of the rows, ~2–4 s for a prefix matching nearly all rows (a stored
-vector column would be the next step if that ever matters). On SQLite the same rules run on
-folded text (see folding.py).
+The vector is not stored: GIN expression indexes on exactly the expression
+`SearchIndex.vector()` builds (each app's `search_indexes` migration, `index_operations`)
+serve the filter, and the rank is computed for the matching rows only. bench/search_bench.py,
+10,000 measures with 60-word descriptions: 30–170 ms for words in a few per cent of the rows,
+~2–4 s for a prefix matching nearly all rows (a stored vector column would be the next step
+if that ever matters). On SQLite the same rules run on folded text (search_folding.py).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank
+from django.apps import apps
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db import connections, models
 from django.db.models import Case, ExpressionWrapper, F, FloatField, Q, Value, When
 from django.db.models.functions import Coalesce, Concat
+from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
 
-from search.folding import (
+from fb15.search_folding import (
     START,
     STOP,
     highlight,
@@ -33,7 +39,99 @@ from search.folding import (
     query_terms,
     umlaut_variant,
 )
-from search.indexes import INDEXES, SearchIndex
+
+
+@dataclass(frozen=True)
+class SearchIndex:
+    key: str  # in the URL's type filter (?typ=massnahme)
+    label: str | Promise  # the German type shown with each hit
+    label_plural: str | Promise
+    model_label: str  # "measures.Measure"
+    title_field: str  # highlighted as the hit's title
+    title_fields: tuple[str, ...]  # weight A (the title field and codes)
+    text_fields: tuple[str, ...]  # weight B, the snippet comes from them
+    code_fields: tuple[str, ...] = ()  # also matched as typed ("M-2.3", "FB 32")
+    select_related: tuple[str, ...] = ()
+    code: Callable[[models.Model], str] = field(default=lambda obj: "")
+    position: int = 100  # results of equal rank and the type filter follow this order
+
+    @property
+    def model(self) -> type[models.Model]:
+        return apps.get_model(self.model_label)
+
+    def vector(self) -> SearchVector:
+        """The weighted German text vector the search matches and ranks by."""
+        vector = SearchVector(*self.title_fields, weight="A", config="german")
+        if self.text_fields:
+            vector = vector + SearchVector(*self.text_fields, weight="B", config="german")
+        return vector
+
+    def database_indexes(self) -> list[models.Index]:
+        """A PostgreSQL GIN index on exactly the expression `vector()` builds, so the planner
+        uses it for `vector @@ query` (none if a field is a join: it cannot be indexed)."""
+        if any("__" in name for name in self.title_fields + self.text_fields):
+            return []
+        table = self.model_label.split(".")[1].lower()
+        return [GinIndex(self.vector(), name=f"search_{table}_fts")]
+
+
+_indexes: dict[str, SearchIndex] = {}
+
+
+def register_search_index(index: SearchIndex) -> SearchIndex:
+    """Make a model searchable; each app registers its models in its own search.py."""
+    _indexes[index.key] = index
+    return index
+
+
+def search_indexes() -> list[SearchIndex]:
+    return sorted(_indexes.values(), key=lambda index: index.position)
+
+
+def search_index(key: str) -> SearchIndex | None:
+    return _indexes.get(key)
+
+
+def index_operations(app_label: str) -> list:
+    """The migration operations that create the GIN (full text) and code-prefix indexes of
+    `app_label`'s registered models, so each index lives with its table's app. The indexed
+    expression is exactly the one the search queries; changing a SearchIndex's fields needs
+    a new migration calling this again. PostgreSQL only; SQLite searches without them."""
+    from django.db import migrations
+
+    def statements(apps, schema_editor):
+        if schema_editor.connection.vendor != "postgresql":
+            return
+        quote = schema_editor.quote_name
+        for index in search_indexes():
+            if index.model_label.split(".")[0] != app_label:
+                continue
+            model = apps.get_model(index.model_label)
+            for database_index in index.database_indexes():
+                yield (
+                    database_index.create_sql(model, schema_editor),
+                    database_index.remove_sql(model, schema_editor),
+                )
+            table = model._meta.db_table
+            for name in index.code_fields:
+                # Codes typed as a prefix ("M-2.3") match `UPPER(code) LIKE 'M-2.3%'`.
+                index_name = quote(f"search_{table.split('_', 1)[1]}_{name}_upper")
+                yield (
+                    f"CREATE INDEX {index_name} ON {quote(table)} "
+                    f"((UPPER({quote(name)}::text)) text_pattern_ops)",
+                    f"DROP INDEX IF EXISTS {index_name}",
+                )
+
+    def create(apps, schema_editor):
+        for sql, _drop in statements(apps, schema_editor):
+            schema_editor.execute(sql)
+
+    def drop(apps, schema_editor):
+        for _create, sql in statements(apps, schema_editor):
+            schema_editor.execute(sql)
+
+    return [migrations.RunPython(create, drop)]
+
 
 MAX_QUERY_LENGTH = 200
 DEFAULT_LIMIT = 100
@@ -69,10 +167,11 @@ class SearchResults:
 
     def counts(self) -> list[tuple[SearchIndex, int]]:
         """Hits per type, in the indexes' order, types without hits left out."""
-        counted = {index.key: 0 for index in INDEXES}
+        indexes = search_indexes()
+        counted = {index.key: 0 for index in indexes}
         for hit in self.hits:
             counted[hit.index.key] += 1
-        return [(index, counted[index.key]) for index in INDEXES if counted[index.key]]
+        return [(index, counted[index.key]) for index in indexes if counted[index.key]]
 
 
 def clean_query(raw: str | None) -> tuple[str, bool]:
@@ -90,7 +189,7 @@ def search(user, query: str | None, limit: int = DEFAULT_LIMIT) -> SearchResults
     if not re.search(r"\w", query):
         return results
     results.is_searchable = True
-    for index in INDEXES:
+    for index in search_indexes():
         rows = index.model.objects.restrict(user, "view")
         if index.select_related:
             rows = rows.select_related(*index.select_related)
@@ -100,7 +199,7 @@ def search(user, query: str | None, limit: int = DEFAULT_LIMIT) -> SearchResults
             hits = _fallback_hits(index, rows, query, limit + 1)
         results.is_truncated |= len(hits) > limit
         results.hits.extend(hits[:limit])
-    order = {index.key: position for position, index in enumerate(INDEXES)}
+    order = {index.key: position for position, index in enumerate(search_indexes())}
     results.hits.sort(key=lambda hit: (-hit.rank, order[hit.index.key], hit.object.pk))
     results.is_truncated |= len(results.hits) > limit
     del results.hits[limit:]
@@ -284,3 +383,20 @@ def _attribute(row: models.Model, lookup: str) -> str:
         if value is None:
             return ""
     return str(value)
+
+
+# The core's own searchable model; the apps register theirs in their search.py.
+register_search_index(
+    SearchIndex(
+        key="fachbereich",
+        label=_("Fachbereich"),
+        label_plural=_("Fachbereiche"),
+        model_label="fb15.OrgUnit",
+        title_field="name",
+        title_fields=("code", "name"),
+        text_fields=(),
+        code_fields=("code",),
+        code=lambda unit: unit.code,
+        position=70,
+    )
+)

@@ -1,1 +1,0 @@
-"""One search across the application: strategy, measures, projects, standards, units."""
