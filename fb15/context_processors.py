@@ -1,10 +1,13 @@
 """Navigation of the base template: the registered entries the user may open (navigation.py).
 
 `navigation` is the top navigation (one item per visible section), `subnavigation` the
-entries of the current section when it has more than one.
+entries of the current section when it has more than one, `breadcrumbs` the trail to the
+current entry (Start, its section, the entry) that detail pages extend with themselves
+(templates/inc/breadcrumbs.html).
 """
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from .navigation import manages_any_unit, navigation_tree
 
@@ -18,7 +21,7 @@ def _matches(path: str, url: str) -> bool:
 def navigation(request):
     user = getattr(request, "user", None)
     if not (user and user.is_authenticated):
-        return {"navigation": [], "subnavigation": None}
+        return {"navigation": [], "subnavigation": None, "breadcrumbs": []}
     path = request.path
     sections = []
     for section, entries in navigation_tree(user):
@@ -43,9 +46,18 @@ def navigation(request):
         if _matches(path, item["url"])
     ]
     subnavigation = None
+    home = reverse("home")
+    breadcrumbs = [{"label": _("Start"), "url": home}]
     if matches:
         section, item = max(matches, key=lambda match: len(match[1]["url"]))
         section["is_current"] = item["is_current"] = True
         if len(section["entries"]) > 1:
             subnavigation = section
-    return {"navigation": sections, "subnavigation": subnavigation}
+        # The section's own link opens its first entry: name that page once, by the entry.
+        crumbs = [item] if section["url"] == item["url"] else [section, item]
+        breadcrumbs += [
+            {"label": crumb["label"], "url": crumb["url"]}
+            for crumb in crumbs
+            if crumb["url"] != home
+        ]
+    return {"navigation": sections, "subnavigation": subnavigation, "breadcrumbs": breadcrumbs}
