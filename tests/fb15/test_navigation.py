@@ -154,7 +154,7 @@ def breadcrumbs(html: str) -> tuple[list[tuple[str, str]], str]:
     block = CRUMBS.search(html)
     assert block, "no breadcrumbs"
     inner = block.group(1)
-    assert inner.strip().startswith("<ol>")
+    assert inner.strip().startswith("<ol")
     links_ = [(html_lib.unescape(label), href) for href, label in CRUMB_LINK.findall(inner)]
     return links_, html_lib.unescape(CRUMB_CURRENT.search(inner).group(1))
 
