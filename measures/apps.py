@@ -81,7 +81,9 @@ def _register_navigation():
     from fb15.navigation import NavigationEntry, manages_any_unit, register_navigation
 
     register_navigation(NavigationEntry(_("Mein Fachbereich"), "my_unit", manages_any_unit, 20))
-    register_navigation(
-        NavigationEntry(_("Maßnahmen"), "measure_list", "measures.view_measure", 40)
-    )
-    register_navigation(NavigationEntry(_("Projekte"), "project_list", "measures.view_project", 50))
+    # Measures and projects implement the strategy: its section, after the strategy itself.
+    for entry in (
+        NavigationEntry(_("Maßnahmen"), "measure_list", "measures.view_measure", 20, "strategy"),
+        NavigationEntry(_("Projekte"), "project_list", "measures.view_project", 30, "strategy"),
+    ):
+        register_navigation(entry)

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -204,7 +205,9 @@ class MeasureDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(_timeline_and_milestones(self.object, self.request.user))
-        label_goals([self.object], goal_labels(self.request.user))
+        labels = goal_labels(self.request.user)
+        label_goals([self.object], labels)
+        context.update(_goal_trail_and_pager(self.object, self.request.user, labels))
         context["indicators"] = [
             {
                 "indicator": indicator,
@@ -215,6 +218,37 @@ class MeasureDetailView(ObjectDetailView):
             for indicator in self.object.indicators.all()
         ]
         return context
+
+
+def _goal_trail_and_pager(measure, user, labels: dict) -> dict:
+    """Breadcrumbs through the measure's goal (if the reader may see it) and the previous and
+    next of the goal's measures the reader may see (one query, in the list's order)."""
+    context = {}
+    label = labels.get(measure.goal_id)
+    if label is not None:
+        strategy_url = reverse("strategy_detail")
+        context["trail"] = [
+            {"label": gettext_lazy("Start"), "url": reverse("home")},
+            {"label": gettext_lazy("Digitale Strategie"), "url": strategy_url},
+            {"label": str(label), "url": f"{strategy_url}#ziel-{measure.goal_id}"},
+        ]
+    siblings = list(
+        Measure.objects.restrict(user, "view")
+        .filter(goal_id=measure.goal_id)
+        .order_by("code", "pk")
+        .values_list("pk", "code", "title")
+    )
+    index = next(i for i, (pk, _code, _title) in enumerate(siblings) if pk == measure.pk)
+
+    def link(row):
+        pk, code, title = row
+        return {"url": reverse("measure_detail", args=[pk]), "code": code, "title": title}
+
+    context["previous_measure"] = link(siblings[index - 1]) if index > 0 else None
+    context["next_measure"] = link(siblings[index + 1]) if index + 1 < len(siblings) else None
+    context["goal_measure_count"] = len(siblings)
+    context["goal_measure_position"] = index + 1
+    return context
 
 
 class ProjectDetailView(ObjectDetailView):

@@ -42,7 +42,16 @@ def _register_role_permissions():
 def _register_navigation():
     from fb15.navigation import NavigationEntry, register_navigation
 
-    register_navigation(
-        NavigationEntry(_("Lagebild"), "report_dashboard", "reporting.view_report", 110)
-    )
-    register_navigation(NavigationEntry(_("Berichte"), "report_list", "reporting.view_report", 120))
+    section = "reporting"
+    for entry in (
+        NavigationEntry(_("Lagebild"), "report_dashboard", "reporting.view_report", 10, section),
+        NavigationEntry(_("Berichte"), "report_list", "reporting.view_report", 20, section),
+        NavigationEntry(
+            _("Berichtspläne"),
+            "reportschedule_list",
+            "reporting.view_reportschedule",
+            30,
+            section,
+        ),
+    ):
+        register_navigation(entry)

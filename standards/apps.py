@@ -58,11 +58,14 @@ def _register_role_permissions():
 def _register_navigation():
     from fb15.navigation import NavigationEntry, register_navigation
 
+    section = "standards"
     for entry in (
-        NavigationEntry(_("Standards"), "standard_list", "standards.view_standard", 70),
-        NavigationEntry(_("Einhaltung"), "compliance_matrix", "standards.view_compliance", 80),
-        NavigationEntry(_("Ausnahmen"), "exemption_list", "standards.view_exemption", 90),
-        NavigationEntry(_("Technologieradar"), "trend_radar", "standards.view_trend", 100),
+        NavigationEntry(_("Standards"), "standard_list", "standards.view_standard", 10, section),
+        NavigationEntry(
+            _("Einhaltung"), "compliance_matrix", "standards.view_compliance", 20, section
+        ),
+        NavigationEntry(_("Ausnahmen"), "exemption_list", "standards.view_exemption", 30, section),
+        NavigationEntry(_("Technologieradar"), "trend_radar", "standards.view_trend", 40, section),
     ):
         register_navigation(entry)
 

@@ -62,6 +62,6 @@ class StrategyConfig(AppConfig):
             )
         register_navigation(
             NavigationEntry(
-                _("Digitale Strategie"), "strategy_detail", "strategy.view_strategy", 30
+                _("Digitale Strategie"), "strategy_detail", "strategy.view_strategy", 10, "strategy"
             )
         )

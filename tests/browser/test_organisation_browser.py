@@ -25,7 +25,7 @@ def test_strategist_edits_a_units_lead_and_sees_the_change(page, live_server, pe
     assert_accessible(page)
 
     page.get_by_role("navigation", name="Hauptnavigation").get_by_role(
-        "link", name="Fachbereiche"
+        "link", name="Organisation"
     ).click()
     assert_accessible(page)
     page.get_by_role("link", name="FB 32").click()

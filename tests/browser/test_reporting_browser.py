@@ -28,12 +28,14 @@ def test_strategist_queues_and_downloads_council_downloads_from_archive(
     report_world(personas)
     login("strategie")
     nav = page.get_by_role("navigation", name="Hauptnavigation")
-    nav.get_by_role("link", name="Lagebild").click()
+    nav.get_by_role("link", name="Lagebild & Berichte").click()
     expect(page.get_by_role("heading", name="Lagebild Digitalstrategie")).to_be_visible()
     expect(page.get_by_role("img", name="Ampeln je Handlungsfeld")).to_be_visible()
     assert_accessible(page)
 
-    nav.get_by_role("link", name="Berichte").click()
+    page.get_by_role("navigation", name="Bereichsnavigation").get_by_role(
+        "link", name="Berichte", exact=True
+    ).click()
     page.get_by_role("link", name="Bericht jetzt erzeugen").click()
     page.get_by_label("Zeitraum").fill("2026-Q3")
     page.get_by_role("button", name="Erzeugen").click()
@@ -48,7 +50,10 @@ def test_strategist_queues_and_downloads_council_downloads_from_archive(
     page.get_by_role("button", name="Abmelden").click()
     login("rat")
     page.get_by_role("navigation", name="Hauptnavigation").get_by_role(
-        "link", name="Berichte"
+        "link", name="Lagebild & Berichte"
+    ).click()
+    page.get_by_role("navigation", name="Bereichsnavigation").get_by_role(
+        "link", name="Berichte", exact=True
     ).click()
     expect(page.get_by_role("heading", name="Statusberichte")).to_be_visible()
     expect(page.get_by_role("link", name="Bericht jetzt erzeugen")).to_have_count(0)

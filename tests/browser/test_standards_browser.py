@@ -30,7 +30,10 @@ def test_lead_assesses_and_requests_exemption_strategist_approves(
     assert_accessible(page)
 
     nav = page.get_by_role("navigation", name="Hauptnavigation")
-    nav.get_by_role("link", name="Einhaltung").click()
+    nav.get_by_role("link", name="Standards").click()
+    page.get_by_role("navigation", name="Bereichsnavigation").get_by_role(
+        "link", name="Einhaltung"
+    ).click()
     expect(page.get_by_role("heading", name="Einhaltungsmatrix")).to_be_visible()
     assert_accessible(page)
     own_row = page.locator("tr.fb15-matrix__own")
@@ -62,6 +65,9 @@ def test_lead_assesses_and_requests_exemption_strategist_approves(
     page.get_by_role("button", name="Abmelden").click()
     login("strategie")
     page.get_by_role("navigation", name="Hauptnavigation").get_by_role(
+        "link", name="Standards"
+    ).click()
+    page.get_by_role("navigation", name="Bereichsnavigation").get_by_role(
         "link", name="Ausnahmen"
     ).click()
     assert_accessible(page)
@@ -74,7 +80,7 @@ def test_lead_assesses_and_requests_exemption_strategist_approves(
     assert_accessible(page)
     assert Exemption.objects.get().status == "approved"
 
-    page.get_by_role("navigation", name="Hauptnavigation").get_by_role(
+    page.get_by_role("navigation", name="Bereichsnavigation").get_by_role(
         "link", name="Einhaltung"
     ).click()
     cell = page.locator("td.fb15-cell--exempt")
@@ -87,7 +93,7 @@ def test_lead_assesses_and_requests_exemption_strategist_approves(
     expect(page.get_by_role("link", name="SEC-05")).to_be_visible()
     assert_accessible(page)
 
-    page.get_by_role("navigation", name="Hauptnavigation").get_by_role(
+    page.get_by_role("navigation", name="Bereichsnavigation").get_by_role(
         "link", name="Technologieradar"
     ).click()
     expect(page.get_by_role("img", name="Technologieradar")).to_be_visible()

@@ -31,7 +31,7 @@ def strategy(personas):
 def test_strategist_edits_publishes_and_compares(page, live_server, strategy, login):
     login("strategie")
     page.get_by_role("navigation", name="Hauptnavigation").get_by_role(
-        "link", name="Digitale Strategie"
+        "link", name="Strategie"
     ).click()
     expect(page.get_by_text("Entwurf – aktueller Arbeitsstand")).to_be_visible()
     assert_accessible(page)

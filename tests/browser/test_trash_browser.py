@@ -31,7 +31,10 @@ def test_strategist_is_stopped_by_dependents_and_restores_a_deleted_trend(
     expect(page.get_by_role("status").first).to_contain_text("wurde gelöscht")
 
     nav = page.get_by_role("navigation", name="Hauptnavigation")
-    nav.get_by_role("link", name="Papierkorb").click()
+    nav.get_by_role("link", name="Organisation").click()
+    page.get_by_role("navigation", name="Bereichsnavigation").get_by_role(
+        "link", name="Papierkorb"
+    ).click()
     expect(page.get_by_role("heading", name="Papierkorb")).to_be_visible()
     row = page.get_by_role("row").filter(has_text="Digitaler Zwilling")
     expect(row).to_contain_text("Trend")

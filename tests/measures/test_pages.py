@@ -200,7 +200,7 @@ PAGES = [
     ("measure_list", None, 17),  # + goal names as the reader may see them
     ("project_list", None, 14),
     ("my_unit", None, 23),
-    ("measure_detail", "measure", 25),  # + goal names as the reader may see them
+    ("measure_detail", "measure", 26),  # + goal names as the reader may see them, + prev/next
     ("project_detail", "project", 20),
     ("strategy_detail", None, 16),
 ]

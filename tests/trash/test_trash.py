@@ -245,11 +245,12 @@ def test_only_the_strategy_team_reaches_the_trash(personas, client_for, who):
     assert client.get(reverse("trash")).status_code == 403
     assert client.post(restore_url).status_code == 403
     assert not Trend.objects.filter(pk=pk).exists()
-    assert reverse("trash") not in client.get(reverse("home")).content.decode()
+    assert reverse("trash") not in client.get(reverse("orgunit_list")).content.decode()
 
 
 def test_trash_is_in_the_navigation_of_the_strategy_team(personas, client_for):
-    page = client_for(personas["strategist"]).get(reverse("home")).content.decode()
+    # In the sub-navigation of the Organisation section.
+    page = client_for(personas["strategist"]).get(reverse("orgunit_list")).content.decode()
     assert f'href="{reverse("trash")}"' in page
 
 
