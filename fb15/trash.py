@@ -249,8 +249,11 @@ class TrashItem:
 def deleted_records(user) -> models.QuerySet | None:
     """One union query over all models `user` may restore: (history_id, history_date, key),
     newest first; None when there is nothing to list."""
+    # Each part unordered (history tables order by date): SQLite allows no ORDER BY inside
+    # a UNION; the union is ordered as a whole.
     parts = [
         deleted_records_query(entry, user)
+        .order_by()
         .annotate(model_key=Value(entry.key, output_field=models.CharField()))
         .values_list("history_id", "history_date", "model_key")
         for entry in trash_models(user)
