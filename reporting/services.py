@@ -646,6 +646,15 @@ def _as_of_moment(period: ReportingPeriod | None) -> datetime.datetime | None:
     return period.locked_at if period is not None and period.locked_at else None
 
 
+def revision_in_force(strategy: Strategy, as_of: datetime.datetime) -> Revision | None:
+    """The latest revision published by `as_of` (None before the first one)."""
+    return (
+        Revision.objects.filter(strategy=strategy, published_at__lte=as_of)
+        .order_by("-number")
+        .first()
+    )
+
+
 def adopted_tree(
     strategy: Strategy, revision: Revision | None, when: datetime.datetime | None
 ) -> StrategyTree:
@@ -689,11 +698,7 @@ def gather_report_data(
     strategy = Strategy.objects.order_by("pk").first()
     if strategy is None:
         raise ReportError(_("Es gibt noch keine Strategie, über die berichtet werden kann."))
-    revision = (
-        Revision.objects.filter(strategy=strategy, published_at__lte=as_of)
-        .order_by("-number")
-        .first()
-    )
+    revision = revision_in_force(strategy, as_of)
     tree = adopted_tree(strategy, revision, when)
     units = OrgUnit.objects.in_bulk()
     periods = ReportingPeriod.objects.in_bulk()
@@ -1075,11 +1080,7 @@ def _adopted_fields_and_goals(strategy: Strategy, as_of: datetime.datetime):
     """Fields of action and goal ids of the revision in force (as `adopted_tree` reads them:
     the Lagebild goes to the council, who read no drafts); before the first revision, the
     working state."""
-    revision = (
-        Revision.objects.filter(strategy=strategy, published_at__lte=as_of)
-        .order_by("-number")
-        .first()
-    )
+    revision = revision_in_force(strategy, as_of)
     if revision is None:
         fields = list(FieldOfAction.objects.filter(strategy=strategy).order_by("position"))
         return fields, Goal.objects.filter(field_of_action__strategy=strategy).values("pk")
