@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "standards",
     "measures",
     "reporting",
+    "imports",
 ]
 
 MIDDLEWARE = [
