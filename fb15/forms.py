@@ -161,6 +161,14 @@ class DomainForm(KernFormMixin, forms.ModelForm):
         self._restrict_once()
         super().full_clean()
 
+    def m2m_data(self) -> dict:
+        """The many-to-many values the form edits, as the save services take them."""
+        return {
+            field.name: self.cleaned_data[field.name]
+            for field in self.instance._meta.many_to_many
+            if field.name in self.fields and field.name in self.cleaned_data
+        }
+
 
 class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:

@@ -1,8 +1,9 @@
-"""Reading history for people: field-by-field changes with German labels and readable values.
+"""History: writing it (who and why, set before saving) and reading it for people —
+field-by-field changes with German labels and readable values.
 
-Used by every History tab, and by later comparisons (revisions, reports). Rendering takes the
-reader: a related row the reader may not read now (a confidential measure, a draft goal) is
-shown as "(vertraulich)", without code or title.
+Reading is used by every History tab, and by later comparisons (revisions, reports).
+Rendering takes the reader: a related row the reader may not read now (a confidential
+measure, a draft goal) is shown as "(vertraulich)", without code or title.
 """
 
 from __future__ import annotations
@@ -22,6 +23,29 @@ ACTION_LABELS = {
 }
 HIDDEN_FIELDS = {"updated_at", "id"}
 HIDDEN_ROW = gettext_lazy("(vertraulich)")
+REASON_MAX_LENGTH = 100  # simple-history's history_change_reason
+
+
+def stamp_history(obj: models.Model, *, actor, reason: str = "", at=None) -> None:
+    """Set who saves `obj` and why before `save()` (simple-history keeps both on the
+    instance, so they are always set anew); `at` back-dates the history row."""
+    obj._history_user = actor
+    obj._change_reason = (reason or "")[:REASON_MAX_LENGTH] or None
+    if at is not None:
+        obj._history_date = at
+    elif hasattr(obj, "_history_date"):
+        del obj._history_date
+
+
+def save_with_history(obj: models.Model, *, actor, reason: str = "", m2m: dict | None = None):
+    """Save one object with its history entry, then its many-to-many values
+    (`{"field_name": iterable}`). The write of every model without its own service; forms,
+    imports and commands all end here or in a service that calls it."""
+    stamp_history(obj, actor=actor, reason=reason)
+    obj.save()
+    for name, values in (m2m or {}).items():
+        getattr(obj, name).set(values)
+    return obj
 
 
 @dataclass

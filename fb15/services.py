@@ -2,17 +2,14 @@
 
 from django.db import transaction
 
+from .history import save_with_history
 from .models import OrgUnit
 from .permissions import sync_unit_grants
 
 
 @transaction.atomic
-def save_org_unit(*, actor, form, reason: str = "") -> OrgUnit:
-    """Save a unit from a valid `OrgUnitForm` and keep its lead/deputy grants in step."""
-    unit = form.save(commit=False)
-    unit._history_user = actor
-    unit._change_reason = reason or None
-    unit.save()
-    form.save_m2m()
+def save_org_unit(unit: OrgUnit, *, actor, reason: str = "", m2m: dict | None = None) -> OrgUnit:
+    """Save a unit (members in `m2m`) and keep its lead/deputy grants in step."""
+    save_with_history(unit, actor=actor, reason=reason, m2m=m2m)
     sync_unit_grants(unit)
     return unit

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fb15.history import save_with_history
 from fb15.permissions import grant_exactly
 
 from .models import (
@@ -74,13 +75,16 @@ def dependency_cycle(measure: Measure, dependencies) -> list[Measure] | None:
 
 
 @transaction.atomic
-def save_project(*, actor, form, reason: str = "") -> Project:
-    """Save a project and give its lead the right to report on it (also from another unit)."""
-    project = form.save(commit=False)
-    project._history_user = actor
-    project._change_reason = reason or None
-    project.save()
-    form.save_m2m()
+def save_measure(measure: Measure, *, actor, reason: str = "", m2m: dict | None = None) -> Measure:
+    """Save a measure (dependencies, tags… in `m2m`)."""
+    return save_with_history(measure, actor=actor, reason=reason, m2m=m2m)
+
+
+@transaction.atomic
+def save_project(project: Project, *, actor, reason: str = "", m2m: dict | None = None) -> Project:
+    """Save a project (its measures in `m2m`) and give its lead the right to report on it,
+    also from another unit."""
+    save_with_history(project, actor=actor, reason=reason, m2m=m2m)
     grant_exactly("change_project", project, [project.lead])
     return project
 
@@ -190,9 +194,7 @@ def reach_milestone(*, actor, milestone: Milestone, reached_on: datetime.date) -
     if reached_on > timezone.localdate():
         raise ValidationError(_("Ein Meilenstein kann nicht in der Zukunft erreicht werden."))
     milestone.reached_on = reached_on
-    milestone._history_user = actor
-    milestone.save()
-    return milestone
+    return save_with_history(milestone, actor=actor)
 
 
 @transaction.atomic

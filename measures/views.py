@@ -288,16 +288,13 @@ class StructuralEditView(ObjectEditView):
 class MeasureEditView(StructuralEditView):
     model = Measure
     form_class = MeasureForm
+    service = staticmethod(services.save_measure)
 
 
 class ProjectEditView(StructuralEditView):
     model = Project
     form_class = ProjectForm
-
-    def save(self, form):
-        return services.save_project(
-            actor=self.request.user, form=form, reason=form.cleaned_data["change_reason"]
-        )
+    service = staticmethod(services.save_project)
 
 
 class MeasureHistoryView(ObjectHistoryView):

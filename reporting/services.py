@@ -35,6 +35,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from fb15.history import save_with_history
 from fb15.mail import queue_mail
 from fb15.models import OrgUnit, Role, User
 from measures.charts import on_track
@@ -169,11 +170,9 @@ def sync_schedule(schedule: ReportSchedule) -> None:
 
 
 @transaction.atomic
-def save_schedule(*, actor, form) -> ReportSchedule:
-    schedule = form.save(commit=False)
-    schedule._history_user = actor
-    schedule._change_reason = form.cleaned_data.get("change_reason") or None
-    schedule.save()
+def save_schedule(schedule: ReportSchedule, *, actor, reason: str = "") -> ReportSchedule:
+    """Save a schedule and bring its beat entry in step."""
+    save_with_history(schedule, actor=actor, reason=reason)
     sync_schedule(schedule)
     return schedule
 

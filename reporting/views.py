@@ -180,9 +180,7 @@ class ScheduleListView(ObjectListView):
 class ScheduleEditView(ObjectEditView):
     model = ReportSchedule
     form_class = ReportScheduleForm
-
-    def save(self, form):
-        return services.save_schedule(actor=self.request.user, form=form)
+    service = staticmethod(services.save_schedule)
 
 
 class ScheduleDeleteView(ObjectDeleteView):

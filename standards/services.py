@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from simple_history.utils import bulk_create_with_history
 
+from fb15.history import save_with_history
 from fb15.mail import queue_mail
 from fb15.models import OrgUnit, Role
 
@@ -78,15 +79,17 @@ def ensure_compliance_rows(standards=None, *, actor=None) -> int:
 
 
 @transaction.atomic
-def save_standard(*, actor, form, reason: str = "") -> Standard:
-    """Save a standard from a valid form; when it becomes binding, create its matrix cells
-    and tell every unit lead."""
-    previous_status = form.initial.get("status") if form.instance.pk else None
-    standard = form.save(commit=False)
-    standard._history_user = actor
-    standard._change_reason = reason or None
-    standard.save()
-    form.save_m2m()
+def save_standard(
+    standard: Standard, *, actor, reason: str = "", m2m: dict | None = None
+) -> Standard:
+    """Save a standard; when it becomes binding, create its matrix cells and tell every
+    unit lead."""
+    previous_status = (
+        Standard.objects.filter(pk=standard.pk).values_list("status", flat=True).first()
+        if standard.pk
+        else None
+    )
+    save_with_history(standard, actor=actor, reason=reason, m2m=m2m)
     if standard.is_in_force:
         ensure_compliance_rows([standard], actor=actor)
     if standard.status == StandardStatus.BINDING and previous_status != StandardStatus.BINDING:
@@ -116,17 +119,12 @@ def _announce_binding_standard(standard: Standard) -> None:
 
 
 @transaction.atomic
-def save_trend(*, actor, form, reason: str = "") -> Trend:
-    """Save a trend from a valid form and tell the leads of the units concerned when the
+def save_trend(trend: Trend, *, actor, reason: str = "", m2m: dict | None = None) -> Trend:
+    """Save a trend (its units in `m2m`) and tell the leads of the units concerned when the
     trend is new to them or moved to another ring."""
-    trend = form.instance
     old_ring = Trend.objects.filter(pk=trend.pk).values_list("ring", flat=True).first()
     old_unit_ids = set(trend.units.values_list("pk", flat=True)) if trend.pk else set()
-    trend = form.save(commit=False)
-    trend._history_user = actor
-    trend._change_reason = reason or None
-    trend.save()
-    form.save_m2m()
+    save_with_history(trend, actor=actor, reason=reason, m2m=m2m)
     units = list(trend.units.all())
     addresses = _lead_addresses(units)
     trend_url = _absolute(trend.get_absolute_url())
@@ -155,18 +153,13 @@ def save_trend(*, actor, form, reason: str = "") -> Trend:
 
 
 @transaction.atomic
-def request_exemption(*, actor, form) -> Exemption:
-    """File a lead's exemption request and tell the strategy team."""
-    exemption = form.save(commit=False)
+def request_exemption(exemption: Exemption, *, actor, reason: str = "") -> Exemption:
+    """File (or amend) a lead's exemption request and tell the strategy team."""
     is_new = exemption.pk is None
     exemption.status = ExemptionStatus.REQUESTED
     if is_new:
         exemption.requested_by = actor
-    exemption._history_user = actor
-    exemption._change_reason = (
-        "Ausnahme beantragt" if is_new else form.cleaned_data.get("change_reason") or None
-    )
-    exemption.save()
+    save_with_history(exemption, actor=actor, reason="Ausnahme beantragt" if is_new else reason)
     if is_new:
         recipients = list(
             get_user_model()
@@ -215,18 +208,15 @@ def decide_exemption(*, actor, exemption: Exemption, approve: bool, reason: str)
     exemption.decided_by = actor
     exemption.decided_at = timezone.now()
     exemption.decision_reason = reason
-    exemption._history_user = actor
-    exemption._change_reason = "Ausnahme genehmigt" if approve else "Ausnahme abgelehnt"
-    exemption.save()
+    history_reason = "Ausnahme genehmigt" if approve else "Ausnahme abgelehnt"
+    save_with_history(exemption, actor=actor, reason=history_reason)
     if approve:
         cell = _cell(exemption.unit_id, exemption.standard_id)
         cell.state = ComplianceState.EXEMPT
         cell.checked_on = timezone.localdate()
         cell.confirmed_by = actor
         cell.confirmed_at = timezone.now()
-        cell._history_user = actor
-        cell._change_reason = f"Ausnahme genehmigt bis {until}"
-        cell.save()
+        save_with_history(cell, actor=actor, reason=f"Ausnahme genehmigt bis {until}")
     decision = "genehmigt" if approve else "abgelehnt"
     body = (
         f"Guten Tag,\n\nFB 15 hat Ihren Antrag auf eine Ausnahme vom Standard "
@@ -259,18 +249,14 @@ def expire_exemptions(today: datetime.date) -> int:
         until = date_format(exemption.ends_on, "DATE_FORMAT")
         cell_url = reverse("compliance_edit", args=[exemption.unit_id, exemption.standard_id])
         exemption.status = ExemptionStatus.EXPIRED
-        exemption._history_user = None
-        exemption._change_reason = "Ausnahme abgelaufen"
-        exemption.save()
+        save_with_history(exemption, actor=None, reason="Ausnahme abgelaufen")
         cell = _cell(exemption.unit_id, exemption.standard_id)
         # A cell someone has since assessed differently keeps that assessment.
         if cell.pk is None or cell.state == ComplianceState.EXEMPT:
             cell.state = ComplianceState.NOT_FULFILLED
             cell.confirmed_by = None
             cell.confirmed_at = None
-            cell._history_user = None
-            cell._change_reason = f"Ausnahme bis {until} abgelaufen"
-            cell.save()
+            save_with_history(cell, actor=None, reason=f"Ausnahme bis {until} abgelaufen")
         messages.append(
             (
                 f"Ausnahme abgelaufen: {exemption.unit.code} zu {exemption.standard.code}",
@@ -288,14 +274,13 @@ def expire_exemptions(today: datetime.date) -> int:
 
 
 @transaction.atomic
-def assess_compliance(*, actor, form, confirm: bool) -> Compliance:
-    """Save a cell from a valid form. A lead's self-assessment clears an earlier
+def assess_compliance(cell: Compliance, *, actor, confirm: bool, reason: str = "") -> Compliance:
+    """Save a cell. A lead's self-assessment clears an earlier
     confirmation; the strategy team's save (`confirm`) confirms it in the same step.
 
     Raises PermissionDenied (and saves nothing) unless `actor` may change the cell, and
     confirm it when `confirm` is set.
     """
-    cell = form.save(commit=False)
     if not Compliance.objects.can(actor, "confirm" if confirm else "change", cell):
         raise PermissionDenied
     if confirm:
@@ -304,11 +289,8 @@ def assess_compliance(*, actor, form, confirm: bool) -> Compliance:
     else:
         cell.confirmed_by = None
         cell.confirmed_at = None
-    cell._history_user = actor
-    cell._change_reason = form.cleaned_data.get("change_reason") or (
-        "Bestätigt bzw. korrigiert durch FB 15" if confirm else "Selbsteinschätzung"
-    )
-    cell.save()
+    default_reason = "Bestätigt bzw. korrigiert durch FB 15" if confirm else "Selbsteinschätzung"
+    save_with_history(cell, actor=actor, reason=reason or default_reason)
     if not Compliance.objects.can(actor, "change", cell):
         raise PermissionDenied  # e.g. the unit was changed to another one: rolled back
     return cell
@@ -324,10 +306,7 @@ def confirm_compliance(*, actor, cell: Compliance) -> Compliance:
         raise PermissionDenied
     cell.confirmed_by = actor
     cell.confirmed_at = timezone.now()
-    cell._history_user = actor
-    cell._change_reason = "Bestätigt durch FB 15"
-    cell.save()
-    return cell
+    return save_with_history(cell, actor=actor, reason="Bestätigt durch FB 15")
 
 
 def mark_news_seen(user, when: datetime.datetime | None = None) -> None:

@@ -112,11 +112,7 @@ class StandardDetailView(ObjectDetailView):
 class StandardEditView(ObjectEditView):
     model = Standard
     form_class = StandardForm
-
-    def save(self, form):
-        return services.save_standard(
-            actor=self.request.user, form=form, reason=form.cleaned_data["change_reason"]
-        )
+    service = staticmethod(services.save_standard)
 
 
 class StandardDeleteView(ObjectDeleteView):
@@ -255,10 +251,10 @@ class ComplianceEditView(ObjectEditView):
         self.cell = cell
         return cell
 
-    def save(self, form):
-        return services.assess_compliance(
-            actor=self.request.user, form=form, confirm=self.may_confirm()
-        )
+    service = staticmethod(services.assess_compliance)
+
+    def service_arguments(self, form) -> dict:
+        return {**super().service_arguments(form), "confirm": self.may_confirm()}
 
     def may_confirm(self) -> bool:
         return Compliance.objects.can(self.request.user, "confirm", self.cell)
@@ -355,8 +351,7 @@ class ExemptionEditView(ObjectEditView):
             }
         return self.form_class(data=data, instance=obj, initial=initial, user=self.request.user)
 
-    def save(self, form):
-        return services.request_exemption(actor=self.request.user, form=form)
+    service = staticmethod(services.request_exemption)
 
 
 @login_required
@@ -441,11 +436,7 @@ class TrendDetailView(ObjectDetailView):
 class TrendEditView(ObjectEditView):
     model = Trend
     form_class = TrendForm
-
-    def save(self, form):
-        return services.save_trend(
-            actor=self.request.user, form=form, reason=form.cleaned_data["change_reason"]
-        )
+    service = staticmethod(services.save_trend)
 
 
 class TrendDeleteView(ObjectDeleteView):

@@ -16,19 +16,14 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from fb15.history import stamp_history
+
 from .models import FieldOfAction, Goal, Revision, Strategy, may_read_draft
 from .tree import StrategyTree, build_tree, diff_trees
 
-REASON_MAX_LENGTH = 100  # simple-history's history_change_reason
-
 
 def _stamp(obj: models.Model, actor, reason: str | None, at: datetime.datetime | None = None):
-    obj._history_user = actor
-    obj._change_reason = (reason or "")[:REASON_MAX_LENGTH] or None
-    if at is not None:
-        obj._history_date = at
-    elif hasattr(obj, "_history_date"):
-        del obj._history_date
+    stamp_history(obj, actor=actor, reason=reason or "", at=at)
 
 
 def current_strategy() -> Strategy | None:
@@ -208,7 +203,7 @@ def _next_position(queryset: models.QuerySet) -> int:
 
 
 @transaction.atomic
-def save_field_of_action(*, actor, field_of_action: FieldOfAction, reason: str = ""):
+def save_field_of_action(field_of_action: FieldOfAction, *, actor, reason: str = ""):
     """Create (at the end of the order) or save a field of action."""
     if field_of_action.pk is None:
         field_of_action.position = _next_position(
@@ -220,7 +215,7 @@ def save_field_of_action(*, actor, field_of_action: FieldOfAction, reason: str =
 
 
 @transaction.atomic
-def save_goal(*, actor, goal: Goal, reason: str = "") -> Goal:
+def save_goal(goal: Goal, *, actor, reason: str = "") -> Goal:
     """Create or save a goal; a new goal, or one moved to another field, goes to the end."""
     previous_field_id = None
     if goal.pk:

@@ -402,12 +402,7 @@ class FieldOfActionEditView(DraftReaderMixin, ObjectEditView):
                 raise Http404
         return obj
 
-    def save(self, form):
-        return services.save_field_of_action(
-            actor=self.request.user,
-            field_of_action=form.save(commit=False),
-            reason=form.cleaned_data["change_reason"],
-        )
+    service = staticmethod(services.save_field_of_action)
 
 
 class GoalEditView(DraftReaderMixin, ObjectEditView):
@@ -427,12 +422,7 @@ class GoalEditView(DraftReaderMixin, ObjectEditView):
             data=data, instance=obj, strategy=services.current_strategy(), user=self.request.user
         )
 
-    def save(self, form):
-        return services.save_goal(
-            actor=self.request.user,
-            goal=form.save(commit=False),
-            reason=form.cleaned_data["change_reason"],
-        )
+    service = staticmethod(services.save_goal)
 
 
 class FieldOfActionDeleteView(DraftReaderMixin, ObjectDeleteView):

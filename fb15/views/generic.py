@@ -19,7 +19,7 @@ from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
 from fb15 import trash
-from fb15.history import describe_changes, history_entries
+from fb15.history import describe_changes, history_entries, save_with_history
 from fb15.redirects import safe_next
 
 PAGE_SIZE = 25
@@ -95,6 +95,9 @@ class ObjectEditView(RestrictedMixin, TemplateView):
     """
 
     form_class = None
+    # The write: called as service(obj, actor=…, **service_arguments(form)); forms, imports
+    # and commands share it (e.g. `staticmethod(services.save_standard)`).
+    service = staticmethod(save_with_history)
     template_name = "generic/object_edit.html"
     # Objects created under a parent (a milestone of a measure): URL kwarg `parent_pk`.
     parent_model = None
@@ -122,14 +125,16 @@ class ObjectEditView(RestrictedMixin, TemplateView):
         # The user restricts the form's choices (fb15.forms.restrict_form_fields).
         return self.form_class(data=data, instance=obj, user=self.request.user)
 
+    def service_arguments(self, form) -> dict:
+        """The reason, and the many-to-many values if the form edits any."""
+        arguments = {"reason": form.cleaned_data.get("change_reason") or ""}
+        if m2m := form.m2m_data():
+            arguments["m2m"] = m2m
+        return arguments
+
     def save(self, form):
-        """Write the object; views with multi-object writes call their service here."""
         obj = form.save(commit=False)
-        obj._history_user = self.request.user
-        obj._change_reason = form.cleaned_data.get("change_reason") or None
-        obj.save()
-        form.save_m2m()
-        return obj
+        return self.service(obj, actor=self.request.user, **self.service_arguments(form))
 
     def get(self, request, *args, **kwargs):
         obj = self.get_object()

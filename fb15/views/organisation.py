@@ -44,11 +44,7 @@ class OrgUnitDetailView(ObjectDetailView):
 class OrgUnitEditView(ObjectEditView):
     model = OrgUnit
     form_class = OrgUnitForm
-
-    def save(self, form):
-        return save_org_unit(
-            actor=self.request.user, form=form, reason=form.cleaned_data["change_reason"]
-        )
+    service = staticmethod(save_org_unit)
 
 
 class OrgUnitDeleteView(ObjectDeleteView):

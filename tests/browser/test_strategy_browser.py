@@ -80,7 +80,7 @@ def test_strategist_edits_publishes_and_compares(page, live_server, strategy, lo
 def test_council_member_reads_the_published_strategy(page, live_server, strategy, login, personas):
     goal = strategy.fields_of_action.get().goals.get(position=1)
     goal.title = "Entwurfstitel"
-    services.save_goal(actor=personas["strategist"], goal=goal)
+    services.save_goal(goal, actor=personas["strategist"])
 
     login("rat")
     page.goto(f"{live_server.url}/strategie/")

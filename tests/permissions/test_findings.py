@@ -398,15 +398,8 @@ def led_from_outside(world):
         is_confidential=True,
     )
 
-    class SavedForm:  # what save_project needs of the edit form
-        def save(self, commit=True):
-            project.lead = world["lead32"]
-            return project
-
-        def save_m2m(self):
-            pass
-
-    save_project(actor=world["strategist"], form=SavedForm())
+    project.lead = world["lead32"]
+    save_project(project, actor=world["strategist"])
     return {**world, "project": project, "deputy": deputy}
 
 

@@ -273,7 +273,7 @@ def test_a_schedule_keeps_its_beat_entry_in_step(world):
         }
     )
     assert form.is_valid(), form.errors
-    schedule = services.save_schedule(actor=world["strategist"], form=form)
+    schedule = services.save_schedule(form.save(commit=False), actor=world["strategist"])
     task = PeriodicTask.objects.get(pk=schedule.periodic_task_id)
     assert task.task == "reporting.run_schedule" and task.enabled
     assert json.loads(task.kwargs) == {"schedule_id": schedule.pk}

@@ -44,7 +44,7 @@ def publish(actor, strategy, number, **changes):
 def edit_goal(actor, goal, **values):
     for name, value in values.items():
         setattr(goal, name, value)
-    return services.save_goal(actor=actor, goal=goal, reason="Test")
+    return services.save_goal(goal, actor=actor, reason="Test")
 
 
 # --------------------------------------------------------------------------- permissions
@@ -338,7 +338,7 @@ def test_moving_the_first_field_up_does_nothing(world):
 def test_goal_moved_to_another_field_goes_to_its_end(world):
     goal = world["goal"]
     goal.field_of_action = FieldOfAction.objects.get(title="Digitale Arbeitswelt")
-    services.save_goal(actor=world["strategist"], goal=goal)
+    services.save_goal(goal, actor=world["strategist"])
     assert [g.number for g in build_tree(world["strategy"]).goals if g.goal.pk == goal.pk] == [
         "2.2"
     ]
