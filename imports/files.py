@@ -1,0 +1,459 @@
+"""Reading spreadsheets for the import: .xlsx, .ods and .csv, streamed row by row.
+
+`open_spreadsheet(path)` returns the file's sheets, each with its header row found and a
+`rows()` iterator that reads the file again on every call, so memory does not grow with the
+number of rows. Cell values arrive as native Python values (str stripped, int, float, Decimal,
+date, datetime, bool; None for an empty cell); parsing German formats is `imports.values`' job.
+Errors inside the file met while iterating also raise `ImportFileError`.
+"""
+
+import codecs
+import csv
+import re
+import warnings
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, time
+from decimal import Decimal
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+from django.utils.translation import gettext as _
+
+HEADER_SEARCH_ROWS = 20
+MAX_ROWS = 1_048_576  # the row limit of Excel and LibreOffice
+MAX_COLUMNS = 16_384
+FOOTNOTE_STARTS = ("*", "¹", "²", "³", "quelle", "stand", "hinweis", "anmerkung")
+CSV_EXTENSIONS = {".csv", ".txt", ".tsv", ""}
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+BINARY_MAGICS = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", OLE2_MAGIC)
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+BROKEN_FILE_ERRORS = (zipfile.BadZipFile, zlib.error, ET.ParseError, KeyError, EOFError, OSError)
+
+# A raw row from a reader: real row number, cell values, merged ranges that start to apply
+# (as (first_row, first_col, last_row, last_col), 1-based, inclusive).
+RawRow = tuple[int, list, list[tuple[int, int, int, int]]]
+
+
+class ImportFileError(Exception):
+    """A file we cannot read at all; str(e) is a German sentence for the user."""
+
+
+@dataclass
+class Row:
+    number: int
+    values: list
+
+
+@dataclass
+class Sheet:
+    """One sheet: its header row and a re-iterable stream of data rows."""
+
+    name: str
+    header_row: int
+    headers: list[str]
+    footnotes: list[str] = field(default_factory=list)
+    _source: Callable[[], Iterator[RawRow]] | None = field(default=None, repr=False, compare=False)
+    _display_name: str = field(default="", repr=False, compare=False)
+
+    def rows(self) -> Iterator[Row]:
+        """Data rows after the header row, merged cells filled, empty rows left out.
+
+        Footnotes: a row *after the data* whose only filled cell is the first one, holding
+        text, is a footnote when that text starts with "*", "¹", "Quelle", "Stand", "Hinweis"
+        or "Anmerkung", or when an empty row precedes it and the sheet has at least three
+        headers, or when it directly follows another footnote. Such rows are held back;
+        if a data row follows after all, they are yielded as data (they were not "after the
+        data"); at the end they become `footnotes` (their text), reset on every call.
+        """
+        self.footnotes = []
+        if not self.headers or self._source is None:
+            return
+        width = len(self.headers)
+        filler = _MergeFiller(width)
+        held: list[Row] = []
+        previous = self.header_row
+        try:
+            for number, values, merges in self._source():
+                values = (values[:width] + [None] * width)[:width]
+                raw = list(values)
+                filler.add(merges)
+                filler.fill(number, values)
+                if number <= self.header_row or all(v is None for v in raw):
+                    continue
+                first = raw[0]
+                looks_like_note = (
+                    isinstance(first, str)
+                    and all(v is None for v in raw[1:])
+                    and (
+                        first.casefold().startswith(FOOTNOTE_STARTS)
+                        or (number > previous + 1 and width >= 3)
+                        or bool(held)
+                    )
+                )
+                previous = number
+                row = Row(number, values)
+                if looks_like_note:
+                    held.append(row)
+                    continue
+                yield from held
+                held = []
+                yield row
+        except BROKEN_FILE_ERRORS as error:
+            raise ImportFileError(_broken(self._display_name)) from error
+        self.footnotes = [row.values[0] for row in held]
+
+
+class _MergeFiller:
+    """Writes the value of a merged range's top-left cell into the range's other cells."""
+
+    def __init__(self, width: int):
+        self.width = width
+        self.pending: list[tuple[int, int, int, int]] = []
+        self.active: list[tuple[tuple[int, int, int, int], object]] = []
+
+    def add(self, merges):
+        if merges:
+            self.pending.extend(m for m in merges if m[1] <= self.width)
+            self.pending.sort()
+
+    def fill(self, number: int, values: list):
+        self.active = [(m, v) for m, v in self.active if m[2] >= number]
+        while self.pending and self.pending[0][0] <= number:
+            merge = self.pending.pop(0)
+            if merge[0] == number and values[merge[1] - 1] is not None:
+                self.active.append((merge, values[merge[1] - 1]))
+        for (first_row, first_col, _last_row, last_col), value in self.active:
+            for col in range(first_col, min(last_col, self.width) + 1):
+                if (number, col) != (first_row, first_col):
+                    values[col - 1] = value
+
+
+def open_spreadsheet(path: str | Path, filename: str | None = None) -> list[Sheet]:
+    """Sheets of an .xlsx, .ods or .csv file (type by content/extension of `filename` or path).
+
+    Hidden xlsx sheets (such as the "Listen" sheet of our templates) are left out.
+    Raises ImportFileError for a file that is no spreadsheet or cannot be read.
+    """
+    path = Path(path)
+    display = filename or path.name
+    with open(path, "rb") as fh:
+        head = fh.read(8192)
+    if not head:
+        raise ImportFileError(_("Die Datei ist leer."))
+    try:
+        if head.startswith(b"PK"):
+            return _open_zip(path, display)
+        if head.startswith(OLE2_MAGIC):
+            raise ImportFileError(
+                _(
+                    "Die Datei „%(name)s“ ist kennwortgeschützt oder im alten Excel-Format "
+                    "(.xls). Bitte ohne Kennwort als .xlsx oder .ods speichern."
+                )
+                % {"name": display}
+            )
+        if (
+            not head.startswith(BINARY_MAGICS)
+            and b"\x00" not in head
+            and Path(display).suffix.lower() in CSV_EXTENSIONS
+        ):
+            return [_csv_sheet(path, display)]
+    except BROKEN_FILE_ERRORS as error:
+        raise ImportFileError(_broken(display)) from error
+    raise ImportFileError(_not_a_spreadsheet(display))
+
+
+def _not_a_spreadsheet(display: str) -> str:
+    return _("Die Datei „%(name)s“ ist keine Tabelle (erwartet: .xlsx, .ods oder .csv).") % {
+        "name": display
+    }
+
+
+def _broken(display: str) -> str:
+    return _("Die Datei „%(name)s“ ist beschädigt und kann nicht gelesen werden.") % {
+        "name": display
+    }
+
+
+def _make_sheet(name: str, display: str, source, preview: Iterator[RawRow] | None = None) -> Sheet:
+    """Find the header row: the first of the first 20 rows with at least two filled cells,
+    all of them text. Without one the sheet has no headers (the engine says so).
+    `preview` reads the first rows from an already open file instead of `source()`."""
+    for number, values, _merges in preview or source():
+        if number > HEADER_SEARCH_ROWS:
+            break
+        filled = [v for v in values if v is not None]
+        if len(filled) >= 2 and all(isinstance(v, str) for v in filled):
+            while values[-1] is None:
+                values = values[:-1]
+            headers = [v if v is not None else "" for v in values]
+            return Sheet(name, number, headers, _source=source, _display_name=display)
+    return Sheet(name, 0, [], _source=source, _display_name=display)
+
+
+def _clean(value):
+    """Strip text (empty text is None); a datetime at midnight is a date."""
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, datetime) and value.time() == time(0, 0):
+        return value.date()
+    return value
+
+
+# --- xlsx -------------------------------------------------------------------------------
+
+
+def _open_zip(path: Path, display: str) -> list[Sheet]:
+    with zipfile.ZipFile(path) as archive:
+        names = set(archive.namelist())
+        if "xl/workbook.xml" in names:
+            kind = "xlsx"
+        elif "content.xml" in names and (
+            "mimetype" not in names or archive.read("mimetype").strip() == ODS_MIMETYPE
+        ):
+            kind = "ods"
+            manifest = (
+                archive.read("META-INF/manifest.xml") if "META-INF/manifest.xml" in names else b""
+            )
+            if b"encryption-data" in manifest:
+                raise ImportFileError(
+                    _("Die Datei „%(name)s“ ist kennwortgeschützt. Bitte ohne Kennwort speichern.")
+                    % {"name": display}
+                )
+        else:
+            raise ImportFileError(_not_a_spreadsheet(display))
+    if kind == "xlsx":
+        return _xlsx_sheets(path, display)
+    return _ods_sheets(path, display)
+
+
+def _load_workbook(fh):
+    from openpyxl import load_workbook
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # openpyxl warns about extensions it does not read
+        return load_workbook(fh, read_only=True, data_only=True, keep_links=False)
+
+
+def _xlsx_sheets(path: Path, display: str) -> list[Sheet]:
+    with open(path, "rb") as fh:
+        workbook = _load_workbook(fh)
+        try:
+            return [
+                _make_sheet(
+                    ws.title,
+                    display,
+                    _xlsx_source(path, ws.title, ws._worksheet_path),
+                    preview=_xlsx_rows(ws, []),
+                )
+                for ws in workbook.worksheets
+                if ws.sheet_state == "visible"
+            ]
+        finally:
+            workbook.close()
+
+
+def _xlsx_rows(ws, merges: list) -> Iterator[RawRow]:
+    ws.reset_dimensions()  # some writers record a wrong size; read what is there
+    for number, cells in enumerate(ws.iter_rows(values_only=True), start=1):
+        yield number, [_clean(v) for v in cells], merges if number == 1 else []
+
+
+def _xlsx_source(path: Path, title: str, part: str) -> Callable[[], Iterator[RawRow]]:
+    merges: list | None = None
+
+    def read() -> Iterator[RawRow]:
+        nonlocal merges
+        if merges is None:
+            merges = _xlsx_merges(path, part)
+        with open(path, "rb") as fh:
+            workbook = _load_workbook(fh)
+            try:
+                yield from _xlsx_rows(workbook[title], merges)
+            finally:
+                workbook.close()
+
+    return read
+
+
+MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
+
+
+def _xlsx_merges(path: Path, part: str) -> list[tuple[int, int, int, int]]:
+    """The sheet's merged ranges, `<mergeCell ref="A2:A5"/>` after the sheet data (read-only
+    openpyxl does not expose them). A byte scan: parsing the whole sheet XML costs more."""
+    from openpyxl.utils.cell import range_boundaries
+
+    refs: set[bytes] = set()
+    tail = b""
+    with zipfile.ZipFile(path) as archive, archive.open(part) as source:
+        while chunk := source.read(1 << 20):
+            data = tail + chunk
+            refs.update(MERGE_CELL.findall(data))
+            tail = data[-1024:]
+    merges = []
+    for ref in refs:
+        first_col, first_row, last_col, last_row = range_boundaries(ref.decode())
+        merges.append((first_row, first_col, last_row, last_col))
+    return merges
+
+
+# --- ods --------------------------------------------------------------------------------
+
+OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+
+
+def _ods_sheets(path: Path, display: str) -> list[Sheet]:
+    names = [name for event, name, *_ in _ods_events(path) if event == "table"]
+    return [_make_sheet(name, display, _ods_source(path, i)) for i, name in enumerate(names)]
+
+
+def _ods_events(path: Path) -> Iterator[tuple]:
+    """Yield ("table", name) at each sheet and ("row", element, repeat) for each row element;
+    the element is valid until the next step and dropped from the tree afterwards."""
+    with zipfile.ZipFile(path) as archive, archive.open("content.xml") as source:
+        stack: list[ET.Element] = []
+        depth = 0  # tables nested in cells are not sheets
+        for event, element in ET.iterparse(source, events=("start", "end")):
+            if event == "start":
+                stack.append(element)
+                if element.tag == f"{TABLE}table":
+                    depth += 1
+                    if depth == 1:
+                        yield "table", element.get(f"{TABLE}name", "")
+                continue
+            stack.pop()
+            if element.tag == f"{TABLE}table":
+                depth -= 1
+            elif element.tag == f"{TABLE}table-row" and depth == 1:
+                yield "row", element, int(element.get(f"{TABLE}number-rows-repeated", "1"))
+                stack[-1].remove(element)
+
+
+def _ods_source(path: Path, index: int) -> Callable[[], Iterator[RawRow]]:
+    def read() -> Iterator[RawRow]:
+        table = -1
+        number = 1
+        for event, *data in _ods_events(path):
+            if event == "table":
+                table += 1
+                if table > index:
+                    return
+                continue
+            if table != index:
+                continue
+            element, repeat = data
+            values, merges = _ods_cells(element, number)
+            if any(v is not None for v in values) or merges:
+                for copy in range(min(repeat, MAX_ROWS + 1 - number)):
+                    yield number + copy, list(values), merges if copy == 0 else []
+            number += repeat
+            if number > MAX_ROWS:
+                return
+
+    return read
+
+
+def _ods_cells(row: ET.Element, number: int) -> tuple[list, list]:
+    """A row's values (repeated cells expanded, trailing empty ones dropped) and the merged
+    ranges anchored in it. Covered cells count as empty; the merge fills them."""
+    values: list = []
+    merges = []
+    empty_run = 0
+    for cell in row:
+        if cell.tag not in (f"{TABLE}table-cell", f"{TABLE}covered-table-cell"):
+            continue
+        repeat = int(cell.get(f"{TABLE}number-columns-repeated", "1"))
+        value = _ods_value(cell) if cell.tag == f"{TABLE}table-cell" else None
+        rows_spanned = int(cell.get(f"{TABLE}number-rows-spanned", "1"))
+        cols_spanned = int(cell.get(f"{TABLE}number-columns-spanned", "1"))
+        if value is None:
+            empty_run += repeat
+            continue
+        if len(values) + empty_run >= MAX_COLUMNS:
+            break
+        values.extend([None] * empty_run)
+        empty_run = 0
+        if rows_spanned > 1 or cols_spanned > 1:
+            col = len(values) + 1
+            merges.append((number, col, number + rows_spanned - 1, col + cols_spanned - 1))
+        values.extend([value] * min(repeat, MAX_COLUMNS - len(values)))
+    return values, merges
+
+
+def _ods_value(cell: ET.Element):
+    kind = cell.get(f"{OFFICE}value-type")
+    if kind in ("float", "percentage", "currency") and cell.get(f"{OFFICE}value") is None:
+        kind = "string"  # a broken number cell: take what it shows
+    if kind in ("float", "percentage"):
+        number = Decimal(cell.get(f"{OFFICE}value"))
+        return int(number) if number == number.to_integral_value() else float(number)
+    if kind == "currency":
+        return Decimal(cell.get(f"{OFFICE}value"))
+    if kind == "date":
+        return _clean(datetime.fromisoformat(cell.get(f"{OFFICE}date-value")))
+    if kind == "boolean":
+        return cell.get(f"{OFFICE}boolean-value") == "true"
+    paragraphs = [_ods_text(p) for p in cell if p.tag == f"{TEXT}p"]
+    return _clean("\n".join(paragraphs))
+
+
+def _ods_text(element: ET.Element) -> str:
+    parts = [element.text or ""]
+    for child in element:
+        if child.tag == f"{TEXT}s":
+            parts.append(" " * int(child.get(f"{TEXT}c", "1")))
+        elif child.tag == f"{TEXT}tab":
+            parts.append("\t")
+        elif child.tag == f"{TEXT}line-break":
+            parts.append("\n")
+        elif child.tag != f"{OFFICE}annotation":
+            parts.append(_ods_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+# --- csv --------------------------------------------------------------------------------
+
+
+def _csv_sheet(path: Path, display: str) -> Sheet:
+    encoding = _csv_encoding(path)
+    with open(path, encoding=encoding, errors="replace", newline="") as fh:
+        sample = fh.read(65536)
+    delimiter = _csv_delimiter(sample)
+
+    def read() -> Iterator[RawRow]:
+        with open(path, encoding=encoding, errors="replace", newline="") as fh:
+            for number, cells in enumerate(csv.reader(fh, delimiter=delimiter), start=1):
+                yield number, [_clean(v) for v in cells], []
+
+    return _make_sheet(Path(display).stem, display, read)
+
+
+def _csv_encoding(path: Path) -> str:
+    """UTF-8 (with or without BOM) when the whole file decodes as UTF-8, else Windows-1252."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with open(path, "rb") as fh:
+        first = True
+        while chunk := fh.read(1 << 20):
+            if first and chunk.startswith(codecs.BOM_UTF8):
+                return "utf-8-sig"
+            first = False
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError:
+                return "cp1252"
+    return "utf-8"
+
+
+def _csv_delimiter(sample: str) -> str:
+    """The sniffer's choice among ";", "," and tab; else the one most frequent in line one."""
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=";,\t").delimiter
+    except csv.Error:
+        first_line = sample.splitlines()[0] if sample else ""
+        return max(";,\t", key=lambda d: (first_line.count(d), d == ";"))
