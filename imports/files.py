@@ -16,21 +16,23 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, time
-from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from django.utils.translation import gettext as _
 
+from imports import ods
+
 HEADER_SEARCH_ROWS = 20
-MAX_ROWS = 1_048_576  # the row limit of Excel and LibreOffice
-MAX_COLUMNS = 16_384
 FOOTNOTE_STARTS = ("*", "¹", "²", "³", "quelle", "stand", "hinweis", "anmerkung")
 CSV_EXTENSIONS = {".csv", ".txt", ".tsv", ""}
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 BINARY_MAGICS = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", OLE2_MAGIC)
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+# What a truncated, corrupt or hand-made file raises inside zipfile, zlib, XML and openpyxl.
 BROKEN_FILE_ERRORS = (zipfile.BadZipFile, zlib.error, ET.ParseError, KeyError, EOFError, OSError)
+BROKEN_FILE_ERRORS += (ValueError, ArithmeticError, TypeError)
 
 # A raw row from a reader: real row number, cell values, merged ranges that start to apply
 # (as (first_row, first_col, last_row, last_col), 1-based, inclusive).
@@ -226,7 +228,8 @@ def _open_zip(path: Path, display: str) -> list[Sheet]:
             raise ImportFileError(_not_a_spreadsheet(display))
     if kind == "xlsx":
         return _xlsx_sheets(path, display)
-    return _ods_sheets(path, display)
+    names = ods.sheet_names(path)
+    return [_make_sheet(n, display, partial(ods.read_rows, path, i)) for i, n in enumerate(names)]
 
 
 def _load_workbook(fh):
@@ -300,123 +303,6 @@ def _xlsx_merges(path: Path, part: str) -> list[tuple[int, int, int, int]]:
     return merges
 
 
-# --- ods --------------------------------------------------------------------------------
-
-OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
-TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
-TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
-
-
-def _ods_sheets(path: Path, display: str) -> list[Sheet]:
-    names = [name for event, name, *_ in _ods_events(path) if event == "table"]
-    return [_make_sheet(name, display, _ods_source(path, i)) for i, name in enumerate(names)]
-
-
-def _ods_events(path: Path) -> Iterator[tuple]:
-    """Yield ("table", name) at each sheet and ("row", element, repeat) for each row element;
-    the element is valid until the next step and dropped from the tree afterwards."""
-    with zipfile.ZipFile(path) as archive, archive.open("content.xml") as source:
-        stack: list[ET.Element] = []
-        depth = 0  # tables nested in cells are not sheets
-        for event, element in ET.iterparse(source, events=("start", "end")):
-            if event == "start":
-                stack.append(element)
-                if element.tag == f"{TABLE}table":
-                    depth += 1
-                    if depth == 1:
-                        yield "table", element.get(f"{TABLE}name", "")
-                continue
-            stack.pop()
-            if element.tag == f"{TABLE}table":
-                depth -= 1
-            elif element.tag == f"{TABLE}table-row" and depth == 1:
-                yield "row", element, int(element.get(f"{TABLE}number-rows-repeated", "1"))
-                stack[-1].remove(element)
-
-
-def _ods_source(path: Path, index: int) -> Callable[[], Iterator[RawRow]]:
-    def read() -> Iterator[RawRow]:
-        table = -1
-        number = 1
-        for event, *data in _ods_events(path):
-            if event == "table":
-                table += 1
-                if table > index:
-                    return
-                continue
-            if table != index:
-                continue
-            element, repeat = data
-            values, merges = _ods_cells(element, number)
-            if any(v is not None for v in values) or merges:
-                for copy in range(min(repeat, MAX_ROWS + 1 - number)):
-                    yield number + copy, list(values), merges if copy == 0 else []
-            number += repeat
-            if number > MAX_ROWS:
-                return
-
-    return read
-
-
-def _ods_cells(row: ET.Element, number: int) -> tuple[list, list]:
-    """A row's values (repeated cells expanded, trailing empty ones dropped) and the merged
-    ranges anchored in it. Covered cells count as empty; the merge fills them."""
-    values: list = []
-    merges = []
-    empty_run = 0
-    for cell in row:
-        if cell.tag not in (f"{TABLE}table-cell", f"{TABLE}covered-table-cell"):
-            continue
-        repeat = int(cell.get(f"{TABLE}number-columns-repeated", "1"))
-        value = _ods_value(cell) if cell.tag == f"{TABLE}table-cell" else None
-        rows_spanned = int(cell.get(f"{TABLE}number-rows-spanned", "1"))
-        cols_spanned = int(cell.get(f"{TABLE}number-columns-spanned", "1"))
-        if value is None:
-            empty_run += repeat
-            continue
-        if len(values) + empty_run >= MAX_COLUMNS:
-            break
-        values.extend([None] * empty_run)
-        empty_run = 0
-        if rows_spanned > 1 or cols_spanned > 1:
-            col = len(values) + 1
-            merges.append((number, col, number + rows_spanned - 1, col + cols_spanned - 1))
-        values.extend([value] * min(repeat, MAX_COLUMNS - len(values)))
-    return values, merges
-
-
-def _ods_value(cell: ET.Element):
-    kind = cell.get(f"{OFFICE}value-type")
-    if kind in ("float", "percentage", "currency") and cell.get(f"{OFFICE}value") is None:
-        kind = "string"  # a broken number cell: take what it shows
-    if kind in ("float", "percentage"):
-        number = Decimal(cell.get(f"{OFFICE}value"))
-        return int(number) if number == number.to_integral_value() else float(number)
-    if kind == "currency":
-        return Decimal(cell.get(f"{OFFICE}value"))
-    if kind == "date":
-        return _clean(datetime.fromisoformat(cell.get(f"{OFFICE}date-value")))
-    if kind == "boolean":
-        return cell.get(f"{OFFICE}boolean-value") == "true"
-    paragraphs = [_ods_text(p) for p in cell if p.tag == f"{TEXT}p"]
-    return _clean("\n".join(paragraphs))
-
-
-def _ods_text(element: ET.Element) -> str:
-    parts = [element.text or ""]
-    for child in element:
-        if child.tag == f"{TEXT}s":
-            parts.append(" " * int(child.get(f"{TEXT}c", "1")))
-        elif child.tag == f"{TEXT}tab":
-            parts.append("\t")
-        elif child.tag == f"{TEXT}line-break":
-            parts.append("\n")
-        elif child.tag != f"{OFFICE}annotation":
-            parts.append(_ods_text(child))
-        parts.append(child.tail or "")
-    return "".join(parts)
-
-
 # --- csv --------------------------------------------------------------------------------
 
 
@@ -447,6 +333,10 @@ def _csv_encoding(path: Path) -> str:
                 decoder.decode(chunk)
             except UnicodeDecodeError:
                 return "cp1252"
+    try:
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return "cp1252"
     return "utf-8"
 
 
