@@ -47,6 +47,7 @@ urlpatterns = [
     path("strategie/", include("strategy.urls")),
     path("standards/", include("standards.urls")),
     path("berichte/", include("reporting.urls")),
+    path("import/", include("imports.urls")),
     path("suche/", search_views.search_page, name="search"),
     path("admin/", admin.site.urls),
 ]

@@ -8,3 +8,17 @@ class ImportsConfig(AppConfig):
 
     name = "imports"
     verbose_name = _("Import")
+
+    def ready(self):
+        from fb15.models import Role
+        from fb15.navigation import NavigationEntry, register_navigation
+        from fb15.permissions import register_role_permissions
+
+        register_role_permissions(
+            Role.STRATEGY_TEAM, {"imports.importrun": ("view", "add", "change")}
+        )
+        register_navigation(
+            NavigationEntry(
+                _("Import und Export"), "import_upload", "imports.add_importrun", 15, "organisation"
+            )
+        )

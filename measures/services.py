@@ -9,8 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
-from fb15.history import save_with_history
+from fb15.history import REASON_MAX_LENGTH, save_with_history
 from fb15.permissions import grant_exactly
 
 from .models import (
@@ -78,6 +79,18 @@ def dependency_cycle(measure: Measure, dependencies) -> list[Measure] | None:
 def save_measure(measure: Measure, *, actor, reason: str = "", m2m: dict | None = None) -> Measure:
     """Save a measure (dependencies, tags… in `m2m`)."""
     return save_with_history(measure, actor=actor, reason=reason, m2m=m2m)
+
+
+@transaction.atomic
+def create_measures(measures: list[Measure], *, actor, reason: str = "") -> list[Measure]:
+    """Create many new measures at once (an import), each with its history entry."""
+    return bulk_create_with_history(
+        measures,
+        Measure,
+        batch_size=500,
+        default_user=actor,
+        default_change_reason=reason[:REASON_MAX_LENGTH] or None,
+    )
 
 
 @transaction.atomic

@@ -204,8 +204,8 @@ def _next_position(queryset: models.QuerySet) -> int:
 
 @transaction.atomic
 def save_field_of_action(field_of_action: FieldOfAction, *, actor, reason: str = ""):
-    """Create (at the end of the order) or save a field of action."""
-    if field_of_action.pk is None:
+    """Create (at the end of the order, unless a position is given) or save a field of action."""
+    if field_of_action.pk is None and field_of_action.position is None:
         field_of_action.position = _next_position(
             FieldOfAction.objects.select_for_update().filter(strategy=field_of_action.strategy)
         )
@@ -216,13 +216,15 @@ def save_field_of_action(field_of_action: FieldOfAction, *, actor, reason: str =
 
 @transaction.atomic
 def save_goal(goal: Goal, *, actor, reason: str = "") -> Goal:
-    """Create or save a goal; a new goal, or one moved to another field, goes to the end."""
+    """Create or save a goal; a new goal without a position (an import gives it one), or
+    one moved to another field, goes to the end."""
     previous_field_id = None
     if goal.pk:
         previous_field_id = (
             Goal.objects.filter(pk=goal.pk).values_list("field_of_action_id", flat=True).first()
         )
-    if goal.pk is None or previous_field_id != goal.field_of_action_id:
+    moved = goal.pk is not None and previous_field_id != goal.field_of_action_id
+    if moved or (goal.pk is None and goal.position is None):
         goal.position = _next_position(
             Goal.objects.select_for_update().filter(field_of_action=goal.field_of_action_id)
         )

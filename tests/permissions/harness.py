@@ -30,6 +30,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from imports.models import ImportRun
 from measures.models import Indicator, Milestone, Risk
 from reporting.models import Report, ReportSchedule, ReportStatus
 from standards.models import Compliance
@@ -153,6 +154,9 @@ def build_world() -> dict:
         period_ends_on=datetime.date(2026, 6, 30),
         status=ReportStatus.FAILED,
         error="Testfehler",
+    )
+    world["import_run"] = ImportRun.objects.create(
+        file_name="liste.xlsx", created_by=personas["strategist"], plan={"sheets": [], "values": {}}
     )
     world["users"] = {
         "anonymous": None,

@@ -144,6 +144,15 @@ ROUTES: dict[str, dict] = {
     "reportschedule_add": one("reportschedule_add"),
     "reportschedule_edit": one("reportschedule_edit", lambda w: w["schedule"].pk),
     "reportschedule_delete": one("reportschedule_delete", lambda w: w["schedule"].pk),
+    # Import
+    "import_upload": one("import_upload"),
+    "import_template": one("import_template", lambda w: "xlsx"),
+    "import_export": one("import_export", lambda w: "xlsx"),
+    "import_run": one("import_run", lambda w: w["import_run"].pk),
+    "import_plan": one("import_plan", lambda w: w["import_run"].pk),
+    "import_words": one("import_words", lambda w: w["import_run"].pk),
+    "import_confirm": one("import_confirm", lambda w: w["import_run"].pk),
+    "import_rejected": one("import_rejected", lambda w: w["import_run"].pk),
 }
 
 # Expected (GET, POST) per URL name; codes in ROLES order:
@@ -338,6 +347,15 @@ EXPECTED: dict[str, tuple] = {
     "reportschedule_add": ("302 403 403 403 403 403 200", "302 403 403 403 403 403 422"),
     "reportschedule_edit": ("302 404 404 404 404 404 200", "302 404 404 404 404 404 422"),
     "reportschedule_delete": ("302 404 404 404 404 404 200", "302 404 404 404 404 404 302"),
+    "import_upload": ("302 403 403 403 403 403 200", "302 403 403 403 403 403 422"),
+    "import_template": ("302 403 403 403 403 403 200", "302 405 405 405 405 405 405"),
+    "import_export": ("302 403 403 403 403 403 200", "302 405 405 405 405 405 405"),
+    "import_run": ("302 403 403 403 403 403 200", "302 405 405 405 405 405 405"),
+    "import_plan": ("405 405 405 405 405 405 405", "302 403 403 403 403 403 302"),
+    "import_words": ("405 405 405 405 405 405 405", "302 403 403 403 403 403 302"),
+    "import_confirm": ("405 405 405 405 405 405 405", "302 403 403 403 403 403 422"),
+    # The world's run rejected no rows: nothing to download.
+    "import_rejected": ("302 403 403 403 403 403 404", "302 405 405 405 405 405 405"),
 }
 
 ROWS: dict[str, Row] = {
