@@ -136,7 +136,7 @@ class _MergeFiller:
 def open_spreadsheet(path: str | Path, filename: str | None = None) -> list[Sheet]:
     """Sheets of an .xlsx, .ods or .csv file (type by content/extension of `filename` or path).
 
-    Hidden xlsx sheets (such as the "Listen" sheet of our templates) are left out.
+    Hidden sheets (such as the "Listen" sheet of our templates) are left out.
     Raises ImportFileError for a file that is no spreadsheet or cannot be read.
     """
     path = Path(path)
@@ -228,8 +228,10 @@ def _open_zip(path: Path, display: str) -> list[Sheet]:
             raise ImportFileError(_not_a_spreadsheet(display))
     if kind == "xlsx":
         return _xlsx_sheets(path, display)
-    names = ods.sheet_names(path)
-    return [_make_sheet(n, display, partial(ods.read_rows, path, i)) for i, n in enumerate(names)]
+    return [
+        _make_sheet(name, display, partial(ods.read_rows, path, index))
+        for index, name in ods.sheet_names(path)
+    ]
 
 
 def _load_workbook(fh):
