@@ -343,9 +343,12 @@ def _csv_encoding(path: Path) -> str:
 
 
 def _csv_delimiter(sample: str) -> str:
-    """The sniffer's choice among ";", "," and tab; else the one most frequent in line one."""
+    """The sniffer's choice among ";", "," and tab, except that ";" wins over "," when the
+    first line has both (German Excel writes ";", and commas sit in amounts and headers);
+    without a verdict, the one most frequent in the first line."""
+    first_line = sample.splitlines()[0] if sample else ""
     try:
-        return csv.Sniffer().sniff(sample, delimiters=";,\t").delimiter
+        delimiter = csv.Sniffer().sniff(sample, delimiters=";,\t").delimiter
     except csv.Error:
-        first_line = sample.splitlines()[0] if sample else ""
         return max(";,\t", key=lambda d: (first_line.count(d), d == ";"))
+    return ";" if delimiter == "," and ";" in first_line else delimiter

@@ -320,3 +320,11 @@ def test_a_password_protected_workbook_gets_a_clear_message(tmp_path):
         ImportFileError, match=r"„geheim\.xlsx“ ist kennwortgeschützt oder im alten Excel-Format"
     ):
         open_spreadsheet(tmp_path / "geheim.xlsx")
+
+
+def test_csv_semicolons_win_over_commas_in_headers_and_amounts(tmp_path):
+    path = tmp_path / "liste.csv"
+    path.write_text("Budget (in €, brutto);Titel\n1,5;A\n2,5;B\n", "utf-8")
+    [sheet] = open_spreadsheet(path)
+    assert sheet.headers == ["Budget (in €, brutto)", "Titel"]
+    assert values(sheet) == [["1,5", "A"], ["2,5", "B"]]

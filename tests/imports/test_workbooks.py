@@ -7,7 +7,7 @@ from decimal import Decimal
 from xml.etree import ElementTree as ET
 
 import pytest
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 
 from imports.files import open_spreadsheet
 from imports.values import parse_amount
@@ -176,3 +176,37 @@ def test_an_ods_saved_by_libreoffice_reads_like_the_xlsx_it_came_from(tmp_path):
     assert [s.name for s in from_ods] == [s.name for s in from_xlsx] == ["Maßnahmen"]
     assert from_ods[0].headers == from_xlsx[0].headers
     assert [r.values for r in from_ods[0].rows()] == [r.values for r in from_xlsx[0].rows()]
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice is not installed")
+def test_libreoffice_ods_with_title_merged_cells_and_footnotes_reads_like_its_xlsx(tmp_path):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Maßnahmen"
+    for row in [
+        ["Maßnahmenliste Stand 1.3.2025"],
+        [],
+        ["Handlungsfeld", "Titel", "Fortschritt", "Ende"],
+        ["HF 1", "Portal", 0.4, datetime.date(2026, 12, 31)],
+        [None, "E-Akte", 1, None],
+        ["HF 2", "WLAN", 20, None],
+        [],
+        ["¹ Stand der Meldungen der Fachbereiche"],
+    ]:
+        sheet.append(row)
+    sheet["C4"].number_format = "0%"
+    sheet.merge_cells("A4:A5")
+    sheet.merge_cells("A8:D8")
+    path = tmp_path / "liste.xlsx"
+    workbook.save(path)
+    expected = [
+        (4, ["HF 1", "Portal", 0.4, datetime.date(2026, 12, 31)]),
+        (5, ["HF 1", "E-Akte", 1, None]),
+        (6, ["HF 2", "WLAN", 20, None]),
+    ]
+    for sheet in open_spreadsheet(path) + open_spreadsheet(
+        convert_with_libreoffice(path, "ods", tmp_path)
+    ):
+        assert (sheet.header_row, sheet.headers[0]) == (3, "Handlungsfeld")
+        assert [(row.number, row.values) for row in sheet.rows()] == expected
+        assert sheet.footnotes == ["¹ Stand der Meldungen der Fachbereiche"]
