@@ -262,8 +262,17 @@ def _xlsx_sheets(path: Path, display: str) -> list[Sheet]:
 
 def _xlsx_rows(ws, merges: list) -> Iterator[RawRow]:
     ws.reset_dimensions()  # some writers record a wrong size; read what is there
-    for number, cells in enumerate(ws.iter_rows(values_only=True), start=1):
-        yield number, [_clean(v) for v in cells], merges if number == 1 else []
+    for number, cells in enumerate(ws.iter_rows(), start=1):
+        yield number, [_xlsx_value(cell) for cell in cells], merges if number == 1 else []
+
+
+def _xlsx_value(cell):
+    """The cell's value; a percent-formatted number is a float, so 100 % arrives as 1.0
+    (a fraction for `parse_percent`), not as the whole number 1."""
+    value = cell.value
+    if type(value) in (int, float) and "%" in (cell.number_format or ""):
+        return float(value)
+    return _clean(value)
 
 
 def _xlsx_source(path: Path, title: str, part: str) -> Callable[[], Iterator[RawRow]]:

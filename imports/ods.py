@@ -105,11 +105,13 @@ def _cells(row: ET.Element, number: int) -> tuple[list, list]:
 
 
 def _value(cell: ET.Element):
-    """The cell's value by its office:value-type: float and percentage as int or float,
+    """The cell's value by its office:value-type: float as int or float, percentage as float,
     currency as Decimal, date as date (datetime if it has a time), boolean, else the text."""
     kind = cell.get(f"{OFFICE}value-type")
     number = cell.get(f"{OFFICE}value")
-    if kind in ("float", "percentage") and number is not None:
+    if kind == "percentage" and number is not None:
+        return float(number)  # a fraction: 100 % is 1.0
+    if kind == "float" and number is not None:
         number = Decimal(number)
         return int(number) if number == number.to_integral_value() else float(number)
     if kind == "currency" and number is not None:

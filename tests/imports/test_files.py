@@ -328,3 +328,17 @@ def test_csv_semicolons_win_over_commas_in_headers_and_amounts(tmp_path):
     [sheet] = open_spreadsheet(path)
     assert sheet.headers == ["Budget (in €, brutto)", "Titel"]
     assert values(sheet) == [["1,5", "A"], ["2,5", "B"]]
+
+
+def test_percent_formatted_cells_arrive_as_fractions_even_at_100_percent(tmp_path):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Titel", "Fortschritt", "Anzahl"])
+    sheet.append(["A", 1, 1])
+    sheet.append(["B", 0.4, 2])
+    sheet["B2"].number_format = sheet["B3"].number_format = "0%"
+    workbook.save(tmp_path / "m.xlsx")
+    [sheet] = open_spreadsheet(tmp_path / "m.xlsx")
+    assert values(sheet) == [["A", 1.0, 1], ["B", 0.4, 2]]
+    assert [type(row[1]) for row in values(sheet)] == [float, float]
+    assert type(values(sheet)[0][2]) is int

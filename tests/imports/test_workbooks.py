@@ -194,14 +194,14 @@ def test_libreoffice_ods_with_title_merged_cells_and_footnotes_reads_like_its_xl
         ["¹ Stand der Meldungen der Fachbereiche"],
     ]:
         sheet.append(row)
-    sheet["C4"].number_format = "0%"
+    sheet["C4"].number_format = sheet["C5"].number_format = "0%"
     sheet.merge_cells("A4:A5")
     sheet.merge_cells("A8:D8")
     path = tmp_path / "liste.xlsx"
     workbook.save(path)
     expected = [
         (4, ["HF 1", "Portal", 0.4, datetime.date(2026, 12, 31)]),
-        (5, ["HF 1", "E-Akte", 1, None]),
+        (5, ["HF 1", "E-Akte", 1.0, None]),
         (6, ["HF 2", "WLAN", 20, None]),
     ]
     for sheet in open_spreadsheet(path) + open_spreadsheet(
