@@ -30,9 +30,9 @@ CSV_EXTENSIONS = {".csv", ".txt", ".tsv", ""}
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 BINARY_MAGICS = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", OLE2_MAGIC)
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
-# What a truncated, corrupt or hand-made file raises inside zipfile, zlib, XML and openpyxl.
+# What a truncated, corrupt or hand-made file raises in zipfile, zlib, XML, csv and openpyxl.
 BROKEN_FILE_ERRORS = (zipfile.BadZipFile, zlib.error, ET.ParseError, KeyError, EOFError, OSError)
-BROKEN_FILE_ERRORS += (ValueError, ArithmeticError, TypeError)
+BROKEN_FILE_ERRORS += (csv.Error, ValueError, ArithmeticError, TypeError)
 
 # A raw row from a reader: real row number, cell values, merged ranges that start to apply
 # (as (first_row, first_col, last_row, last_col), 1-based, inclusive).

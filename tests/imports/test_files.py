@@ -342,3 +342,17 @@ def test_percent_formatted_cells_arrive_as_fractions_even_at_100_percent(tmp_pat
     assert values(sheet) == [["A", 1.0, 1], ["B", 0.4, 2]]
     assert [type(row[1]) for row in values(sheet)] == [float, float]
     assert type(values(sheet)[0][2]) is int
+
+
+def test_a_workbook_whose_sheet_xml_breaks_off_is_reported_as_damaged(tmp_path):
+    rows = [["Titel", "Budget"]] + [[f"Maßnahme {i}", i] for i in range(2000)]
+    good = zipfile.ZipFile(xlsx(tmp_path / "m.xlsx", rows))
+    with zipfile.ZipFile(tmp_path / "kaputt.xlsx", "w") as broken:
+        for item in good.infolist():
+            data = good.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 2]
+            broken.writestr(item, data)
+    with pytest.raises(ImportFileError, match=r"„kaputt\.xlsx“ ist beschädigt"):
+        [sheet] = open_spreadsheet(tmp_path / "kaputt.xlsx")
+        list(sheet.rows())
