@@ -21,6 +21,8 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+from openpyxl.utils.cell import range_boundaries
 
 from imports import ods
 
@@ -235,8 +237,6 @@ def _open_zip(path: Path, display: str) -> list[Sheet]:
 
 
 def _load_workbook(fh):
-    from openpyxl import load_workbook
-
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl warns about extensions it does not read
         return load_workbook(fh, read_only=True, data_only=True, keep_links=False)
@@ -298,8 +298,6 @@ MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+[0-9]+:[A-Z]
 def _xlsx_merges(path: Path, part: str) -> list[tuple[int, int, int, int]]:
     """The sheet's merged ranges, `<mergeCell ref="A2:A5"/>` after the sheet data (read-only
     openpyxl does not expose them). A byte scan: parsing the whole sheet XML costs more."""
-    from openpyxl.utils.cell import range_boundaries
-
     refs: set[bytes] = set()
     tail = b""
     with zipfile.ZipFile(path) as archive, archive.open(part) as source:

@@ -14,6 +14,11 @@ from decimal import Decimal
 from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.datavalidation import DataValidation
 
 VALIDATED_ROWS = 1000  # drop-down lists reach down to this row, below the data too
 LISTS_SHEET = "Listen"
@@ -62,12 +67,6 @@ def _sheet_title(name: str) -> str:
 def write_xlsx(sheets: list[SheetSpec]) -> bytes:
     """An .xlsx workbook: bold frozen header row, column widths, dates as DD.MM.YYYY, amounts
     as #,##0.00, drop-downs (short lists inline, long ones on a hidden sheet "Listen")."""
-    from openpyxl import Workbook
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter, quote_sheetname
-    from openpyxl.worksheet.datavalidation import DataValidation
-
     workbook = Workbook()
     workbook.remove(workbook.active)
     lists, list_columns = None, 0
