@@ -356,3 +356,20 @@ def test_a_workbook_whose_sheet_xml_breaks_off_is_reported_as_damaged(tmp_path):
     with pytest.raises(ImportFileError, match=r"„kaputt\.xlsx“ ist beschädigt"):
         [sheet] = open_spreadsheet(tmp_path / "kaputt.xlsx")
         list(sheet.rows())
+
+
+def test_a_password_protected_ods_gets_a_clear_message(tmp_path):
+    path = write_ods(tmp_path / "geheim.ods", {"Liste": ""})
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr(
+            "META-INF/manifest.xml",
+            '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"'
+            ">"
+            '<manifest:file-entry manifest:full-path="content.xml"><manifest:encryption-data/>'
+            "</manifest:file-entry></manifest:manifest>",
+        )
+    with pytest.raises(ImportFileError) as error:
+        open_spreadsheet(path)
+    assert str(error.value) == (
+        "Die Datei „geheim.ods“ ist kennwortgeschützt. Bitte ohne Kennwort speichern."
+    )
