@@ -21,6 +21,8 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+from openpyxl.utils.cell import range_boundaries
 
 from imports import ods
 
@@ -30,9 +32,9 @@ CSV_EXTENSIONS = {".csv", ".txt", ".tsv", ""}
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 BINARY_MAGICS = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", OLE2_MAGIC)
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
-# What a truncated, corrupt or hand-made file raises inside zipfile, zlib, XML and openpyxl.
+# What a truncated, corrupt or hand-made file raises in zipfile, zlib, XML, csv and openpyxl.
 BROKEN_FILE_ERRORS = (zipfile.BadZipFile, zlib.error, ET.ParseError, KeyError, EOFError, OSError)
-BROKEN_FILE_ERRORS += (ValueError, ArithmeticError, TypeError)
+BROKEN_FILE_ERRORS += (csv.Error, ValueError, ArithmeticError, TypeError)
 
 # A raw row from a reader: real row number, cell values, merged ranges that start to apply
 # (as (first_row, first_col, last_row, last_col), 1-based, inclusive).
@@ -136,7 +138,7 @@ class _MergeFiller:
 def open_spreadsheet(path: str | Path, filename: str | None = None) -> list[Sheet]:
     """Sheets of an .xlsx, .ods or .csv file (type by content/extension of `filename` or path).
 
-    Hidden xlsx sheets (such as the "Listen" sheet of our templates) are left out.
+    Hidden sheets (such as the "Listen" sheet of our templates) are left out.
     Raises ImportFileError for a file that is no spreadsheet or cannot be read.
     """
     path = Path(path)
@@ -228,13 +230,13 @@ def _open_zip(path: Path, display: str) -> list[Sheet]:
             raise ImportFileError(_not_a_spreadsheet(display))
     if kind == "xlsx":
         return _xlsx_sheets(path, display)
-    names = ods.sheet_names(path)
-    return [_make_sheet(n, display, partial(ods.read_rows, path, i)) for i, n in enumerate(names)]
+    return [
+        _make_sheet(name, display, partial(ods.read_rows, path, index))
+        for index, name in ods.sheet_names(path)
+    ]
 
 
 def _load_workbook(fh):
-    from openpyxl import load_workbook
-
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl warns about extensions it does not read
         return load_workbook(fh, read_only=True, data_only=True, keep_links=False)
@@ -260,8 +262,17 @@ def _xlsx_sheets(path: Path, display: str) -> list[Sheet]:
 
 def _xlsx_rows(ws, merges: list) -> Iterator[RawRow]:
     ws.reset_dimensions()  # some writers record a wrong size; read what is there
-    for number, cells in enumerate(ws.iter_rows(values_only=True), start=1):
-        yield number, [_clean(v) for v in cells], merges if number == 1 else []
+    for number, cells in enumerate(ws.iter_rows(), start=1):
+        yield number, [_xlsx_value(cell) for cell in cells], merges if number == 1 else []
+
+
+def _xlsx_value(cell):
+    """The cell's value; a percent-formatted number is a float, so 100 % arrives as 1.0
+    (a fraction for `parse_percent`), not as the whole number 1."""
+    value = cell.value
+    if type(value) in (int, float) and "%" in (cell.number_format or ""):
+        return float(value)
+    return _clean(value)
 
 
 def _xlsx_source(path: Path, title: str, part: str) -> Callable[[], Iterator[RawRow]]:
@@ -287,8 +298,6 @@ MERGE_CELL = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*?\bref="([A-Z]+[0-9]+:[A-Z]
 def _xlsx_merges(path: Path, part: str) -> list[tuple[int, int, int, int]]:
     """The sheet's merged ranges, `<mergeCell ref="A2:A5"/>` after the sheet data (read-only
     openpyxl does not expose them). A byte scan: parsing the whole sheet XML costs more."""
-    from openpyxl.utils.cell import range_boundaries
-
     refs: set[bytes] = set()
     tail = b""
     with zipfile.ZipFile(path) as archive, archive.open(part) as source:
@@ -341,9 +350,12 @@ def _csv_encoding(path: Path) -> str:
 
 
 def _csv_delimiter(sample: str) -> str:
-    """The sniffer's choice among ";", "," and tab; else the one most frequent in line one."""
+    """The sniffer's choice among ";", "," and tab, except that ";" wins over "," when the
+    first line has both (German Excel writes ";", and commas sit in amounts and headers);
+    without a verdict, the one most frequent in the first line."""
+    first_line = sample.splitlines()[0] if sample else ""
     try:
-        return csv.Sniffer().sniff(sample, delimiters=";,\t").delimiter
+        delimiter = csv.Sniffer().sniff(sample, delimiters=";,\t").delimiter
     except csv.Error:
-        first_line = sample.splitlines()[0] if sample else ""
         return max(";,\t", key=lambda d: (first_line.count(d), d == ";"))
+    return ";" if delimiter == "," and ";" in first_line else delimiter

@@ -18,11 +18,14 @@ MAX_COLUMNS = 16_384
 OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 TEXT = "{urn:oasis:names:tc:opendocument:xmlns:text:1.0}"
+STYLE = "{urn:oasis:names:tc:opendocument:xmlns:style:1.0}"
 CELLS = (f"{TABLE}table-cell", f"{TABLE}covered-table-cell")
 
 
-def sheet_names(path: Path) -> list[str]:
-    return [data[0] for event, *data in _events(path) if event == "table"]
+def sheet_names(path: Path) -> list[tuple[int, str]]:
+    """(index, name) of the visible sheets; hidden ones (a "Listen" sheet) are left out."""
+    tables = [data for event, *data in _events(path) if event == "table"]
+    return [(index, name) for index, (name, visible) in enumerate(tables) if visible]
 
 
 def read_rows(path: Path, index: int) -> Iterator[tuple[int, list, list]]:
@@ -30,7 +33,7 @@ def read_rows(path: Path, index: int) -> Iterator[tuple[int, list, list]]:
     anchored in the row as (first_row, first_col, last_row, last_col))."""
     table, number = -1, 1
     for event, *data in _events(path):
-        if event == "table":
+        if event == "table":  # ("table", name, visible)
             table += 1
             if table > index:
                 return
@@ -48,21 +51,26 @@ def read_rows(path: Path, index: int) -> Iterator[tuple[int, list, list]]:
 
 
 def _events(path: Path) -> Iterator[tuple]:
-    """Yield ("table", name) at each sheet and ("row", element, repeat) for each row; the
-    element is valid until the next step and removed from the tree afterwards."""
+    """Yield ("table", name, visible) at each sheet and ("row", element, repeat) for each
+    row; the element is valid until the next step and removed from the tree afterwards."""
     with zipfile.ZipFile(path) as archive, archive.open("content.xml") as source:
         stack: list[ET.Element] = []
         depth = 0  # tables nested in cells are not sheets
+        hidden_styles = set()  # table styles with table:display="false" (before the body)
         for event, element in ET.iterparse(source, events=("start", "end")):
             if event == "start":
                 stack.append(element)
                 if element.tag == f"{TABLE}table":
                     depth += 1
                     if depth == 1:
-                        yield "table", element.get(f"{TABLE}name", "")
+                        visible = element.get(f"{TABLE}style-name") not in hidden_styles
+                        yield "table", element.get(f"{TABLE}name", ""), visible
                 continue
             stack.pop()
-            if element.tag == f"{TABLE}table":
+            if element.tag == f"{STYLE}table-properties":
+                if element.get(f"{TABLE}display") == "false":
+                    hidden_styles.add(stack[-1].get(f"{STYLE}name"))
+            elif element.tag == f"{TABLE}table":
                 depth -= 1
             elif element.tag == f"{TABLE}table-row" and depth == 1:
                 yield "row", element, int(element.get(f"{TABLE}number-rows-repeated", "1"))
@@ -97,11 +105,13 @@ def _cells(row: ET.Element, number: int) -> tuple[list, list]:
 
 
 def _value(cell: ET.Element):
-    """The cell's value by its office:value-type: float and percentage as int or float,
+    """The cell's value by its office:value-type: float as int or float, percentage as float,
     currency as Decimal, date as date (datetime if it has a time), boolean, else the text."""
     kind = cell.get(f"{OFFICE}value-type")
     number = cell.get(f"{OFFICE}value")
-    if kind in ("float", "percentage") and number is not None:
+    if kind == "percentage" and number is not None:
+        return float(number)  # a fraction: 100 % is 1.0
+    if kind == "float" and number is not None:
         number = Decimal(number)
         return int(number) if number == number.to_integral_value() else float(number)
     if kind == "currency" and number is not None:

@@ -160,9 +160,10 @@ def parse_int(value) -> int | None:
 
 
 def parse_percent(value) -> int | None:
-    """Progress 0–100 as a whole percent: 40, "40", "40 %", "33,3 %" (rounded). A float
-    between 0 and 1 with a fractional part (0.4) is the fraction a percent-formatted cell
-    holds and counts as 40 %; whole numbers and all text are percent as written."""
+    """Progress 0–100 as a whole percent: 40, "40", "40 %", "33,3 %" (rounded). A float from
+    0 to 1 is the fraction a percent-formatted cell holds (the readers give such cells as
+    floats, so 100 % is 1.0): 0.4 and 1.0 count as 40 % and 100 %. Whole numbers (int),
+    Decimals and text are percent as written."""
     if _is_empty(value):
         return None
     error = ValueError(
@@ -174,7 +175,7 @@ def parse_percent(value) -> int | None:
         number = Decimal(str(value))
         if not number.is_finite():
             raise error
-        if 0 < number <= 1 and number != number.to_integral_value():
+        if isinstance(value, float) and 0 < value <= 1:
             number *= 100
     else:
         text = str(value).strip().removesuffix("%").strip().replace(",", ".")

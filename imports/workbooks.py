@@ -11,9 +11,14 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape
 
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.datavalidation import DataValidation
 
 VALIDATED_ROWS = 1000  # drop-down lists reach down to this row, below the data too
 LISTS_SHEET = "Listen"
@@ -53,7 +58,7 @@ def _display(value) -> str:
 
 
 def _sheet_title(name: str) -> str:
-    return re.sub(r"[\[\]:*?/\\]", "-", name)[:31] or "Tabelle"
+    return re.sub(r"[\[\]:*?/\\]", "-", name)[:31].strip(" '") or "Tabelle"
 
 
 # --- xlsx -------------------------------------------------------------------------------
@@ -62,12 +67,6 @@ def _sheet_title(name: str) -> str:
 def write_xlsx(sheets: list[SheetSpec]) -> bytes:
     """An .xlsx workbook: bold frozen header row, column widths, dates as DD.MM.YYYY, amounts
     as #,##0.00, drop-downs (short lists inline, long ones on a hidden sheet "Listen")."""
-    from openpyxl import Workbook
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter, quote_sheetname
-    from openpyxl.worksheet.datavalidation import DataValidation
-
     workbook = Workbook()
     workbook.remove(workbook.active)
     lists, list_columns = None, 0
@@ -85,9 +84,8 @@ def write_xlsx(sheets: list[SheetSpec]) -> bytes:
         ws.freeze_panes = "A2"
         last_row = max(VALIDATED_ROWS, len(spec.rows) + 1)
         for header, words in spec.choices.items():
-            inline = ",".join(words)
-            if len(inline) <= 250 and not any("," in w or '"' in w for w in words):
-                formula = f'"{inline}"'
+            if _fits_inline(words):
+                formula = '"' + ",".join(words) + '"'
             else:
                 if lists is None:
                     lists = workbook.create_sheet(LISTS_SHEET)
@@ -156,6 +154,8 @@ ODS_STYLES = (
     ' style:data-style-name="N_date"/>'
     '<style:style style:name="ce_amount" style:family="table-cell"'
     ' style:parent-style-name="Default" style:data-style-name="N_amount"/>'
+    '<style:style style:name="ta_hidden" style:family="table">'
+    '<style:table-properties table:display="false"/></style:style>'
 )
 MANIFEST = (
     XML_HEAD + '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:'
@@ -175,12 +175,23 @@ STYLES = (
 
 def write_ods(sheets: list[SheetSpec]) -> bytes:
     """An OpenDocument spreadsheet: bold frozen header row, column widths, dates and amounts
-    with German formats, drop-downs as content validations with the words inline, help
-    texts as comments on the headers."""
-    styles, validations, tables = [ODS_STYLES], [], []
-    widths: dict[float, str] = {}
+    with German formats, drop-downs as content validations (short lists inline, long ones
+    on a hidden sheet "Listen"), help texts as comments on the headers."""
+    styles, widths, validations, lists, tables = [ODS_STYLES], {}, [], [], []
     for spec in sheets:
         title = _sheet_title(spec.name)
+        checks: dict[int, str] = {}  # column index -> validation name
+        for header, words in spec.choices.items():
+            index = spec.headers.index(header)
+            checks[index] = f"val{len(validations) + 1}"
+            if _fits_inline(words):
+                allowed = ";".join(f'"{word}"' for word in words)
+            else:
+                lists.append(words)
+                letter = _column_letter(len(lists) - 1)
+                allowed = f"[${LISTS_SHEET}.${letter}$1:.${letter}${len(words)}]"
+            address = f"{_ods_sheet_ref(title)}.{_column_letter(index)}2"
+            validations.append(_ods_validation(checks[index], allowed, address))
         columns = []
         for index in range(len(spec.headers)):
             width = round(_column_chars(spec, index) * 0.2 + 0.3, 1)
@@ -191,49 +202,24 @@ def write_ods(sheets: list[SheetSpec]) -> bytes:
                     f'<style:table-column-properties style:column-width="{width}cm"/></style:style>'
                 )
             columns.append(f'<table:table-column table:style-name="{widths[width]}"/>')
-        checks: dict[int, str] = {}
-        for header, words in spec.choices.items():
-            index = spec.headers.index(header)
-            checks[index] = f"val{len(validations) + 1}"
-            quoted = ";".join('"' + w.replace('"', '""') + '"' for w in words)
-            address = f"{_ods_sheet_ref(title)}.{_column_letter(index)}2"
-            condition = quoteattr(f"of:cell-content-is-in-list({quoted})")
-            validations.append(
-                f'<table:content-validation table:name="{checks[index]}"'
-                f" table:condition={condition}"
-                ' table:allow-empty-cell="true" table:display-list="unsorted"'
-                f" table:base-cell-address={quoteattr(address)}>"
-                '<table:error-message table:display="true" table:message-type="stop">'
-                f"<text:p>{escape(_('Bitte einen Wert aus der Liste wählen.'))}</text:p>"
-                "</table:error-message></table:content-validation>"
-            )
-        rows = ["<table:table-row>"]
-        for header in spec.headers:
-            note = spec.notes.get(header)
-            annotation = f"<office:annotation>{_ods_paragraphs(note)}</office:annotation>"
-            rows.append(
-                '<table:table-cell table:style-name="ce_head" office:value-type="string">'
-                f"{annotation if note else ''}{_ods_paragraphs(header)}</table:table-cell>"
-            )
-        rows.append("</table:table-row>")
-        for row in spec.rows:
-            cells = list(row[: len(spec.headers)]) + [None] * (len(spec.headers) - len(row))
-            rows.append("<table:table-row>")
-            rows.extend(_ods_cell(value, checks.get(i)) for i, value in enumerate(cells))
-            rows.append("</table:table-row>")
-        if checks and len(spec.rows) + 1 < VALIDATED_ROWS:
-            repeat = VALIDATED_ROWS - 1 - len(spec.rows)
-            rows.append(f'<table:table-row table:number-rows-repeated="{repeat}">')
-            rows.extend(_ods_cell(None, checks.get(i)) for i in range(max(checks) + 1))
-            rows.append("</table:table-row>")
         tables.append(
-            f"<table:table table:name={quoteattr(title)}>{''.join(columns)}{''.join(rows)}"
+            f"<table:table table:name={_attr(title)}>{''.join(columns)}"
+            f"{_ods_rows(spec, checks)}</table:table>"
+        )
+    if lists:
+        longest = max(len(words) for words in lists)
+        cells = [[words[i] if i < len(words) else None for words in lists] for i in range(longest)]
+        body = "".join(
+            f"<table:table-row>{''.join(_ods_cell(v, None) for v in row)}</table:table-row>"
+            for row in cells
+        )
+        tables.append(
+            f'<table:table table:name="{LISTS_SHEET}" table:style-name="ta_hidden">{body}'
             "</table:table>"
         )
     if validations:
-        tables.insert(
-            0, f"<table:content-validations>{''.join(validations)}</table:content-validations>"
-        )
+        checks = "".join(validations)
+        tables.insert(0, f"<table:content-validations>{checks}</table:content-validations>")
     content = (
         XML_HEAD + f"<office:document-content {NAMESPACES}><office:automatic-styles>"
         f"{''.join(styles)}</office:automatic-styles><office:body><office:spreadsheet>"
@@ -251,6 +237,49 @@ def write_ods(sheets: list[SheetSpec]) -> bytes:
         archive.writestr("content.xml", content)
         archive.writestr("settings.xml", _ods_settings([_sheet_title(s.name) for s in sheets]))
     return output.getvalue()
+
+
+def _fits_inline(words: list[str]) -> bool:
+    """Whether a drop-down list can sit in the validation itself: Excel allows 255 characters
+    there and separates by comma; anything longer or with commas or quotes goes to "Listen"."""
+    return len(",".join(words)) <= 250 and not any("," in w or '"' in w for w in words)
+
+
+def _ods_validation(name: str, allowed: str, address: str) -> str:
+    return (
+        f'<table:content-validation table:name="{name}"'
+        f" table:condition={_attr(f'of:cell-content-is-in-list({allowed})')}"
+        ' table:allow-empty-cell="true" table:display-list="unsorted"'
+        f" table:base-cell-address={_attr(address)}>"
+        '<table:error-message table:display="true" table:message-type="stop">'
+        f"<text:p>{escape(_('Bitte einen Wert aus der Liste wählen.'))}</text:p>"
+        "</table:error-message></table:content-validation>"
+    )
+
+
+def _ods_rows(spec: SheetSpec, checks: dict[int, str]) -> str:
+    """Header row, data rows, and empty rows down to row 1000 carrying the drop-downs."""
+    rows = ["<table:table-row>"]
+    for header in spec.headers:
+        note = spec.notes.get(header)
+        annotation = f"<office:annotation>{_ods_paragraphs(note)}</office:annotation>"
+        rows.append(
+            '<table:table-cell table:style-name="ce_head" office:value-type="string">'
+            f"{annotation if note else ''}{_ods_paragraphs(header)}</table:table-cell>"
+        )
+    rows.append("</table:table-row>")
+    width = len(spec.headers)
+    for row in spec.rows:
+        cells = (list(row[:width]) + [None] * width)[:width]
+        rows.append("<table:table-row>")
+        rows.extend(_ods_cell(value, checks.get(i)) for i, value in enumerate(cells))
+        rows.append("</table:table-row>")
+    if checks and len(spec.rows) + 1 < VALIDATED_ROWS:
+        repeat = VALIDATED_ROWS - 1 - len(spec.rows)
+        rows.append(f'<table:table-row table:number-rows-repeated="{repeat}">')
+        rows.extend(_ods_cell(None, checks.get(i)) for i in range(max(checks) + 1))
+        rows.append("</table:table-row>")
+    return "".join(rows)
 
 
 def _ods_cell(value, validation: str | None) -> str:
@@ -284,6 +313,10 @@ def _ods_paragraphs(text: str) -> str:
     return "".join(paragraphs)
 
 
+def _attr(value: str) -> str:
+    return '"' + escape(value, {'"': "&quot;"}) + '"'
+
+
 def _ods_sheet_ref(title: str) -> str:
     return title if re.fullmatch(r"\w+", title) else "'" + title.replace("'", "''") + "'"
 
@@ -302,7 +335,7 @@ def _ods_settings(titles: list[str]) -> str:
     items = {"VerticalSplitMode": ("short", 2), "VerticalSplitPosition": ("int", 1)}
     items |= {"ActiveSplitRange": ("short", 2), "PositionBottom": ("int", 1)}
     entries = "".join(
-        f"<config:config-item-map-entry config:name={quoteattr(title)}>"
+        f"<config:config-item-map-entry config:name={_attr(title)}>"
         + "".join(
             f'<config:config-item config:name="{name}" config:type="{kind}">{value}'
             "</config:config-item>"

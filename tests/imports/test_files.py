@@ -320,3 +320,56 @@ def test_a_password_protected_workbook_gets_a_clear_message(tmp_path):
         ImportFileError, match=r"„geheim\.xlsx“ ist kennwortgeschützt oder im alten Excel-Format"
     ):
         open_spreadsheet(tmp_path / "geheim.xlsx")
+
+
+def test_csv_semicolons_win_over_commas_in_headers_and_amounts(tmp_path):
+    path = tmp_path / "liste.csv"
+    path.write_text("Budget (in €, brutto);Titel\n1,5;A\n2,5;B\n", "utf-8")
+    [sheet] = open_spreadsheet(path)
+    assert sheet.headers == ["Budget (in €, brutto)", "Titel"]
+    assert values(sheet) == [["1,5", "A"], ["2,5", "B"]]
+
+
+def test_percent_formatted_cells_arrive_as_fractions_even_at_100_percent(tmp_path):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Titel", "Fortschritt", "Anzahl"])
+    sheet.append(["A", 1, 1])
+    sheet.append(["B", 0.4, 2])
+    sheet["B2"].number_format = sheet["B3"].number_format = "0%"
+    workbook.save(tmp_path / "m.xlsx")
+    [sheet] = open_spreadsheet(tmp_path / "m.xlsx")
+    assert values(sheet) == [["A", 1.0, 1], ["B", 0.4, 2]]
+    assert [type(row[1]) for row in values(sheet)] == [float, float]
+    assert type(values(sheet)[0][2]) is int
+
+
+def test_a_workbook_whose_sheet_xml_breaks_off_is_reported_as_damaged(tmp_path):
+    rows = [["Titel", "Budget"]] + [[f"Maßnahme {i}", i] for i in range(2000)]
+    good = zipfile.ZipFile(xlsx(tmp_path / "m.xlsx", rows))
+    with zipfile.ZipFile(tmp_path / "kaputt.xlsx", "w") as broken:
+        for item in good.infolist():
+            data = good.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 2]
+            broken.writestr(item, data)
+    with pytest.raises(ImportFileError, match=r"„kaputt\.xlsx“ ist beschädigt"):
+        [sheet] = open_spreadsheet(tmp_path / "kaputt.xlsx")
+        list(sheet.rows())
+
+
+def test_a_password_protected_ods_gets_a_clear_message(tmp_path):
+    path = write_ods(tmp_path / "geheim.ods", {"Liste": ""})
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr(
+            "META-INF/manifest.xml",
+            '<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"'
+            ">"
+            '<manifest:file-entry manifest:full-path="content.xml"><manifest:encryption-data/>'
+            "</manifest:file-entry></manifest:manifest>",
+        )
+    with pytest.raises(ImportFileError) as error:
+        open_spreadsheet(path)
+    assert str(error.value) == (
+        "Die Datei „geheim.ods“ ist kennwortgeschützt. Bitte ohne Kennwort speichern."
+    )
