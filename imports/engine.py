@@ -94,9 +94,22 @@ def propose_plan(path, file_name: str) -> dict:
                 "headers": sheet.headers,
                 "columns": columns,
                 "saved": mapping is not None,
+                "samples": _samples(sheet),
             }
         )
     return plan
+
+
+def _samples(sheet: Sheet, rows: int = 3) -> list[str]:
+    """The first values of each column, shown next to its header while mapping."""
+    seen: list[list[str]] = [[] for _header in sheet.headers]
+    for number, row in enumerate(sheet.rows()):
+        if number >= rows:
+            break
+        for column, value in enumerate(row.values):
+            if value is not None:
+                seen[column].append(_cell_text(value))
+    return [", ".join(values) for values in seen]
 
 
 def save_mappings(plan: dict, *, actor) -> None:

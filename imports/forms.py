@@ -14,6 +14,11 @@ from .vocabularies import VOCABULARIES
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 
+def kern_select():
+    """The KERN select (fields added after KernFormMixin.__init__ get no class of their own)."""
+    return forms.Select(attrs={"class": "kern-form-input__select"})
+
+
 class UploadForm(KernFormMixin, forms.Form):
     file = forms.FileField(
         label=_("Datei"),
@@ -45,6 +50,10 @@ def column_choices(kind_name: str):
     return choices
 
 
+def _samples(sheet: dict) -> list[str]:
+    return sheet.get("samples") or [""] * len(sheet["headers"])
+
+
 class PlanForm(KernFormMixin, forms.Form):
     """`kind-<sheet>` and `column-<sheet>-<header>` for the run's plan."""
 
@@ -57,6 +66,7 @@ class PlanForm(KernFormMixin, forms.Form):
                 choices=kind_choices(),
                 initial=sheet["kind"],
                 required=False,
+                widget=kern_select(),
             )
             for position, header in enumerate(sheet["headers"]):
                 self.fields[f"column-{index}-{position}"] = forms.ChoiceField(
@@ -64,6 +74,7 @@ class PlanForm(KernFormMixin, forms.Form):
                     choices=column_choices(sheet["kind"]),
                     initial=sheet["columns"][position],
                     required=False,
+                    widget=kern_select(),
                 )
 
     def sheets(self) -> list[dict]:
@@ -73,8 +84,10 @@ class PlanForm(KernFormMixin, forms.Form):
                 **sheet,
                 "kind_field": self[f"kind-{index}"],
                 "column_fields": [
-                    (header, self[f"column-{index}-{position}"])
-                    for position, header in enumerate(sheet["headers"])
+                    (header, samples, self[f"column-{index}-{position}"])
+                    for position, (header, samples) in enumerate(
+                        zip(sheet["headers"], _samples(sheet), strict=True)
+                    )
                 ],
             }
             for index, sheet in enumerate(self.plan["sheets"])
@@ -143,6 +156,7 @@ class WordsForm(KernFormMixin, forms.Form):
                     % {"word": word, "what": vocabulary.label},
                     choices=choices,
                     required=False,
+                    widget=kern_select(),
                 )
                 self.words.append((key, name, word))
 
