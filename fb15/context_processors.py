@@ -7,11 +7,18 @@ current entry (Start, its section, the entry) that detail pages extend with them
 """
 
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
+from .models import city_settings
 from .navigation import manages_any_unit, navigation_tree
 
-__all__ = ["manages_any_unit", "navigation"]
+__all__ = ["city", "manages_any_unit", "navigation"]
+
+
+def city(request):
+    """`city`: the city's settings (header, footer), queried once and only when used."""
+    return {"city": SimpleLazyObject(city_settings)}
 
 
 def _matches(path: str, url: str) -> bool:

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from .models import Division, OrgUnit, User
+from .models import CitySettings, Division, OrgUnit, User
 
 
 class KernFormMixin:
@@ -221,3 +221,10 @@ class OrgUnitForm(DomainForm):
                 % {"name": lead},
             )
         return cleaned
+
+
+class CitySettingsForm(DomainForm):
+    class Meta:
+        model = CitySettings
+        fields = ["city_name", "office_name", "logo", "email", "phone", "address"]
+        widgets = {"logo": forms.ClearableFileInput(attrs={"accept": ".png,.jpg,.jpeg,.svg"})}

@@ -111,3 +111,12 @@ def _may_use_trash(user) -> bool:
 
 
 register_navigation(NavigationEntry(_("Papierkorb"), "trash", _may_use_trash, 20, "organisation"))
+register_navigation(
+    NavigationEntry(
+        _("Einstellungen der Stadt"),
+        "city_settings_edit",
+        "fb15.change_citysettings",
+        30,
+        "organisation",
+    )
+)

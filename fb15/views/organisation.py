@@ -1,9 +1,10 @@
 """The organisation: Dezernate and Fachbereiche with their leads, deputies and members."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 
-from fb15.forms import OrgUnitForm
-from fb15.models import Division, OrgUnit
+from fb15.forms import CitySettingsForm, OrgUnitForm
+from fb15.models import CitySettings, Division, OrgUnit, city_settings
 from fb15.services import save_org_unit
 
 from .generic import (
@@ -56,7 +57,27 @@ class OrgUnitHistoryView(ObjectHistoryView):
     model = OrgUnit
 
 
+class CitySettingsEditView(ObjectEditView):
+    """Einstellungen der Stadt: the one settings row, for holders of `change_citysettings`."""
+
+    model = CitySettings
+    form_class = CitySettingsForm
+
+    def get_object(self):
+        if not self.request.user.has_perm("fb15.change_citysettings"):
+            raise PermissionDenied
+        if self.request.method != "POST":
+            return city_settings()  # a GET writes nothing, not even the first row
+        self.kwargs["pk"] = 1
+        return CitySettings.objects.get_or_create(pk=1)[0]
+
+    def get_form(self, obj, data=None):
+        files = self.request.FILES if data is not None else None
+        return self.form_class(data=data, files=files, instance=obj, user=self.request.user)
+
+
 __all__ = [
+    "CitySettingsEditView",
     "OrgUnitDeleteView",
     "OrgUnitDetailView",
     "OrgUnitEditView",
