@@ -180,6 +180,18 @@ class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj} ({obj.username})"
 
 
+class DivisionForm(DomainForm):
+    class Meta:
+        model = Division
+        fields = ["number", "name", "position"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            last = Division.objects.order_by("-position").first()
+            self.initial.setdefault("position", last.position + 1 if last else 1)
+
+
 class OrgUnitForm(DomainForm):
     lead = UserChoiceField(
         label=_("Leitung"), queryset=User.objects.filter(is_active=True), required=False

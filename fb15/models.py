@@ -72,6 +72,9 @@ class Division(DomainModel):
     def __str__(self) -> str:
         return f"Dezernat {self.number} – {self.name}"
 
+    def get_absolute_url(self) -> str:
+        return f"{reverse('orgunit_list')}?division={self.pk}"
+
 
 class OrgUnitQuerySet(RestrictedQuerySet):
     def with_people(self) -> "OrgUnitQuerySet":

@@ -40,9 +40,14 @@ class NavigationEntry:
     section: str | None = None
 
     def is_shown_to(self, user) -> bool:
-        if callable(self.needs):
-            return bool(self.needs(user))
-        return not self.needs or user.has_perm(self.needs)
+        return may_open(user, self.needs)
+
+
+def may_open(user, needs: str | Callable[[object], bool] | None) -> bool:
+    """Whether `user` meets `needs`: None (anybody), a permission name, or a test."""
+    if callable(needs):
+        return bool(needs(user))
+    return not needs or user.has_perm(needs)
 
 
 _sections: dict[str, NavigationSection] = {}

@@ -13,8 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from fb15.empty_state import EmptyAction, may_add
 from fb15.htmx import htmx_partial
 from fb15.views.generic import ObjectDeleteView, ObjectEditView, ObjectListView
 from measures.models import ReportingPeriod
@@ -64,6 +66,13 @@ class ReportListView(ObjectListView):
     model = Report
     template_name = "reporting/report_list.html"
     paginate_by = 20
+    empty_message = gettext_lazy("Noch keine Statusberichte.")
+    empty_actions = (
+        EmptyAction(gettext_lazy("Bericht jetzt erzeugen"), "report_add", may_add(Report)),
+        EmptyAction(
+            gettext_lazy("Berichtsplan anlegen"), "reportschedule_add", may_add(ReportSchedule)
+        ),
+    )
 
     def base_queryset(self):
         return Report.objects.select_related("field_of_action", "unit", "requested_by")
@@ -166,6 +175,12 @@ def report_download(request, pk: int):
 class ScheduleListView(ObjectListView):
     model = ReportSchedule
     template_name = "reporting/reportschedule_list.html"
+    empty_message = gettext_lazy("Noch keine Berichtspläne.")
+    empty_actions = (
+        EmptyAction(
+            gettext_lazy("Berichtsplan anlegen"), "reportschedule_add", may_add(ReportSchedule)
+        ),
+    )
 
     def dispatch(self, request, *args, **kwargs):
         user = request.user

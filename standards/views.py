@@ -16,9 +16,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fb15.csv_export import csv_response
+from fb15.empty_state import EmptyAction, may_add
 from fb15.history import describe_changes
 from fb15.models import Division, OrgUnit
 from fb15.redirects import safe_next
@@ -56,6 +58,10 @@ class StandardListView(ObjectListView):
     model = Standard
     paginate_by = 50
     search_fields = ("code", "title", "description")
+    empty_message = gettext_lazy("Noch keine Standards erfasst.")
+    empty_actions = (
+        EmptyAction(gettext_lazy("Standard anlegen"), "standard_add", may_add(Standard)),
+    )
     choice_filters = {"category": Category, "status": StandardStatus, "obligation": Obligation}
 
     def base_queryset(self):
@@ -299,6 +305,10 @@ class ComplianceHistoryView(ObjectHistoryView):
 class ExemptionListView(ObjectListView):
     model = Exemption
     search_fields = ("unit__code", "standard__code", "standard__title", "justification")
+    empty_message = gettext_lazy("Keine Ausnahmen beantragt.")
+    empty_actions = (
+        EmptyAction(gettext_lazy("Ausnahme beantragen"), "exemption_add", may_add(Exemption)),
+    )
 
     def base_queryset(self):
         return Exemption.objects.select_related("unit", "standard", "requested_by").order_by(

@@ -2,8 +2,10 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
 
-from fb15.forms import CitySettingsForm, OrgUnitForm
+from fb15.empty_state import EmptyAction, may_add
+from fb15.forms import CitySettingsForm, DivisionForm, OrgUnitForm
 from fb15.models import CitySettings, Division, OrgUnit, city_settings
 from fb15.services import save_org_unit
 
@@ -21,6 +23,13 @@ class OrgUnitListView(ObjectListView):
     paginate_by = 50
     search_fields = ("code", "name", "lead__last_name", "lead__first_name")
     filter_fields = ("division",)
+    empty_message = _(
+        "Noch keine Fachbereiche erfasst. Jeder Fachbereich gehört zu einem Dezernat."
+    )
+    empty_actions = (
+        EmptyAction(_("Dezernat anlegen"), "division_add", may_add(Division)),
+        EmptyAction(_("Fachbereich anlegen"), "orgunit_add", may_add(OrgUnit)),
+    )
 
     def base_queryset(self):
         return (
@@ -32,7 +41,15 @@ class OrgUnitListView(ObjectListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["divisions"] = Division.objects.restrict(self.request.user, "view")
+        context["can_add_division"] = Division.objects.may_add(self.request.user)
         return context
+
+
+class DivisionEditView(ObjectEditView):
+    """A new Dezernat (changing one is for the admin site)."""
+
+    model = Division
+    form_class = DivisionForm
 
 
 class OrgUnitDetailView(ObjectDetailView):
@@ -78,6 +95,7 @@ class CitySettingsEditView(ObjectEditView):
 
 __all__ = [
     "CitySettingsEditView",
+    "DivisionEditView",
     "OrgUnitDeleteView",
     "OrgUnitDetailView",
     "OrgUnitEditView",
