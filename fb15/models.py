@@ -211,6 +211,9 @@ def validate_logo(file) -> None:
         raise ValidationError(_("Der Inhalt der Datei passt nicht zur Dateiendung."))
 
 
+DEFAULT_CITY_NAME = "Stadtverwaltung"
+
+
 class LogoStorage(FileSystemStorage):
     """Files below MEDIA_ROOT whose URL is the logo view (MEDIA itself is not served)."""
 
@@ -225,7 +228,7 @@ class CitySettings(DomainModel):
     on the PDF reports.
     """
 
-    city_name = models.CharField(_("Name der Stadt"), max_length=200, default="Stadtverwaltung")
+    city_name = models.CharField(_("Name der Stadt"), max_length=200, default=DEFAULT_CITY_NAME)
     office_name = models.CharField(
         _("Name des Fachbereichs"),
         max_length=200,

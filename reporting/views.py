@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from fb15.empty_state import EmptyAction, may_add
+from fb15.empty_state import EmptyAction, empty_state, may_add
 from fb15.htmx import htmx_partial
 from fb15.views.generic import ObjectDeleteView, ObjectEditView, ObjectListView
-from measures.models import ReportingPeriod
+from measures.models import Measure, Project, ReportingPeriod
 
 from . import services
 from .forms import ReportRequestForm, ReportScheduleForm
@@ -57,7 +57,24 @@ def dashboard_data(today=None, *, lists: bool = True) -> services.DashboardData 
 def dashboard(request):
     if not request.user.has_perm("reporting.view_report"):
         raise PermissionDenied
-    return render(request, "reporting/dashboard.html", {"data": dashboard_data()})
+    data = dashboard_data()
+    empty = None
+    if data is None:
+        empty = empty_state(
+            request.user,
+            _("Es gibt noch keine Strategie, über die berichtet werden kann."),
+            [EmptyAction(_("Zur Strategie"), "strategy_detail", "strategy.view_strategy")],
+        )
+    elif not (data.measure_count or data.project_count):
+        empty = empty_state(
+            request.user,
+            _("Noch keine Maßnahmen oder Projekte, über die berichtet werden kann."),
+            [
+                EmptyAction(_("Maßnahme anlegen"), "measure_add", may_add(Measure)),
+                EmptyAction(_("Projekt anlegen"), "project_add", may_add(Project)),
+            ],
+        )
+    return render(request, "reporting/dashboard.html", {"data": data, "empty_state": empty})
 
 
 class ReportListView(ObjectListView):

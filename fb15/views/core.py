@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from fb15.home import home_sections
+from fb15.home import first_steps, home_sections
 from fb15.models import OrgUnit, city_settings
 from fb15.permissions import units_managed_by
 
@@ -21,7 +21,11 @@ def home(request):
     return render(
         request,
         "fb15/home.html",
-        {"own_units": own_units, "home_sections": home_sections(request)},
+        {
+            "own_units": own_units,
+            "first_steps": first_steps(request.user),
+            "home_sections": home_sections(request),
+        },
     )
 
 
