@@ -1,4 +1,7 @@
-"""Navigation of the base template: the registered entries the user may open (navigation.py).
+"""Context of the base template: the city's settings and the navigation.
+
+`city` is the city's settings row (name, office, logo, contact of header and footer).
+The navigation holds the registered entries the user may open (navigation.py):
 
 `navigation` is the top navigation (one item per visible section), `subnavigation` the
 entries of the current section when it has more than one, `breadcrumbs` the trail to the
