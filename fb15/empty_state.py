@@ -35,7 +35,8 @@ class EmptyState:
 
 
 def may_add(model) -> Callable[[object], bool]:
-    """The test for an "add" step: whoever may add rows of `model` (see may_add())."""
+    """The test for an "add" step: whoever may add rows of `model` at all (the same
+    `RestrictedQuerySet.may_add` the edit views ask)."""
     return lambda user: model.objects.may_add(user)
 
 

@@ -85,12 +85,17 @@ def test_running_again_updates_the_settings_and_the_admin_and_keeps_the_password
     assert Strategy.objects.count() == 1
 
 
-def test_running_again_with_a_password_sets_the_new_one(monkeypatch):
+def test_running_again_with_a_password_sets_the_new_one_and_keeps_what_is_not_given(
+    monkeypatch,
+):
     monkeypatch.setenv("FB15_ADMIN_PASSWORD", PASSWORD)
-    setup_city("--noinput")
+    setup_city("--noinput", "--city=Stadt Musterhausen", "--admin-email=admin@stadt.example")
     monkeypatch.setenv("FB15_ADMIN_PASSWORD", "Ein-anderes-Passwort-2027")
     setup_city("--noinput")
-    assert User.objects.get(username="admin").check_password("Ein-anderes-Passwort-2027")
+    admin = User.objects.get(username="admin")
+    assert admin.check_password("Ein-anderes-Passwort-2027")
+    assert admin.email == "admin@stadt.example"
+    assert CitySettings.objects.get().city_name == "Stadt Musterhausen"
 
 
 @pytest.mark.parametrize(

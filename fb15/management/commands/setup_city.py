@@ -40,16 +40,20 @@ class Command(BaseCommand):
         if options["interactive"]:
             values, password = self.ask(given, current, password)
         else:
+            username = given["admin_username"] or "admin"
+            existing = User.objects.filter(username=username).first()
             values = {
                 "city": given["city"] or current.city_name,
                 "office": given["office"] or current.office_name,
                 "email": current.email if given["email"] is None else given["email"],
                 "logo": given["logo"] or "",
-                "admin_username": given["admin_username"] or "admin",
-                "admin_email": given["admin_email"] or "",
+                "admin_username": username,
+                # What is not given stays as it is.
+                "admin_email": given["admin_email"]
+                if given["admin_email"] is not None
+                else (existing.email if existing else ""),
             }
-            is_new = not User.objects.filter(username=values["admin_username"]).exists()
-            if is_new and password is None:
+            if existing is None and password is None:
                 raise CommandError(
                     f"Kein Passwort für das neue Administrationskonto „"
                     f"{values['admin_username']}“: Bitte die Umgebungsvariable "
