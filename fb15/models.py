@@ -193,6 +193,8 @@ RASTER_SIGNATURES = {"png": b"\x89PNG\r\n\x1a\n", "jpg": b"\xff\xd8\xff", "jpeg"
 
 def validate_logo(file) -> None:
     """A logo is a small PNG, JPEG or SVG file whose content matches its name."""
+    if getattr(file, "_committed", False):
+        return  # the stored logo was checked when it was uploaded
     extension = file.name.rsplit(".", 1)[-1].lower() if "." in file.name else ""
     if extension not in (*RASTER_SIGNATURES, "svg"):
         raise ValidationError(_("Das Logo muss eine PNG-, JPEG- oder SVG-Datei sein."))

@@ -103,3 +103,13 @@ def test_a_logo_of_another_kind_or_too_big_is_refused(personas, client_for, name
 
 def test_without_a_logo_the_logo_address_answers_404(client):
     assert client.get(reverse("city_logo")).status_code == 404
+
+
+def test_changing_the_contact_keeps_the_logo(personas, client_for):
+    client = client_for(personas["strategist"])
+    logo = SimpleUploadedFile("wappen.png", PNG)
+    client.post(reverse("city_settings_edit"), form_data(logo=logo))
+    response = client.post(reverse("city_settings_edit"), form_data(phone="0123 999"))
+    assert response.status_code == 302
+    city = city_settings()
+    assert city.phone == "0123 999" and city.logo.read() == PNG
