@@ -83,6 +83,17 @@ def test_every_page_without_arguments_answers_the_admin_and_a_council_member(adm
     assert not wrong, "\n".join(wrong)
 
 
+def test_no_page_fails_on_a_database_with_only_its_migrations():
+    # Before setup_city there is no strategy yet: its pages may answer 404, none 500.
+    superuser = UserFactory(username="root", is_superuser=True, is_staff=True)
+    client = client_of(superuser)
+    failed = [name for name, url in pages_without_arguments() if client.get(url).status_code >= 500]
+    assert not failed
+    page = client.get(reverse("strategy_detail")).content.decode()
+    assert "Noch keine Strategie erfasst." in page
+    assert f'href="{reverse("strategy_edit")}"' in page
+
+
 @pytest.mark.parametrize(
     ("url_name", "message", "action_url_names"),
     [
