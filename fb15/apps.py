@@ -30,8 +30,23 @@ class Fb15Config(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self):
-        from .models import Division, OrgUnit
+        from .home import FirstStep, register_first_step
+        from .models import DEFAULT_CITY_NAME, CitySettings, Division, OrgUnit
         from .trash import register_trash_model
+
+        register_first_step(
+            FirstStep(
+                _("Name, Logo und Kontakt der Stadt eintragen"),
+                "city_settings_edit",
+                10,
+                lambda: CitySettings.objects.exclude(city_name=DEFAULT_CITY_NAME).exists(),
+            )
+        )
+        register_first_step(
+            FirstStep(
+                _("Dezernate und Fachbereiche anlegen"), "orgunit_list", 20, OrgUnit.objects.exists
+            )
+        )
 
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="fb15.sync_roles")
         connection_created.connect(_register_sqlite_fold, dispatch_uid="fb15.sqlite_fold")

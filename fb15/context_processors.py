@@ -1,4 +1,7 @@
-"""Navigation of the base template: the registered entries the user may open (navigation.py).
+"""Context of the base template: the city's settings and the navigation.
+
+`city` is the city's settings row (name, office, logo, contact of header and footer).
+The navigation holds the registered entries the user may open (navigation.py):
 
 `navigation` is the top navigation (one item per visible section), `subnavigation` the
 entries of the current section when it has more than one, `breadcrumbs` the trail to the
@@ -7,11 +10,18 @@ current entry (Start, its section, the entry) that detail pages extend with them
 """
 
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
+from .models import city_settings
 from .navigation import manages_any_unit, navigation_tree
 
-__all__ = ["manages_any_unit", "navigation"]
+__all__ = ["city", "manages_any_unit", "navigation"]
+
+
+def city(request):
+    """`city`: the city's settings (header, footer), queried once and only when used."""
+    return {"city": SimpleLazyObject(city_settings)}
 
 
 def _matches(path: str, url: str) -> bool:

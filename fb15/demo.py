@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import Group
 
-from .models import Division, OrgUnit, Role, User
+from .models import CitySettings, Division, OrgUnit, Role, User
 from .permissions import sync_unit_grants
 
 DEMO_PASSWORD = "demo"
@@ -219,7 +219,17 @@ def _person(username: str, first: str, last: str, *, can_log_in: bool) -> User:
     return user
 
 
+DEMO_CITY = {
+    "city_name": "Stadt Aachen",
+    "office_name": "FB 15 – Digitale Verwaltung und IT-Steuerung",
+    "email": "digitalisierung@stadt.example",
+    "phone": "0241 432-0",
+    "address": "Rathaus, Markt, 52062 Aachen",
+}
+
+
 def seed(log) -> None:
+    ensure(CitySettings, {"pk": 1}, DEMO_CITY)
     groups = {role: Group.objects.get(name=role) for role in Role.values}
     people = {}
     for username, (first, last, role, is_superuser) in DEMO_USERS.items():

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
-from .models import Division, OrgUnit, User
+from .models import CitySettings, Division, OrgUnit, User
 
 
 class KernFormMixin:
@@ -180,6 +180,18 @@ class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj} ({obj.username})"
 
 
+class DivisionForm(DomainForm):
+    class Meta:
+        model = Division
+        fields = ["number", "name", "position"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            last = Division.objects.order_by("-position").first()
+            self.initial.setdefault("position", last.position + 1 if last else 1)
+
+
 class OrgUnitForm(DomainForm):
     lead = UserChoiceField(
         label=_("Leitung"), queryset=User.objects.filter(is_active=True), required=False
@@ -221,3 +233,10 @@ class OrgUnitForm(DomainForm):
                 % {"name": lead},
             )
         return cleaned
+
+
+class CitySettingsForm(DomainForm):
+    class Meta:
+        model = CitySettings
+        fields = ["city_name", "office_name", "logo", "email", "phone", "address"]
+        widgets = {"logo": forms.ClearableFileInput(attrs={"accept": ".png,.jpg,.jpeg,.svg"})}

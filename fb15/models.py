@@ -1,6 +1,8 @@
 """The cross-cutting core: users, the organisation (Dezernate and Fachbereiche), roles."""
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -69,6 +71,9 @@ class Division(DomainModel):
 
     def __str__(self) -> str:
         return f"Dezernat {self.number} – {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('orgunit_list')}?division={self.pk}"
 
 
 class OrgUnitQuerySet(RestrictedQuerySet):
@@ -179,3 +184,97 @@ class Notification(models.Model):
     @property
     def recipient_list(self) -> list[str]:
         return [line for line in self.recipients.splitlines() if line]
+
+
+LOGO_MAX_BYTES = 512 * 1024
+# What a raster logo file starts with, by extension.
+RASTER_SIGNATURES = {"png": b"\x89PNG\r\n\x1a\n", "jpg": b"\xff\xd8\xff", "jpeg": b"\xff\xd8\xff"}
+
+
+def validate_logo(file) -> None:
+    """A logo is a small PNG, JPEG or SVG file whose content matches its name."""
+    if getattr(file, "_committed", False):
+        return  # the stored logo was checked when it was uploaded
+    extension = file.name.rsplit(".", 1)[-1].lower() if "." in file.name else ""
+    if extension not in (*RASTER_SIGNATURES, "svg"):
+        raise ValidationError(_("Das Logo muss eine PNG-, JPEG- oder SVG-Datei sein."))
+    if file.size > LOGO_MAX_BYTES:
+        raise ValidationError(
+            _("Das Logo ist zu groß (höchstens %(kb)s KB).") % {"kb": LOGO_MAX_BYTES // 1024}
+        )
+    file.seek(0)
+    head = file.read(1024)
+    file.seek(0)
+    if extension == "svg":
+        matches = head.lstrip().startswith(b"<") and b"<svg" in head
+    else:
+        matches = head.startswith(RASTER_SIGNATURES[extension])
+    if not matches:
+        raise ValidationError(_("Der Inhalt der Datei passt nicht zur Dateiendung."))
+
+
+DEFAULT_CITY_NAME = "Stadtverwaltung"
+
+
+class LogoStorage(FileSystemStorage):
+    """Files below MEDIA_ROOT whose URL is the logo view (MEDIA itself is not served)."""
+
+    def url(self, name) -> str:
+        return reverse("city_logo")
+
+
+class CitySettings(DomainModel):
+    """The city this instance serves: its name, the strategy office, logo and contact.
+
+    One row (pk 1), read through `fb15.city.city_settings()`; shown in the page header and
+    on the PDF reports.
+    """
+
+    city_name = models.CharField(_("Name der Stadt"), max_length=200, default=DEFAULT_CITY_NAME)
+    office_name = models.CharField(
+        _("Name des Fachbereichs"),
+        max_length=200,
+        default="FB 15 – Digitale Verwaltung und IT-Steuerung",
+        help_text=_("Der Fachbereich, der die Digitale Strategie steuert."),
+    )
+    logo = models.FileField(
+        _("Logo"),
+        upload_to="city/",
+        storage=LogoStorage(),
+        blank=True,
+        validators=[validate_logo],
+        help_text=_("PNG, JPEG oder SVG, höchstens 512 KB."),
+    )
+    email = models.EmailField(_("Kontakt-E-Mail"), blank=True)
+    phone = models.CharField(_("Telefon"), max_length=50, blank=True)
+    address = models.CharField(
+        _("Anschrift"), max_length=300, blank=True, help_text=_("z. B. „Markt 1, 52062 Aachen“")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("Einstellungen der Stadt")
+        verbose_name_plural = _("Einstellungen der Stadt")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pk=1), name="fb15_citysettings_single_row")
+        ]
+
+    def __str__(self) -> str:
+        return self.city_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("city_settings_edit")
+
+    @property
+    def logo_url(self) -> str:
+        """Where pages load the logo from ('' without one); the version defeats old caches."""
+        if not self.logo:
+            return ""
+        return f"{self.logo.url}?v={self.updated_at:%Y%m%d%H%M%S}"
+
+
+def city_settings() -> CitySettings:
+    """The city's settings row, created with the defaults on first use."""
+    return CitySettings.objects.get_or_create(pk=1)[0]

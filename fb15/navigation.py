@@ -40,9 +40,14 @@ class NavigationEntry:
     section: str | None = None
 
     def is_shown_to(self, user) -> bool:
-        if callable(self.needs):
-            return bool(self.needs(user))
-        return not self.needs or user.has_perm(self.needs)
+        return may_open(user, self.needs)
+
+
+def may_open(user, needs: str | Callable[[object], bool] | None) -> bool:
+    """Whether `user` meets `needs`: None (anybody), a permission name, or a test."""
+    if callable(needs):
+        return bool(needs(user))
+    return not needs or user.has_perm(needs)
 
 
 _sections: dict[str, NavigationSection] = {}
@@ -111,3 +116,12 @@ def _may_use_trash(user) -> bool:
 
 
 register_navigation(NavigationEntry(_("Papierkorb"), "trash", _may_use_trash, 20, "organisation"))
+register_navigation(
+    NavigationEntry(
+        _("Einstellungen der Stadt"),
+        "city_settings_edit",
+        "fb15.change_citysettings",
+        30,
+        "organisation",
+    )
+)

@@ -98,6 +98,7 @@ register_role_permissions(
         "fb15.division": ("view", "add", "change", "delete"),
         "fb15.orgunit": ("view", "add", "change", "delete"),
         "fb15.user": ("view",),
+        "fb15.citysettings": ("view", "change"),
     },
 )
 for _reader in (Role.COUNCIL, Role.STAFF):

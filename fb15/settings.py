@@ -110,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "fb15.context_processors.navigation",
+                "fb15.context_processors.city",
             ],
         },
     },

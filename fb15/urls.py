@@ -37,6 +37,9 @@ urlpatterns = [
         organisation.OrgUnitHistoryView.as_view(),
         name="orgunit_history",
     ),
+    path("dezernate/neu/", organisation.DivisionEditView.as_view(), name="division_add"),
+    path("einstellungen/", organisation.CitySettingsEditView.as_view(), name="city_settings_edit"),
+    path("einstellungen/logo", core.city_logo, name="city_logo"),
     path("papierkorb/", trash_views.trash_list, name="trash"),
     path(
         "papierkorb/<str:model_key>/<int:history_id>/wiederherstellen/",

@@ -15,7 +15,7 @@ class MeasuresConfig(AppConfig):
 
     def ready(self):
         # Measures hang below goals in the strategy tree, its roll-ups and comparisons.
-        from fb15.home import register_home_section
+        from fb15.home import FirstStep, register_first_step, register_home_section
         from fb15.trash import register_trash_model
         from strategy.tree import GoalItems, register_goal_items
 
@@ -41,6 +41,9 @@ class MeasuresConfig(AppConfig):
             )
         )
         register_home_section(status_section)
+        register_first_step(
+            FirstStep(_("Maßnahmen anlegen"), "measure_list", 40, Measure.objects.exists)
+        )
         # Status updates and measured values are not listed: they are facts of a period,
         # corrected by a new entry rather than deleted and restored.
         for model in (Measure, Milestone, Indicator, Risk, Tag):

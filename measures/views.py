@@ -16,6 +16,7 @@ from django.views import View
 from django.views.decorators.http import require_POST
 
 from fb15.csv_export import csv_response
+from fb15.empty_state import EmptyAction, may_add
 from fb15.htmx import htmx_partial
 from fb15.models import OrgUnit
 from fb15.permissions import units_managed_by
@@ -102,11 +103,17 @@ class ReportedListView(ObjectListView):
 class MeasureListView(ReportedListView):
     model = Measure
     filter_form_class = MeasureFilterForm
+    empty_message = gettext_lazy("Noch keine Maßnahmen.")
+    empty_actions = (
+        EmptyAction(gettext_lazy("Maßnahme anlegen"), "measure_add", may_add(Measure)),
+    )
 
 
 class ProjectListView(ReportedListView):
     model = Project
     filter_form_class = ProjectFilterForm
+    empty_message = gettext_lazy("Noch keine Projekte.")
+    empty_actions = (EmptyAction(gettext_lazy("Projekt anlegen"), "project_add", may_add(Project)),)
 
 
 def _money(value) -> str:

@@ -14,13 +14,16 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Berichte")
 
     def ready(self):
-        from fb15.home import register_home_section
+        from fb15.home import FirstStep, register_first_step, register_home_section
         from fb15.trash import register_trash_model
 
         from .home import lagebild_section
-        from .models import ReportSchedule
+        from .models import Report, ReportSchedule
 
         register_home_section(lagebild_section)
+        register_first_step(
+            FirstStep(_("Ersten Statusbericht erzeugen"), "report_add", 50, Report.objects.exists)
+        )
         register_trash_model(ReportSchedule, after_restore=_schedule_restored)
         _register_role_permissions()
         _register_navigation()

@@ -37,7 +37,7 @@ from django.utils.translation import gettext_lazy
 
 from fb15.history import save_with_history
 from fb15.mail import queue_mail
-from fb15.models import OrgUnit, Role, User
+from fb15.models import CitySettings, OrgUnit, Role, User, city_settings
 from measures.charts import on_track
 from measures.models import (
     ACTIVE_STATUSES,
@@ -549,7 +549,7 @@ class Change:
 class ReportData:
     """Everything a report or the dashboard shows, as plain values."""
 
-    city: str
+    city: CitySettings  # name, office, logo and contact of the title page and footer
     title: str
     scope_label: str
     period: Period
@@ -902,7 +902,7 @@ def gather_report_data(
     changes = measure_changes(measures, since)
     scope_label = _scope_label(scope_kind, field_of_action, unit)
     return ReportData(
-        city=getattr(settings, "CITY_NAME", "Stadtverwaltung"),
+        city=city_settings(),
         title=_("Statusbericht Digitalstrategie"),
         scope_label=scope_label,
         period=period,
@@ -1338,6 +1338,8 @@ def data_for_report(report: Report) -> ReportData:
 # Letters only: the manifest storage of collectstatic leaves URLs with such a scheme alone
 # (a scheme with digits or "-" would be read as a relative path and break collectstatic).
 STATIC_SCHEME = "fbstatic:"
+# The city's logo (CitySettings.logo) on the title page.
+CITY_LOGO_URL = "fbcity:logo"
 
 
 def static_file(path: str) -> bytes | None:
@@ -1359,7 +1361,8 @@ def static_file(path: str) -> bytes | None:
 
 
 def static_fetcher():
-    """A WeasyPrint URL fetcher that serves only our static files ("fbstatic:css/x.css").
+    """A WeasyPrint URL fetcher that serves only our static files ("fbstatic:css/x.css")
+    and the city's logo (CITY_LOGO_URL).
 
     file://, http(s) and every other URL are refused (logged by WeasyPrint, not fetched).
     """
@@ -1367,6 +1370,14 @@ def static_fetcher():
 
     class StaticOnlyFetcher(URLFetcher):
         def fetch(self, url, headers=None):
+            if url == CITY_LOGO_URL:
+                logo = city_settings().logo
+                if not logo:
+                    raise ValueError("The city has no logo")
+                with logo.open("rb") as file:
+                    content = file.read()
+                mime_type = mimetypes.guess_type(logo.name)[0] or "application/octet-stream"
+                return URLFetcherResponse(url, content, headers={"Content-Type": mime_type})
             if not url.startswith(STATIC_SCHEME):
                 raise ValueError(f"Blocked URL in report: {url}")
             path = url[len(STATIC_SCHEME) :].lstrip("/")
@@ -1439,6 +1450,7 @@ def send_reminders(today: datetime.date) -> int:
     sent = 0
     missing = missing_updates(period)
     units = OrgUnit.objects.filter(pk__in=missing).select_related("lead")
+    office = city_settings().office_name
     for unit in units:
         if unit.lead is None:
             continue
@@ -1446,8 +1458,9 @@ def send_reminders(today: datetime.date) -> int:
         body = _(
             "Guten Tag,\n\nfür den Berichtszeitraum %(period)s (Stichtag %(date)s) fehlen noch "
             "Statusmeldungen des %(unit)s zu:\n\n%(lines)s\n\nBitte melden Sie den Stand unter "
-            "%(link)s.\n\nVielen Dank\nFB 15 – Digitale Verwaltung und IT-Steuerung"
+            "%(link)s.\n\nVielen Dank\n%(office)s"
         ) % {
+            "office": office,
             "period": period.label,
             "date": period.reporting_date.strftime("%d.%m.%Y"),
             "unit": unit.code,
@@ -1514,9 +1527,13 @@ def send_report_notice(report: Report) -> bool:
     }
     body = _(
         "Guten Tag,\n\nder Statusbericht zur Digitalstrategie für %(period)s (%(scope)s) liegt "
-        "vor. Sie finden ihn im Berichtsarchiv:\n%(link)s\n\n"
-        "FB 15 – Digitale Verwaltung und IT-Steuerung"
-    ) % {"period": report.period_label, "scope": report.scope_label, "link": _link("report_list")}
+        "vor. Sie finden ihn im Berichtsarchiv:\n%(link)s\n\n%(office)s"
+    ) % {
+        "period": report.period_label,
+        "scope": report.scope_label,
+        "link": _link("report_list"),
+        "office": city_settings().office_name,
+    }
     with transaction.atomic():
         return queue_mail(recipients, subject, body, key=f"report:{report.pk}")
 

@@ -13,11 +13,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from fb15.empty_state import EmptyAction, empty_state, may_add
 from fb15.htmx import htmx_partial
 from fb15.views.generic import ObjectDeleteView, ObjectEditView, ObjectListView
-from measures.models import ReportingPeriod
+from measures.models import Measure, Project, ReportingPeriod
 
 from . import services
 from .forms import ReportRequestForm, ReportScheduleForm
@@ -55,7 +57,24 @@ def dashboard_data(today=None, *, lists: bool = True) -> services.DashboardData 
 def dashboard(request):
     if not request.user.has_perm("reporting.view_report"):
         raise PermissionDenied
-    return render(request, "reporting/dashboard.html", {"data": dashboard_data()})
+    data = dashboard_data()
+    empty = None
+    if data is None:
+        empty = empty_state(
+            request.user,
+            _("Es gibt noch keine Strategie, über die berichtet werden kann."),
+            [EmptyAction(_("Zur Strategie"), "strategy_detail", "strategy.view_strategy")],
+        )
+    elif not (data.measure_count or data.project_count):
+        empty = empty_state(
+            request.user,
+            _("Noch keine Maßnahmen oder Projekte, über die berichtet werden kann."),
+            [
+                EmptyAction(_("Maßnahme anlegen"), "measure_add", may_add(Measure)),
+                EmptyAction(_("Projekt anlegen"), "project_add", may_add(Project)),
+            ],
+        )
+    return render(request, "reporting/dashboard.html", {"data": data, "empty_state": empty})
 
 
 class ReportListView(ObjectListView):
@@ -64,6 +83,13 @@ class ReportListView(ObjectListView):
     model = Report
     template_name = "reporting/report_list.html"
     paginate_by = 20
+    empty_message = gettext_lazy("Noch keine Statusberichte.")
+    empty_actions = (
+        EmptyAction(gettext_lazy("Bericht jetzt erzeugen"), "report_add", may_add(Report)),
+        EmptyAction(
+            gettext_lazy("Berichtsplan anlegen"), "reportschedule_add", may_add(ReportSchedule)
+        ),
+    )
 
     def base_queryset(self):
         return Report.objects.select_related("field_of_action", "unit", "requested_by")
@@ -166,6 +192,12 @@ def report_download(request, pk: int):
 class ScheduleListView(ObjectListView):
     model = ReportSchedule
     template_name = "reporting/reportschedule_list.html"
+    empty_message = gettext_lazy("Noch keine Berichtspläne.")
+    empty_actions = (
+        EmptyAction(
+            gettext_lazy("Berichtsplan anlegen"), "reportschedule_add", may_add(ReportSchedule)
+        ),
+    )
 
     def dispatch(self, request, *args, **kwargs):
         user = request.user

@@ -16,9 +16,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fb15.csv_export import csv_response
+from fb15.empty_state import EmptyAction, empty_state, may_add
 from fb15.history import describe_changes
 from fb15.models import Division, OrgUnit
 from fb15.redirects import safe_next
@@ -56,6 +58,10 @@ class StandardListView(ObjectListView):
     model = Standard
     paginate_by = 50
     search_fields = ("code", "title", "description")
+    empty_message = gettext_lazy("Noch keine Standards erfasst.")
+    empty_actions = (
+        EmptyAction(gettext_lazy("Standard anlegen"), "standard_add", may_add(Standard)),
+    )
     choice_filters = {"category": Category, "status": StandardStatus, "obligation": Obligation}
 
     def base_queryset(self):
@@ -175,10 +181,21 @@ def compliance_matrix(request):
     _check_may_view_matrix(request.user)
     filters = _matrix_filters(request)
     matrix = build_matrix(request.user, **filters)
+    empty = None
+    if not any(filters.values()) and not (matrix.standards and matrix.rows):
+        empty = empty_state(
+            request.user,
+            _("Noch keine verbindlichen Standards oder keine Fachbereiche erfasst."),
+            [
+                EmptyAction(_("Standard anlegen"), "standard_add", may_add(Standard)),
+                EmptyAction(_("Fachbereich anlegen"), "orgunit_add", may_add(OrgUnit)),
+            ],
+        )
     return render(
         request,
         "standards/compliance_matrix.html",
         {
+            "empty_state": empty,
             "matrix": matrix,
             "categories": Category.choices,
             "divisions": Division.objects.restrict(request.user, "view"),
@@ -299,6 +316,10 @@ class ComplianceHistoryView(ObjectHistoryView):
 class ExemptionListView(ObjectListView):
     model = Exemption
     search_fields = ("unit__code", "standard__code", "standard__title", "justification")
+    empty_message = gettext_lazy("Keine Ausnahmen beantragt.")
+    empty_actions = (
+        EmptyAction(gettext_lazy("Ausnahme beantragen"), "exemption_add", may_add(Exemption)),
+    )
 
     def base_queryset(self):
         return Exemption.objects.select_related("unit", "standard", "requested_by").order_by(
@@ -406,10 +427,18 @@ def trend_radar(request):
     if quadrant in Quadrant.values:
         trends = trends.filter(quadrant=quadrant)
     drawing = radar.layout(_with_moves(list(trends)))
+    empty = None
+    if not quadrant and not drawing["blips"]:
+        empty = empty_state(
+            request.user,
+            _("Noch keine Trends bewertet."),
+            [EmptyAction(_("Trend anlegen"), "trend_add", may_add(Trend))],
+        )
     return render(
         request,
         "standards/trend_radar.html",
         {
+            "empty_state": empty,
             "radar": drawing,
             "quadrants": Quadrant.choices,
             "rings": Ring.choices,

@@ -23,11 +23,23 @@ class StrategyConfig(AppConfig):
     verbose_name = _("Digitale Strategie")
 
     def ready(self):
+        from fb15.home import FirstStep, register_first_step
+        from fb15.services import register_setup_step
         from fb15.trash import register_trash_model
 
         from . import search  # noqa: F401  (registers what the header search finds)
         from .models import FieldOfAction, Goal
+        from .services import ensure_strategy
 
+        register_setup_step(ensure_strategy)
+        register_first_step(
+            FirstStep(
+                _("Strategie erfassen: Handlungsfelder und Ziele"),
+                "strategy_detail",
+                30,
+                Goal.objects.exists,
+            )
+        )
         register_trash_model(FieldOfAction, before_restore=_position_free("strategy"))
         register_trash_model(Goal, before_restore=_position_free("field_of_action"))
 

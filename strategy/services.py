@@ -31,6 +31,18 @@ def current_strategy() -> Strategy | None:
     return Strategy.objects.order_by("pk").first()
 
 
+@transaction.atomic
+def ensure_strategy(*, settings, actor) -> Strategy:
+    """A step of `fb15.services.set_up_city`: a new instance gets its strategy, still empty,
+    so fields of action can be added (or imported) straight away."""
+    strategy = current_strategy()
+    if strategy is None:
+        strategy = Strategy(title=_("Digitale Strategie – %(city)s") % {"city": settings.city_name})
+        _stamp(strategy, actor, "manage.py setup_city")
+        strategy.save()
+    return strategy
+
+
 @dataclass(frozen=True)
 class GoalLabel:
     number: str

@@ -9,6 +9,7 @@ latest published revision by default. Editing needs the model permissions (Strat
 from __future__ import annotations
 
 import datetime
+from itertools import pairwise
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,9 +20,11 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.http import require_POST
 
+from fb15.empty_state import EmptyAction, empty_state, may_add
 from fb15.views.generic import (
     ObjectDeleteView,
     ObjectEditView,
@@ -43,6 +46,15 @@ from .models import FieldOfAction, Goal, Revision, Strategy, may_read_draft
 from .tree import GOAL_ITEMS, build_tree, diff_trees
 
 DRAFT = "entwurf"
+
+# The strategy page while there is no strategy, or one without fields of action.
+EMPTY_STRATEGY = gettext_lazy("Noch keine Strategie erfasst.")
+NEW_STRATEGY_ACTIONS = (
+    EmptyAction(gettext_lazy("Strategie anlegen"), "strategy_edit", may_add(Strategy)),
+)
+EMPTY_STRATEGY_ACTIONS = (
+    EmptyAction(gettext_lazy("Handlungsfeld anlegen"), "fieldofaction_add", may_add(FieldOfAction)),
+)
 
 
 can_read_draft = may_read_draft
@@ -86,11 +98,17 @@ def strategy_detail(request):
         return render(
             request,
             "strategy/strategy_detail.html",
-            {"strategy": None, "can_edit": Strategy.objects.may_add(user)},
+            {
+                "strategy": None,
+                "empty_state": empty_state(user, EMPTY_STRATEGY, NEW_STRATEGY_ACTIONS),
+            },
         )
+    empty = None
     if can_read_draft(user):
         tree = build_tree(strategy, user=user)
         shown_revision = None
+        if not tree.fields:
+            empty = empty_state(user, EMPTY_STRATEGY, EMPTY_STRATEGY_ACTIONS)
     elif latest:
         # The adopted text of the latest revision, with the measures' current state below it.
         tree = services.revision_tree(latest, user=user, live_items=True)
@@ -113,6 +131,7 @@ def strategy_detail(request):
             can_edit=can_edit,
             can_edit_goals=can_edit and Goal.objects.may_add(user),
             can_publish=Strategy.objects.holds(user, "publish"),
+            empty_state=empty,
         )
         if tree
         else {"strategy": strategy, "tree": None, "latest": None},
@@ -234,11 +253,27 @@ def revision_list(request):
         {
             "strategy": strategy,
             "revisions": revisions,
-            "rows": list(zip(revisions, [*revisions[1:], None], strict=True)),
+            # Each revision with the one before it (the oldest with None).
+            "rows": list(pairwise([*revisions, None])),
             "can_publish": strategy is not None
             and Strategy.objects.can(request.user, "publish", strategy),
             "can_change": Revision.objects.restrict(request.user, "change").exists(),
             "can_read_draft": can_read_draft(request.user),
+            "empty_state": None
+            if revisions
+            else empty_state(
+                request.user,
+                _("Es ist noch keine Fortschreibung veröffentlicht."),
+                [
+                    EmptyAction(
+                        _("Fortschreibung veröffentlichen"),
+                        "revision_publish",
+                        lambda user: (
+                            strategy is not None and Strategy.objects.can(user, "publish", strategy)
+                        ),
+                    )
+                ],
+            ),
         },
     )
 
@@ -397,9 +432,10 @@ class FieldOfActionEditView(DraftReaderMixin, ObjectEditView):
     def get_object(self):
         obj = super().get_object()
         if obj.pk is None:
-            obj.strategy = services.current_strategy()
-            if obj.strategy is None:
+            strategy = services.current_strategy()
+            if strategy is None:
                 raise Http404
+            obj.strategy = strategy
         return obj
 
     service = staticmethod(services.save_field_of_action)

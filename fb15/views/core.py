@@ -3,13 +3,13 @@ operations health check."""
 
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from fb15.home import home_sections
-from fb15.models import OrgUnit
+from fb15.home import first_steps, home_sections
+from fb15.models import OrgUnit, city_settings
 from fb15.permissions import units_managed_by
 
 
@@ -21,8 +21,30 @@ def home(request):
     return render(
         request,
         "fb15/home.html",
-        {"own_units": own_units, "home_sections": home_sections(request)},
+        {
+            "own_units": own_units,
+            "first_steps": first_steps(request.user),
+            "home_sections": home_sections(request),
+        },
     )
+
+
+@require_GET
+def city_logo(request):
+    """The city's logo for the page header; public, as the login page shows it too.
+
+    Served with a policy of its own: an SVG opened directly can run nothing.
+    """
+    logo = city_settings().logo
+    if not logo:
+        raise Http404
+    try:
+        response = FileResponse(logo.open("rb"))
+    except FileNotFoundError:
+        raise Http404 from None
+    response["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; sandbox"
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 def _database_state() -> str:

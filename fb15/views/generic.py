@@ -19,6 +19,7 @@ from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
 
 from fb15 import trash
+from fb15.empty_state import EmptyAction, empty_state
 from fb15.history import describe_changes, history_entries, save_with_history
 from fb15.redirects import safe_next
 
@@ -49,11 +50,17 @@ class RestrictedMixin(LoginRequiredMixin):
 
 
 class ObjectListView(RestrictedMixin, ListView):
-    """A paginated list with free-text search over `search_fields` and simple filters."""
+    """A paginated list with free-text search over `search_fields` and simple filters.
+
+    While the user may see no row at all (filters aside), the template shows `empty_state`
+    instead: `empty_message` and the `empty_actions` the user may take (fb15/empty_state.py).
+    """
 
     paginate_by = PAGE_SIZE
     search_fields: tuple[str, ...] = ()
     filter_fields: tuple[str, ...] = ()  # exact-match GET parameters, e.g. ("division",)
+    empty_message = ""
+    empty_actions: tuple[EmptyAction, ...] = ()
 
     def get_queryset(self):
         queryset = super().get_queryset()
@@ -74,6 +81,12 @@ class ObjectListView(RestrictedMixin, ListView):
         query = self.request.GET.copy()
         query.pop("page", None)
         context["query_string"] = query.urlencode()
+        # One more query, and only for an empty page: is there nothing at all, or only
+        # nothing that matches the filters ("Keine … gefunden")?
+        if self.empty_message and not context["object_list"] and not self.restricted().exists():
+            context["empty_state"] = empty_state(
+                self.request.user, self.empty_message, self.empty_actions
+            )
         return context
 
 

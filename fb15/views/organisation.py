@@ -1,9 +1,12 @@
 """The organisation: Dezernate and Fachbereiche with their leads, deputies and members."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
 
-from fb15.forms import OrgUnitForm
-from fb15.models import Division, OrgUnit
+from fb15.empty_state import EmptyAction, may_add
+from fb15.forms import CitySettingsForm, DivisionForm, OrgUnitForm
+from fb15.models import CitySettings, Division, OrgUnit, city_settings
 from fb15.services import save_org_unit
 
 from .generic import (
@@ -20,6 +23,13 @@ class OrgUnitListView(ObjectListView):
     paginate_by = 50
     search_fields = ("code", "name", "lead__last_name", "lead__first_name")
     filter_fields = ("division",)
+    empty_message = _(
+        "Noch keine Fachbereiche erfasst. Jeder Fachbereich gehört zu einem Dezernat."
+    )
+    empty_actions = (
+        EmptyAction(_("Dezernat anlegen"), "division_add", may_add(Division)),
+        EmptyAction(_("Fachbereich anlegen"), "orgunit_add", may_add(OrgUnit)),
+    )
 
     def base_queryset(self):
         return (
@@ -31,7 +41,15 @@ class OrgUnitListView(ObjectListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["divisions"] = Division.objects.restrict(self.request.user, "view")
+        context["can_add_division"] = Division.objects.may_add(self.request.user)
         return context
+
+
+class DivisionEditView(ObjectEditView):
+    """A new Dezernat (changing one is for the admin site)."""
+
+    model = Division
+    form_class = DivisionForm
 
 
 class OrgUnitDetailView(ObjectDetailView):
@@ -56,7 +74,28 @@ class OrgUnitHistoryView(ObjectHistoryView):
     model = OrgUnit
 
 
+class CitySettingsEditView(ObjectEditView):
+    """Einstellungen der Stadt: the one settings row, for holders of `change_citysettings`."""
+
+    model = CitySettings
+    form_class = CitySettingsForm
+
+    def get_object(self):
+        if not self.request.user.has_perm("fb15.change_citysettings"):
+            raise PermissionDenied
+        if self.request.method != "POST":
+            return city_settings()  # a GET writes nothing, not even the first row
+        self.kwargs["pk"] = 1
+        return CitySettings.objects.get_or_create(pk=1)[0]
+
+    def get_form(self, obj, data=None):
+        files = self.request.FILES if data is not None else None
+        return self.form_class(data=data, files=files, instance=obj, user=self.request.user)
+
+
 __all__ = [
+    "CitySettingsEditView",
+    "DivisionEditView",
     "OrgUnitDeleteView",
     "OrgUnitDetailView",
     "OrgUnitEditView",

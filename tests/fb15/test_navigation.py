@@ -98,7 +98,12 @@ def test_start_page_has_no_sub_navigation(personas, client_for):
             ["Lagebild", "Berichte", "Berichtspläne"],
             "Berichte",
         ),
-        ("trash", "Organisation", ["Fachbereiche", "Papierkorb"], "Papierkorb"),
+        (
+            "trash",
+            "Organisation",
+            ["Fachbereiche", "Papierkorb", "Einstellungen der Stadt"],
+            "Papierkorb",
+        ),
     ],
 )
 def test_section_pages_show_the_sub_navigation_of_the_strategy_team(

@@ -196,11 +196,12 @@ def grow(world, count):
     links.objects.bulk_create(links(project=p, measure=own) for p in projects)
 
 
+# Pages that were at their limit got one more for the city's settings in the header.
 PAGES = [
     ("measure_list", None, 17),  # + goal names as the reader may see them
-    ("project_list", None, 14),
-    ("my_unit", None, 23),
-    ("measure_detail", "measure", 26),  # + goal names as the reader may see them, + prev/next
+    ("project_list", None, 15),
+    ("my_unit", None, 24),
+    ("measure_detail", "measure", 27),  # + goal names as the reader may see them, + prev/next
     ("project_detail", "project", 20),
     ("strategy_detail", None, 16),
 ]

@@ -48,6 +48,10 @@ ROUTES: dict[str, dict] = {
     "orgunit_edit": one("orgunit_edit", lambda w: w["unit32"].pk),
     "orgunit_delete": one("orgunit_delete", lambda w: w["unit32"].pk),
     "orgunit_history": one("orgunit_history", lambda w: w["unit32"].pk),
+    "division_add": one("division_add"),
+    # Einstellungen der Stadt; the world has no logo
+    "city_settings_edit": one("city_settings_edit"),
+    "city_logo": one("city_logo"),
     # Papierkorb (a history id that is not deleted: the strategist is sent back with a message)
     "trash": one("trash"),
     "trash_restore": one("trash_restore", lambda w: "measures.tag", lambda w: 999999),
@@ -179,6 +183,10 @@ EXPECTED: dict[str, tuple] = {
     "trash": ("302 403 403 403 403 403 200", "302 405 405 405 405 405 405"),
     "trash_restore": ("302 405 405 405 405 405 405", "302 403 403 403 403 403 302"),
     "orgunit_history": ("302 404 200 200 200 200 200", "302 405 405 405 405 405 405"),
+    "division_add": ("302 403 403 403 403 403 200", "302 403 403 403 403 403 422"),
+    "city_settings_edit": ("302 403 403 403 403 403 200", "302 403 403 403 403 403 422"),
+    # Public like the login page that shows it; 404 without a logo.
+    "city_logo": ("404 404 404 404 404 404 404", "405 405 405 405 405 405 405"),
     "measure_list": ("302 200 200 200 200 200 200", "302 405 405 405 405 405 405"),
     "measure_export": ("302 200 200 200 200 200 200", "302 200 200 200 200 200 200"),
     "measure_add": ("302 403 403 403 403 403 200", "302 403 403 403 403 403 422"),

@@ -255,8 +255,9 @@ def test_matrix_query_count_does_not_grow_with_units_and_standards(
     _matrix_world(units, standards)
     for who in ("strategist", "lead32"):
         client = client_for(personas[who])
-        # 11 since the measures merge: the navigation asks once whether the user leads a unit.
-        with django_assert_max_num_queries(11):
+        # 11 since the measures merge: the navigation asks once whether the user leads a unit;
+        # 12 with the city's settings in the header.
+        with django_assert_max_num_queries(12):
             assert client.get(reverse("compliance_matrix")).status_code == 200
         with django_assert_max_num_queries(9):
             response = client.get(reverse("compliance_csv"))
@@ -445,8 +446,9 @@ def test_radar_query_count_does_not_grow_with_trends(
         trend.ring = "adopt"
         trend.save()
     client = client_for(personas["council"])
-    # 9 since the measures merge: the navigation asks once whether the user leads a unit.
-    with django_assert_max_num_queries(9):
+    # 9 since the measures merge: the navigation asks once whether the user leads a unit;
+    # 10 with the city's settings in the header.
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("trend_radar"))
     assert response.content.decode().count('class="fb15-radar__blip ') == count
 
