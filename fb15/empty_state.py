@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 from .navigation import may_open
 
@@ -50,3 +51,10 @@ def empty_state(user, message: str, actions: Sequence[EmptyAction] = ()) -> Empt
             if may_open(user, action.needs)
         ],
     )
+
+
+# Every empty list of what a spreadsheet can bring (units, strategy, measures, projects,
+# standards) offers the import too; by URL name and permission, so fb15 imports no app.
+IMPORT_ACTION = EmptyAction(
+    gettext_lazy("Aus Tabelle importieren"), "import_upload", "imports.add_importrun"
+)

@@ -16,7 +16,7 @@ from django.views import View
 from django.views.decorators.http import require_POST
 
 from fb15.csv_export import csv_response
-from fb15.empty_state import EmptyAction, may_add
+from fb15.empty_state import IMPORT_ACTION, EmptyAction, may_add
 from fb15.htmx import htmx_partial
 from fb15.models import OrgUnit
 from fb15.permissions import units_managed_by
@@ -106,6 +106,7 @@ class MeasureListView(ReportedListView):
     empty_message = gettext_lazy("Noch keine Maßnahmen.")
     empty_actions = (
         EmptyAction(gettext_lazy("Maßnahme anlegen"), "measure_add", may_add(Measure)),
+        IMPORT_ACTION,
     )
 
 
@@ -113,7 +114,10 @@ class ProjectListView(ReportedListView):
     model = Project
     filter_form_class = ProjectFilterForm
     empty_message = gettext_lazy("Noch keine Projekte.")
-    empty_actions = (EmptyAction(gettext_lazy("Projekt anlegen"), "project_add", may_add(Project)),)
+    empty_actions = (
+        EmptyAction(gettext_lazy("Projekt anlegen"), "project_add", may_add(Project)),
+        IMPORT_ACTION,
+    )
 
 
 def _money(value) -> str:

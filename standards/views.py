@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from fb15.csv_export import csv_response
-from fb15.empty_state import EmptyAction, empty_state, may_add
+from fb15.empty_state import IMPORT_ACTION, EmptyAction, empty_state, may_add
 from fb15.history import describe_changes
 from fb15.models import Division, OrgUnit
 from fb15.redirects import safe_next
@@ -61,6 +61,7 @@ class StandardListView(ObjectListView):
     empty_message = gettext_lazy("Noch keine Standards erfasst.")
     empty_actions = (
         EmptyAction(gettext_lazy("Standard anlegen"), "standard_add", may_add(Standard)),
+        IMPORT_ACTION,
     )
     choice_filters = {"category": Category, "status": StandardStatus, "obligation": Obligation}
 

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.http import require_POST
 
-from fb15.empty_state import EmptyAction, empty_state, may_add
+from fb15.empty_state import IMPORT_ACTION, EmptyAction, empty_state, may_add
 from fb15.views.generic import (
     ObjectDeleteView,
     ObjectEditView,
@@ -54,6 +54,7 @@ NEW_STRATEGY_ACTIONS = (
 )
 EMPTY_STRATEGY_ACTIONS = (
     EmptyAction(gettext_lazy("Handlungsfeld anlegen"), "fieldofaction_add", may_add(FieldOfAction)),
+    IMPORT_ACTION,
 )
 
 

@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from fb15.empty_state import EmptyAction, may_add
+from fb15.empty_state import IMPORT_ACTION, EmptyAction, may_add
 from fb15.forms import CitySettingsForm, DivisionForm, OrgUnitForm
 from fb15.models import CitySettings, Division, OrgUnit, city_settings
 from fb15.services import save_org_unit
@@ -29,6 +29,7 @@ class OrgUnitListView(ObjectListView):
     empty_actions = (
         EmptyAction(_("Dezernat anlegen"), "division_add", may_add(Division)),
         EmptyAction(_("Fachbereich anlegen"), "orgunit_add", may_add(OrgUnit)),
+        IMPORT_ACTION,
     )
 
     def base_queryset(self):
