@@ -42,6 +42,20 @@ DIRECTORY_UNREACHABLE = _(
 SOURCE_REASON = "Verzeichnisdienst"
 
 
+def adopt_imported_account(username: str, email: str) -> None:
+    """At a person's first directory login, an account the spreadsheet import created for
+    them (user name = e-mail, no password) becomes their directory account — instead of a
+    second user beside the one that holds their unit and rights. Accounts with a password
+    (local ones) are never taken over."""
+    if not email or User.objects.filter(username__iexact=username).exists():
+        return
+    imported = User.objects.filter(username__iexact=email, email__iexact=email).first()
+    if imported is not None and not imported.has_usable_password():
+        imported.username = username
+        imported._change_reason = SOURCE_REASON
+        imported.save(update_fields=["username"])
+
+
 @transaction.atomic
 def apply_directory_profile(
     user: User,
@@ -148,7 +162,9 @@ class DirectoryOIDCBackend(OIDCAuthenticationBackend):
         return str(claims.get(self.username_claim) or claims["email"]).lower()[:150]
 
     def filter_users_by_claims(self, claims):
-        return self.UserModel.objects.filter(username__iexact=self.get_username(claims))
+        username = self.get_username(claims)
+        adopt_imported_account(username, str(claims.get("email") or ""))
+        return self.UserModel.objects.filter(username__iexact=username)
 
     def create_user(self, claims):
         user = self.UserModel(username=self.get_username(claims))

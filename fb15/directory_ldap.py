@@ -15,7 +15,7 @@ from django.conf import settings
 from django.dispatch import receiver
 from django_auth_ldap.backend import LDAPBackend, ldap_error
 
-from .directory import apply_directory_profile
+from .directory import adopt_imported_account, apply_directory_profile
 
 logger = logging.getLogger(__name__)
 
@@ -30,6 +30,8 @@ def mark_unreachable(request) -> None:
 
 class DirectoryLDAPBackend(LDAPBackend):
     def get_or_build_user(self, username, ldap_user):
+        mail = ldap_user.attrs.get(settings.AUTH_LDAP_USER_ATTR_MAP.get("email", "mail"), [])
+        adopt_imported_account(username, mail[0] if mail else "")
         user, built = super().get_or_build_user(username, ldap_user)
         if not built and user.has_usable_password():
             # A local account (the administrator's) is never taken over by a directory entry

@@ -146,3 +146,18 @@ def test_the_user_name_is_matched_regardless_of_case(client, ldap_on):
 
     assert response.wsgi_request.user.username == "erika.muster"
     assert User.objects.filter(username__iexact="erika.muster").count() == 1
+
+
+def test_a_person_the_import_created_becomes_the_directory_account_at_first_login(client, ldap_on):
+    imported = User.objects.create(
+        username="erika.muster@stadt.example", email="erika.muster@stadt.example"
+    )
+    imported.set_unusable_password()
+    imported.save()
+
+    response = log_in(client, "erika.muster", USER_PASSWORD)
+
+    assert response.wsgi_request.user.pk == imported.pk
+    imported.refresh_from_db()
+    assert imported.username == "erika.muster"
+    assert User.objects.filter(email__iexact="erika.muster@stadt.example").count() == 1

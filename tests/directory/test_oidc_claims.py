@@ -114,3 +114,20 @@ def test_a_local_account_of_the_same_name_is_not_taken_over_by_the_provider(oidc
         backend.update_user(local, CLAIMS)
     local.refresh_from_db()
     assert local.first_name == "Lokal"
+
+
+def test_a_person_the_import_created_is_found_by_e_mail_at_first_login(oidc_on):
+    imported = User.objects.create(username="max.rat@stadt.example", email="max.rat@stadt.example")
+    imported.set_unusable_password()
+    imported.save()
+    backend = DirectoryOIDCBackend()
+
+    assert list(backend.filter_users_by_claims(CLAIMS)) == [imported]
+    imported.refresh_from_db()
+    assert imported.username == "max.rat"
+
+
+def test_a_local_account_with_the_same_e_mail_is_not_adopted(oidc_on):
+    UserFactory(username="max.rat@stadt.example", email="max.rat@stadt.example")
+
+    assert list(DirectoryOIDCBackend().filter_users_by_claims(CLAIMS)) == []
