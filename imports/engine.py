@@ -20,7 +20,7 @@ from .files import Sheet, open_spreadsheet
 from .kinds import KINDS, Applied, Column, ComplianceKind, Kind, RowError
 from .models import ImportMapping, WriteMode, headers_signature
 from .values import normalise, parse_text
-from .vocabularies import WordBook
+from .vocabularies import VOCABULARIES, WordBook
 
 MAX_ROWS = 20_000  # per file; larger files are split by the user (a clear message says so)
 IGNORED = ""
@@ -148,6 +148,8 @@ class RowResult:
 
     def fail(self, messages) -> None:
         self.action = "error"
+        # Name the row as the file does: its first two cells (code and title, mostly).
+        self.label = self.label or " ".join(cell for cell in self.cells[:2] if cell)
         self.errors += [
             _("Zeile %(row)s: %(message)s") % {"row": self.row, "message": m} for m in messages
         ]
@@ -328,6 +330,9 @@ def run_import(
                     result.action = "update"
                 result.changes += changes
         notes += list(context.notes)
+        # The choices for unknown words, read while the run's own rows exist: a unit the
+        # file creates is a valid answer for "FB 61/303" in the same file.
+        options = {name: VOCABULARIES[name].options() for name in words.unknown}
         errors = sum(1 for r in results if r.action == "error")
         written = write and (errors == 0 or mode == WriteMode.VALID_ONLY)
         if not written:
@@ -340,6 +345,7 @@ def run_import(
         "counts": counts,
         "rows": [asdict(result) for result in results],
         "unknown": {name: list(found) for name, found in words.unknown.items()},
+        "options": options,
         "missing": missing,
         "notes": notes,
     }

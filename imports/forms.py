@@ -143,12 +143,15 @@ class PlanForm(KernFormMixin, forms.Form):
 class WordsForm(KernFormMixin, forms.Form):
     """One choice per unknown word of the dry run: `word-<vocabulary>-<n>`."""
 
-    def __init__(self, *args, unknown: dict[str, list[str]], **kwargs):
+    def __init__(self, *args, unknown: dict[str, list[str]], options: dict, **kwargs):
+        """`options`: the choices per vocabulary as the dry run saw them (with the units the
+        file itself creates)."""
         super().__init__(*args, **kwargs)
         self.words = []
         for name, words in unknown.items():
             vocabulary = VOCABULARIES[name]
-            choices = [("", _("– bitte wählen –")), *vocabulary.options()]
+            offered = options.get(name) or vocabulary.options()
+            choices = [("", _("– bitte wählen –")), *(tuple(option) for option in offered)]
             for number, word in enumerate(words):
                 key = f"word-{name}-{number}"
                 self.fields[key] = forms.ChoiceField(

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from fb15.history import save_with_history
 from fb15.models import Division, OrgUnit, Role
 from fb15.services import save_org_unit
-from measures.models import Measure, Project
+from measures.models import Measure, Project, Status
 from measures.services import create_measures, save_measure, save_project
 from standards.models import Compliance, ComplianceState, Standard
 from standards.services import assess_compliance, save_standard
@@ -604,6 +604,8 @@ class ReportedKind(Kind):
         for name in ("status", "progress"):
             if name in fields and fields[name] is None:
                 del fields[name]  # an empty cell keeps the current state
+        if fields.get("status") == Status.DONE and "progress" not in fields:
+            fields["progress"] = 100  # "abgeschlossen" without a figure means done
         return fields
 
     def missing(self, seen):

@@ -38,6 +38,10 @@ def _run_for(request, pk: int) -> ImportRun:
     return get_object_or_404(ImportRun.objects.restrict(request.user, "view"), pk=pk)
 
 
+def _words(run: ImportRun) -> dict:
+    return {"unknown": run.result.get("unknown", {}), "options": run.result.get("options", {})}
+
+
 def _spreadsheet(specs, file_format: str, name: str) -> HttpResponse:
     if file_format not in FORMATS:
         raise Http404
@@ -92,7 +96,7 @@ def _run_page(
     context = {
         "run": run,
         "plan_form": plan_form or PlanForm(plan=run.plan),
-        "words_form": words_form or WordsForm(unknown=run.result.get("unknown", {})),
+        "words_form": words_form or WordsForm(**_words(run)),
         "confirm_form": confirm_form
         or ConfirmForm(
             initial={"mode": WriteMode.VALID_ONLY if run.counts.get("error") else WriteMode.ALL}
@@ -130,7 +134,7 @@ def run_plan(request, pk: int):
 def run_words(request, pk: int):
     """Map the unknown words (or none: just check again)."""
     run = _run_for(request, pk)
-    form = WordsForm(request.POST, unknown=run.result.get("unknown", {}))
+    form = WordsForm(request.POST, **_words(run))
     if run.is_busy and not run.is_stale:
         messages.info(request, _("Der Import wird gerade bearbeitet."))
         return HttpResponseRedirect(run.get_absolute_url())

@@ -118,6 +118,7 @@ def test_ods_and_csv_files_import_like_xlsx(goals, personas, tmp_path):
     assert first.goal == goals["1.2"] and first.priority == Priority.HIGH
     assert second.goal == goals["1.2"] and second.owner.code == "FB 32"
     assert second.status == Status.DONE and second.priority == Priority.LOW
+    assert second.progress == 100  # "abgeschlossen" without a progress column
     assert first.budget_planned == second.budget_planned == Decimal("1250000.00")
     assert first.planned_start == second.planned_start == datetime.date(2026, 3, 1)
 
