@@ -7,14 +7,11 @@ and kill them mid-render; they print how long a report takes to recover.
 import io
 import os
 import signal
-import subprocess
 import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -23,6 +20,7 @@ from pypdf import PdfReader
 from fb15.models import Notification
 from reporting import services
 from reporting.models import Report, ReportStatus
+from tests.conftest import VISIBILITY_TIMEOUT, wait_for_file
 
 from .conftest import report_world
 
@@ -68,8 +66,6 @@ def test_a_real_worker_renders_the_report_once_even_if_delivered_twice(personas,
 
 # ------------------------------------------------------------------------------ faults
 
-VISIBILITY_TIMEOUT = 5  # seconds; production: REPORT_TIME_LIMIT + 60
-
 
 @pytest.fixture
 def figures(capsys):
@@ -80,72 +76,6 @@ def figures(capsys):
             sys.stdout.write(f"\n[figure] {text}\n")
 
     return write
-
-
-@pytest.fixture
-def worker_processes(transactional_db, tmp_path, media):
-    """Start real worker processes (own process group each) on the test database and Redis.
-
-    They render with the real code; `tests.reporting.worker_app` only adds a pause that
-    `pause_next_render()` arms, so a kill lands in the middle of a render.
-    """
-    database = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.settings",
-        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST'] or '127.0.0.1'}:"
-        f"{database['PORT'] or 5432}/{database['NAME']}",
-        "MEDIA_ROOT": str(media),
-        "CELERY_VISIBILITY_TIMEOUT": str(VISIBILITY_TIMEOUT),
-        "RENDER_PAUSE_FILE": str(tmp_path / "pause"),
-        "RENDER_STARTED_FILE": str(tmp_path / "started"),
-    }
-    if database.get("PASSWORD"):
-        env["PGPASSWORD"] = database["PASSWORD"]
-    started = []
-
-    def start() -> subprocess.Popen:
-        log = open(tmp_path / f"worker{len(started)}.log", "wb")  # noqa: SIM115
-        process = subprocess.Popen(
-            [
-                *(sys.executable, "-m", "celery", "-A", "tests.reporting.worker_app", "worker"),
-                *("--pool", "prefork", "--concurrency", "1", "-l", "info"),
-                *("--without-gossip", "--without-mingle", "--without-heartbeat"),
-                *("-n", f"crash{len(started)}-{os.getpid()}@%h"),
-            ],
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its own process group, to be killed as a whole
-        )
-        started.append((process, log))
-        return process
-
-    def pause_next_render() -> Path:
-        (tmp_path / "pause").touch()
-        return tmp_path / "started"
-
-    start.pause_next_render = pause_next_render
-    yield start
-    for process, log in started:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
-        log.close()
-
-
-def wait_for_file(path: Path, seconds: int = 60) -> str:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if path.exists() and (text := path.read_text()):
-            return text
-        time.sleep(0.1)
-    raise AssertionError(f"{path} did not appear within {seconds} s")
 
 
 def assert_done_exactly_once(report: Report, media) -> None:
@@ -163,7 +93,7 @@ def test_a_killed_pool_child_is_taken_over_and_the_report_done_once(
 ):
     world = report_world(personas)
     worker_processes()
-    started = worker_processes.pause_next_render()
+    started = worker_processes.pause_next()
     report = services.request_report(actor=world["strategist"])
     child = int(wait_for_file(started))
     os.kill(child, signal.SIGKILL)  # the OOM killer's way
@@ -179,7 +109,7 @@ def test_a_killed_worker_is_replaced_and_the_report_done_once_after_the_visibili
 ):
     world = report_world(personas)
     first = worker_processes()
-    started = worker_processes.pause_next_render()
+    started = worker_processes.pause_next()
     report = services.request_report(actor=world["strategist"])
     wait_for_file(started)
     os.killpg(first.pid, signal.SIGKILL)  # the whole worker: main process and pool child
