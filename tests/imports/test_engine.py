@@ -369,3 +369,47 @@ def test_no_sheet_of_a_known_kind_is_a_plan_error(personas, tmp_path):
 
     with pytest.raises(PlanError, match="Keine Tabelle ist einer Importart zugeordnet"):
         run_import(path, path.name, plan, actor=personas["strategist"], write=False)
+
+
+def test_every_kind_imports_from_its_own_csv_file_without_changes(personas, tmp_path):
+    import csv
+
+    strategist = personas["strategist"]
+    template = tmp_path / "vorlage.xlsx"
+    template.write_bytes(write_xlsx(template_sheets()))
+    check(template, strategist, write=True)
+
+    for spec in export_sheets(strategist):
+        path = tmp_path / f"{spec.name}.csv"
+        with open(path, "w", encoding="cp1252", newline="") as handle:
+            writer = csv.writer(handle, delimiter=";")
+            writer.writerow(spec.headers)
+            writer.writerows([["" if v is None else v for v in row] for row in spec.rows])
+        plan = propose_plan(path, path.name)
+        result = run_import(path, path.name, plan, actor=strategist, write=False)
+        assert plan["sheets"][0]["kind"], spec.name
+        assert errors_of(result) == [], spec.name
+        assert {row["action"] for row in result["rows"]} == {"unchanged"}, spec.name
+
+
+def test_a_corrected_column_match_is_proposed_for_the_next_file_of_the_same_shape(
+    goals, personas, tmp_path
+):
+    from imports.engine import save_mappings
+
+    headers = ["Kennung", "Titel", "Ziel", "Verantwortliche OE"]
+    first = xlsx(tmp_path / "q1.xlsx", {"Liste": [headers, ["M-1", "Eins", "1.1", "FB 32"]]})
+    plan = propose_plan(first, first.name)
+    assert plan["sheets"][0]["columns"][3] == ""  # "Verantwortliche OE" is no known header
+    plan["sheets"][0]["kind"] = "measures"
+    plan["sheets"][0]["columns"][3] = "owner"
+    save_mappings(plan, actor=personas["strategist"])
+
+    second = xlsx(tmp_path / "q2.xlsx", {"Tabelle1": [headers, ["M-2", "Zwei", "1.1", "FB 50"]]})
+    proposed = propose_plan(second, second.name)["sheets"][0]
+
+    assert (proposed["kind"], proposed["columns"], proposed["saved"]) == (
+        "measures",
+        ["code", "title", "goal", "owner"],
+        True,
+    )

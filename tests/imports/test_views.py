@@ -195,3 +195,27 @@ def test_the_template_and_the_export_download_as_xlsx_and_ods(client_for, person
             assert response.status_code == 200
             assert f".{suffix}" in response["Content-Disposition"]
     assert client.get(reverse("import_template", args=["pdf"])).status_code == 404
+
+
+@pytest.mark.parametrize("measures", [2, 30])
+def test_export_and_run_pages_read_a_fixed_number_of_queries(
+    client_for, personas, goals_world, tmp_path, post, django_assert_max_num_queries, measures
+):
+    from tests.factories import MeasureFactory
+
+    for number in range(measures):
+        MeasureFactory(code=f"M-{number}", goal=goals_world["1.1"], owner=personas["unit32"])
+    client = client_for(personas["strategist"])
+    with django_assert_max_num_queries(17):
+        assert client.get(reverse("import_export", args=["xlsx"])).status_code == 200
+    path = tmp_path / "export.xlsx"
+    path.write_bytes(client.get(reverse("import_export", args=["xlsx"])).content)
+    upload(client, path)
+    run = ImportRun.objects.get()
+    plan = {f"kind-{i}": s["kind"] for i, s in enumerate(run.plan["sheets"])}
+    for i, sheet in enumerate(run.plan["sheets"]):
+        plan |= {f"column-{i}-{p}": field for p, field in enumerate(sheet["columns"])}
+    post(client, reverse("import_plan", args=[run.pk]), plan)
+    with django_assert_max_num_queries(8):
+        page = client.get(run.get_absolute_url() + "?zeilen=alle")
+    assert page.status_code == 200 and "unverändert" in page.content.decode()
