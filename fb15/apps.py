@@ -25,6 +25,13 @@ def _sync_roles(sender, **kwargs):
     sync_role_permissions()
 
 
+def _ensure_city_settings(sender, **kwargs):
+    """The one settings row exists after every migrate (and every flush, as role groups)."""
+    from .models import CitySettings
+
+    CitySettings.objects.get_or_create(pk=1)
+
+
 class Fb15Config(AppConfig):
     name = "fb15"
     verbose_name = _("Organisation")
@@ -49,6 +56,9 @@ class Fb15Config(AppConfig):
         )
 
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="fb15.sync_roles")
+        post_migrate.connect(
+            _ensure_city_settings, sender=self, dispatch_uid="fb15.ensure_city_settings"
+        )
         connection_created.connect(_register_sqlite_fold, dispatch_uid="fb15.sqlite_fold")
         register_trash_model(Division)
         # The lead's and deputies' rights on the unit were deleted with it.

@@ -276,5 +276,6 @@ class CitySettings(DomainModel):
 
 
 def city_settings() -> CitySettings:
-    """The city's settings row, created with the defaults on first use."""
-    return CitySettings.objects.get_or_create(pk=1)[0]
+    """The city's settings row (created by migration 0006 and `setup_city`), or — on a
+    database without it — unsaved defaults: reading the settings never writes."""
+    return CitySettings.objects.filter(pk=1).first() or CitySettings(pk=1)

@@ -8,7 +8,7 @@ from django.core.files.base import ContentFile
 from PIL import Image
 from pypdf import PdfReader
 
-from fb15.models import CitySettings
+from fb15.models import city_settings
 from reporting import services
 
 from .test_services import pdf_text, render
@@ -23,7 +23,7 @@ def png() -> bytes:
 
 
 def test_title_page_and_footer_show_the_citys_settings(world, weasyprint_errors):
-    city = CitySettings.objects.get()
+    city = city_settings()
     city.city_name = "Stadt Musterhausen"
     city.office_name = "Amt für Digitales"
     city.email = "digital@musterhausen.example"
