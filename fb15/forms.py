@@ -1,13 +1,35 @@
 """Forms of the core, and the base every domain edit form uses."""
 
+import re
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
 from .models import CitySettings, Division, OrgUnit, User
+
+
+def accept_digit_groups(field: forms.DecimalField | forms.FloatField) -> None:
+    """Let a localized number field take amounts as people write them: "110.000,00" and
+    "1.250.000 €" in German ("110,000.00" in English). Only digits grouped by three count as
+    groups, so a mistyped "22.5" is still refused, never read as 225."""
+    original = field.to_python
+
+    def to_python(value):
+        if isinstance(value, str):
+            text = value.strip().removesuffix("€").removesuffix("EUR").strip()
+            group, decimal = get_format("THOUSAND_SEPARATOR"), get_format("DECIMAL_SEPARATOR")
+            pattern = rf"-?\d{{1,3}}(?:{re.escape(group)}\d{{3}})+(?:{re.escape(decimal)}\d*)?"
+            if group and group != decimal and re.fullmatch(pattern, text):
+                text = text.replace(group, "")
+            value = text
+        return original(value)
+
+    field.to_python = to_python
 
 
 class KernFormMixin:
@@ -36,6 +58,7 @@ class KernFormMixin:
                     attrs={**widget.attrs, "inputmode": "decimal"}
                 )
                 widget.is_localized = True
+                accept_digit_groups(field)
             widget.attrs["class"] = css
             if field.help_text:
                 widget.attrs["aria-describedby"] = f"id_{name}_hint"

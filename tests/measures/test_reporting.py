@@ -291,3 +291,14 @@ def test_a_status_update_filed_meanwhile_by_someone_else_is_not_overwritten(worl
     assert f"{deputy} hat für {world['current']} inzwischen eine Statusmeldung abgegeben" in page
     assert "Vom Strategieteam gemeldet" in page
     assert StatusUpdate.objects.get(measure=measure).summary == "Vom Strategieteam gemeldet"
+
+
+def test_the_strategy_team_types_a_budget_with_german_digit_groups(world, client_for):
+    measure = world["own"]["measure"]
+    response = client_for(world["strategist"]).post(
+        reverse("measure_edit", args=[measure.pk]),
+        measure_form(measure, budget_planned="1.250.000,00 €"),
+    )
+    assert response.status_code == 302
+    measure.refresh_from_db()
+    assert measure.budget_planned == Decimal("1250000.00")
