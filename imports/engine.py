@@ -178,7 +178,7 @@ def _cell_text(value) -> str:
 
 
 def _parse(kind: Kind, sheet_plan: dict, row, words: WordBook) -> tuple[dict, list[str]]:
-    data, errors = {}, []
+    data, errors = {}, []  # data: field -> (cell value, header)
     by_field: dict[str, Column] = {column.field: column for column in kind.columns}
     cells = {}
     for header, name, value in zip(
@@ -188,18 +188,18 @@ def _parse(kind: Kind, sheet_plan: dict, row, words: WordBook) -> tuple[dict, li
             cells[header] = (value, header)
         elif name:
             data[name] = (value, header)
-    parsed, problems = {}, []
+    parsed = {}
     for name, (value, header) in data.items():
         column = by_field[name]
         try:
             parsed[name] = _parse_cell(column, value, words)
         except ValueError as error:
-            problems.append(
+            errors.append(
                 _("Spalte „%(header)s“: %(message)s") % {"header": header, "message": error}
             )
             continue
         if column.required and parsed[name] in (None, [], ""):
-            problems.append(_("Spalte „%(header)s“: leer (Pflichtangabe).") % {"header": header})
+            errors.append(_("Spalte „%(header)s“: leer (Pflichtangabe).") % {"header": header})
     if kind.name == ComplianceKind.name:
         parsed["cells"] = {}
         for code, (value, header) in cells.items():
@@ -208,10 +208,9 @@ def _parse(kind: Kind, sheet_plan: dict, row, words: WordBook) -> tuple[dict, li
                     Column("state", header, vocabulary="compliance"), value, words
                 )
             except ValueError as error:
-                problems.append(
+                errors.append(
                     _("Spalte „%(header)s“: %(message)s") % {"header": header, "message": error}
                 )
-    errors += problems
     return parsed, errors
 
 

@@ -76,8 +76,6 @@ def _shown(value) -> str:
         return "–"
     if isinstance(value, set | frozenset | list):
         return ", ".join(sorted(str(item) for item in value)) or "–"
-    if hasattr(value, "get_FOO_display"):
-        return str(value)
     return str(value)
 
 
@@ -90,12 +88,10 @@ def assign(obj: models.Model, data: dict, m2m: dict | None = None) -> list[str]:
         old = getattr(obj, name, None) if not field.is_relation else getattr(obj, field.attname)
         new_value = new.pk if field.is_relation and new is not None else new
         if old != new_value and not (old in (None, "") and new_value in (None, "")):
-            if obj.pk is not None:
-                old_shown = _display(obj, field)
-                setattr(obj, name, new if new is not None or field.null else "")
+            old_shown = _display(obj, field) if obj.pk is not None else None
+            setattr(obj, name, new if new is not None or field.null else "")
+            if old_shown is not None:  # a new object's values are no changes
                 changes.append(f"{field.verbose_name}: {old_shown} → {_display(obj, field)}")
-            else:
-                setattr(obj, name, new if new is not None or field.null else "")
     for name, items in (m2m or {}).items():
         field = obj._meta.get_field(name)
         old = set(getattr(obj, name).all()) if obj.pk else set()
@@ -576,8 +572,11 @@ class ReportedKind(Kind):
         "description",
     )
 
+    def items_queryset(self):
+        return self.model.objects.all()
+
     def prepare(self, context):
-        self.items = _by_key(self.model.objects.all())
+        self.items = _by_key(self.items_queryset())
         self.units = {unit.code: unit for unit in OrgUnit.objects.all()}
         self.people: dict[str, object] | None = None
 
@@ -598,9 +597,8 @@ class ReportedKind(Kind):
     def fields(self, data) -> dict:
         fields = {name: data[name] for name in self.plain_fields if name in data}
         fields["owner"] = self.units[data["owner"]]
-        for name in ("description",):
-            if name in fields and fields[name] is None:
-                fields[name] = ""
+        if "description" in fields and fields["description"] is None:
+            fields["description"] = ""
         for name in ("status", "progress"):
             if name in fields and fields[name] is None:
                 del fields[name]  # an empty cell keeps the current state
@@ -667,9 +665,11 @@ class MeasureKind(ReportedKind):
     batches_creates = True
     BATCH = 500
 
+    def items_queryset(self):
+        return Measure.objects.prefetch_related("participants")
+
     def prepare(self, context):
         super().prepare(context)
-        self.items = _by_key(Measure.objects.prefetch_related("participants"))
         self.by_title = {(m.goal_id, normalise(m.title)): m for m in self.items.values()}
         self.pending: list[tuple[Measure, object]] = []
         goals = Goal.objects.select_related("field_of_action")

@@ -75,6 +75,19 @@ def page(page, csp_violations):
 
 
 @pytest.fixture
+def eager_tasks(settings, tmp_path):
+    """Celery tasks (report, import) run in the live server's request thread (no worker
+    here); files go to a temp dir."""
+    from fb15.celery import app
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    saved = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = saved
+
+
+@pytest.fixture
 def login(page, live_server):
     """Sign a user in through the login form; returns the function."""
 

@@ -18,18 +18,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 PASSWORD = "Rathaus-Kennwort-2026"
 
 
-@pytest.fixture
-def eager_tasks(settings, tmp_path):
-    """Import and report run in the live server's request thread (no worker here)."""
-    from fb15.celery import app
-
-    settings.MEDIA_ROOT = tmp_path / "media"
-    saved = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = saved
-
-
 def test_a_new_city_goes_from_an_empty_instance_to_its_first_report(
     page, live_server, login, eager_tasks, tmp_path, monkeypatch
 ):

@@ -13,18 +13,6 @@ from tests.factories import FieldOfActionFactory, GoalFactory, StrategyFactory
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def eager_imports(settings, tmp_path):
-    """The dry run and the write run in the live server's request thread (no worker here)."""
-    from fb15.celery import app
-
-    settings.MEDIA_ROOT = tmp_path / "media"
-    saved = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = saved
-
-
 def measure_list(path):
     workbook = openpyxl.Workbook()
     sheet = workbook.active
@@ -39,7 +27,7 @@ def measure_list(path):
 
 
 def test_strategist_maps_checks_and_confirms_an_import(
-    page, live_server, personas, login, eager_imports, tmp_path
+    page, live_server, personas, login, eager_tasks, tmp_path
 ):
     field = FieldOfActionFactory(strategy=StrategyFactory(), position=1, title="Services")
     GoalFactory(field_of_action=field, position=1, title="Alles online")
@@ -91,7 +79,7 @@ def test_strategist_maps_checks_and_confirms_an_import(
 
 
 def test_phone_layout_of_the_dry_run_does_not_overflow(
-    page, live_server, personas, login, eager_imports, tmp_path
+    page, live_server, personas, login, eager_tasks, tmp_path
 ):
     field = FieldOfActionFactory(strategy=StrategyFactory(), position=1, title="Services")
     GoalFactory(field_of_action=field, position=1, title="Alles online")

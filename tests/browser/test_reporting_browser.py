@@ -10,20 +10,8 @@ from tests.reporting.conftest import report_world
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def eager_reports(settings, tmp_path):
-    """Render in the live server's request thread (no worker here), files in a temp dir."""
-    from fb15.celery import app
-
-    settings.MEDIA_ROOT = tmp_path / "media"
-    saved = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = saved
-
-
 def test_strategist_queues_and_downloads_council_downloads_from_archive(
-    page, live_server, personas, login, eager_reports
+    page, live_server, personas, login, eager_tasks
 ):
     report_world(personas)
     login("strategie")

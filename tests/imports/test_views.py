@@ -20,6 +20,14 @@ def upload(client, path, name=None):
     )
 
 
+def accept_proposed_plan(post, client, run):
+    """Submit the mapping step as proposed (kind and field of every column)."""
+    data = {f"kind-{i}": sheet["kind"] for i, sheet in enumerate(run.plan["sheets"])}
+    for i, sheet in enumerate(run.plan["sheets"]):
+        data |= {f"column-{i}-{p}": field for p, field in enumerate(sheet["columns"])}
+    return post(client, reverse("import_plan", args=[run.pk]), data)
+
+
 @pytest.mark.parametrize("persona", ["lead32", "council", "staff"])
 def test_only_fb15_may_import(client_for, personas, persona):
     client = client_for(personas[persona])
@@ -57,10 +65,7 @@ def test_upload_map_check_confirm_writes_the_file(client_for, personas, tmp_path
     page = client.get(run.get_absolute_url()).content.decode()
     assert "Tabellen und Spalten zuordnen" in page and "federführender Fachbereich" in page
 
-    plan_data = {f"kind-{i}": s["kind"] for i, s in enumerate(run.plan["sheets"])}
-    for i, sheet in enumerate(run.plan["sheets"]):
-        plan_data |= {f"column-{i}-{p}": field for p, field in enumerate(sheet["columns"])}
-    post(client, reverse("import_plan", args=[run.pk]), plan_data)
+    accept_proposed_plan(post, client, run)
     run.refresh_from_db()
     assert run.status == RunStatus.CHECKED  # the eager worker ran the dry run
     assert ImportMapping.objects.count() == 7
@@ -91,14 +96,8 @@ def test_unknown_words_are_mapped_on_the_page_and_checked_again(
     )
     upload(client, path)
     run = ImportRun.objects.get()
-    post(
-        client,
-        reverse("import_plan", args=[run.pk]),
-        {
-            "kind-0": "measures",
-            **{f"column-0-{p}": f for p, f in enumerate(run.plan["sheets"][0]["columns"])},
-        },
-    )
+    assert run.plan["sheets"][0]["kind"] == "measures"
+    accept_proposed_plan(post, client, run)
     run.refresh_from_db()
     assert run.counts["error"] == 1
     page = client.get(run.get_absolute_url()).content.decode()
@@ -131,14 +130,8 @@ def test_valid_only_offers_the_rejected_rows_for_download(
     )
     upload(client, path)
     run = ImportRun.objects.get()
-    post(
-        client,
-        reverse("import_plan", args=[run.pk]),
-        {
-            "kind-0": "measures",
-            **{f"column-0-{p}": f for p, f in enumerate(run.plan["sheets"][0]["columns"])},
-        },
-    )
+    assert run.plan["sheets"][0]["kind"] == "measures"
+    accept_proposed_plan(post, client, run)
 
     post(client, reverse("import_confirm", args=[run.pk]), {"mode": "valid_only"})
 
@@ -212,10 +205,7 @@ def test_export_and_run_pages_read_a_fixed_number_of_queries(
     path.write_bytes(client.get(reverse("import_export", args=["xlsx"])).content)
     upload(client, path)
     run = ImportRun.objects.get()
-    plan = {f"kind-{i}": s["kind"] for i, s in enumerate(run.plan["sheets"])}
-    for i, sheet in enumerate(run.plan["sheets"]):
-        plan |= {f"column-{i}-{p}": field for p, field in enumerate(sheet["columns"])}
-    post(client, reverse("import_plan", args=[run.pk]), plan)
+    accept_proposed_plan(post, client, run)
     with django_assert_max_num_queries(8):
         page = client.get(run.get_absolute_url() + "?zeilen=alle")
     assert page.status_code == 200 and "unverändert" in page.content.decode()
