@@ -48,6 +48,24 @@ def save_with_history(obj: models.Model, *, actor, reason: str = "", m2m: dict |
     return obj
 
 
+def record_event(obj: models.Model, *, actor, reason: str, at=None) -> None:
+    """A history entry for `obj` without changing it: something happened to it (e.g. FB 15
+    questioned one of its status updates) that its History tab must show. The row repeats
+    the current values, so no field shows as changed; `obj` itself is not saved (its
+    version for concurrent edits stays the same)."""
+    from django.utils import timezone
+
+    history_model = type(obj).history.model
+    values = {field.attname: getattr(obj, field.attname) for field in history_model.tracked_fields}
+    history_model.objects.create(
+        **values,
+        history_date=at or timezone.now(),
+        history_type="~",
+        history_user=actor,
+        history_change_reason=reason[:REASON_MAX_LENGTH],
+    )
+
+
 @dataclass
 class FieldChange:
     field: str

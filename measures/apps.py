@@ -73,9 +73,10 @@ def _register_role_permissions():
     from fb15.models import Role
     from fb15.permissions import register_role_permissions
 
-    register_role_permissions(
-        Role.STRATEGY_TEAM, {f"measures.{name}": ALL_ACTIONS for name in MODELS}
-    )
+    grants = {f"measures.{name}": ALL_ACTIONS for name in MODELS}
+    # Reviewing status updates is `review_statusupdate`, the strategy team's alone.
+    grants["measures.statusupdate"] = (*ALL_ACTIONS, "review")
+    register_role_permissions(Role.STRATEGY_TEAM, grants)
     for reader in (Role.COUNCIL, Role.STAFF):
         register_role_permissions(reader, {f"measures.{name}": ("view",) for name in READABLE})
 
@@ -88,5 +89,12 @@ def _register_navigation():
     for entry in (
         NavigationEntry(_("Maßnahmen"), "measure_list", "measures.view_measure", 20, "strategy"),
         NavigationEntry(_("Projekte"), "project_list", "measures.view_project", 30, "strategy"),
+        NavigationEntry(
+            _("Meldungen prüfen"),
+            "status_review_list",
+            "measures.review_statusupdate",
+            35,
+            "strategy",
+        ),
     ):
         register_navigation(entry)

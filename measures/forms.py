@@ -185,12 +185,37 @@ class StatusUpdateForm(KernFormMixin, forms.Form):
         required=False,
         error_messages={"min_value": _("Das verausgabte Budget kann nicht negativ sein.")},
     )
+    progress_drop_reason = forms.CharField(
+        label=_("Begründung für den Rückgang"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("Nötig, wenn der Fortschritt niedriger ist als in der vorigen Meldung."),
+    )
+    needs_decision = forms.BooleanField(
+        label=_("Entscheidungsbedarf: Rat oder Verwaltungsführung müssen etwas entscheiden"),
+        required=False,
+    )
+    decision_note = forms.CharField(
+        label=_("Welche Entscheidung ist nötig?"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+    review_answer = forms.CharField(
+        label=_("Antwort auf die Rückfrage"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
     # When the form was shown: an update filed by someone else since then is not overwritten.
     seen_at = forms.DateTimeField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, user, subject, periods=None, current=None, **kwargs):
-        """`periods` (all periods) and `current` may be passed in when building many forms."""
+    def __init__(self, *args, user, subject, periods=None, current=None, returned=None, **kwargs):
+        """`periods` (all periods) and `current` may be passed in when building many forms.
+        `returned`: the update of the chosen period FB 15 sent back (asks for the answer)."""
         super().__init__(*args, **kwargs)
+        if returned is None:
+            del self.fields["review_answer"]
+        else:
+            self.order_fields(["review_answer"])
         today = timezone.localdate()
         periods = periods if periods is not None else list(ReportingPeriod.objects.all())
         if not may_report_for_locked_periods(user):

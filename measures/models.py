@@ -420,8 +420,21 @@ class SubjectMixin(models.Model):
         return self.measure or self.project
 
 
+class ReviewState(models.TextChoices):
+    """Where a status update stands with FB 15 (filing or correcting it starts over)."""
+
+    SUBMITTED = "submitted", _("eingereicht")
+    ACKNOWLEDGED = "acknowledged", _("bestätigt")
+    RETURNED = "returned", _("Rückfrage")
+
+
 class StatusUpdate(SubjectMixin, DomainModel):
-    """A Statusmeldung of the owning unit for one reporting period."""
+    """A Statusmeldung of the owning unit for one reporting period.
+
+    FB 15 acknowledges it or sends it back with a question (`review_state`); the lead answers
+    by filing it again. The question and answer fields hold the latest round; the history
+    of the row holds every round.
+    """
 
     period = models.ForeignKey(
         ReportingPeriod,
@@ -453,15 +466,40 @@ class StatusUpdate(SubjectMixin, DomainModel):
         related_name="+",
     )
     reported_at = models.DateTimeField(_("gemeldet am"), default=timezone.now)
+    progress_drop_reason = models.TextField(_("Begründung für den Rückgang"), blank=True)
+    needs_decision = models.BooleanField(_("Entscheidungsbedarf"), default=False)
+    decision_note = models.TextField(_("Welche Entscheidung ist nötig?"), blank=True)
+    review_state = models.CharField(
+        _("Prüfung durch FB 15"),
+        max_length=12,
+        choices=ReviewState.choices,
+        default=ReviewState.SUBMITTED,
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("geprüft von"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("geprüft am"), null=True, blank=True)
+    review_question = models.TextField(_("Rückfrage"), blank=True)
+    review_answer = models.TextField(_("Antwort auf die Rückfrage"), blank=True)
 
     history = HistoricalRecords()
-    # What was reported for a locked period is changed by the strategy team only.
-    named_actions = {"report_locked": NamedAction(("measures.change_statusupdate",), on="change")}
+    named_actions = {
+        # What was reported for a locked period is changed by the strategy team only.
+        "report_locked": NamedAction(("measures.change_statusupdate",), on="change"),
+        # Acknowledging or questioning updates is FB 15's review.
+        "review": NamedAction(("measures.review_statusupdate",)),
+    }
 
     class Meta:
         verbose_name = _("Statusmeldung")
         verbose_name_plural = _("Statusmeldungen")
         ordering = ["-period__starts_on", "-reported_at"]
+        permissions = [("review_statusupdate", _("Statusmeldungen bestätigen oder zurückfragen"))]
         constraints = [
             _one_subject("statusupdate"),
             models.UniqueConstraint(

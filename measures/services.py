@@ -5,13 +5,16 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from fb15.history import REASON_MAX_LENGTH, save_with_history
+from fb15.history import REASON_MAX_LENGTH, record_event, save_with_history
+from fb15.mail import queue_mail
 from fb15.permissions import grant_exactly
 
 from .models import (
@@ -19,9 +22,13 @@ from .models import (
     Milestone,
     Project,
     ReportingPeriod,
+    ReviewState,
     Status,
     StatusUpdate,
 )
+
+QUESTION_MAX_LENGTH = 2000
+MAIL_SIGNATURE = "\n\n-- \nFB 15 – Digitale Verwaltung und IT-Steuerung\n(automatische Nachricht)"
 
 
 def quarter_of(day: datetime.date) -> tuple[datetime.date, datetime.date, str]:
@@ -115,6 +122,10 @@ def file_status_update(
     risks: str = "",
     next_steps: str = "",
     budget_spent: Decimal | None = None,
+    progress_drop_reason: str = "",
+    needs_decision: bool = False,
+    decision_note: str = "",
+    review_answer: str = "",
     today: datetime.date | None = None,
     at: datetime.datetime | None = None,
     seen_at: datetime.datetime | None = None,
@@ -125,6 +136,10 @@ def file_status_update(
     the strategy team only. Raises PermissionDenied or ValidationError and changes nothing.
     `today`/`at` let demo data and imports file updates as of a past day. With `seen_at`
     (when the form was shown), an update someone else filed since then is not overwritten.
+
+    Progress lower than the previous period's needs `progress_drop_reason`; a flagged
+    decision needs `decision_note`; an update FB 15 sent back needs `review_answer`. Filing
+    puts the update (back) in FB 15's review.
     """
     today = today or timezone.localdate()
     model = type(subject)
@@ -164,7 +179,27 @@ def file_status_update(
                 "summary": update.summary,
             }
         )
+    _check_review_fields(
+        previous_update(subject, period),
+        update,
+        progress=progress,
+        progress_drop_reason=progress_drop_reason,
+        needs_decision=needs_decision,
+        decision_note=decision_note,
+        review_answer=review_answer,
+    )
+    answered = bool(update and update.review_state == ReviewState.RETURNED)
     update = update or StatusUpdate(**{field: subject, "period": period})
+    if update.review_state == ReviewState.ACKNOWLEDGED:
+        # A correction after the acknowledgement starts a new round.
+        update.review_question = update.review_answer = ""
+    if answered:
+        update.review_answer = review_answer.strip()
+    update.review_state = ReviewState.SUBMITTED
+    update.reviewed_by, update.reviewed_at = None, None
+    update.progress_drop_reason = progress_drop_reason.strip()
+    update.needs_decision = needs_decision
+    update.decision_note = decision_note.strip() if needs_decision else ""
     update.traffic_light = traffic_light
     update.progress = progress
     update.status = status
@@ -175,10 +210,18 @@ def file_status_update(
     update.author = actor
     update.reported_at = at or timezone.now()
     update._history_user = actor
+    update._change_reason = _("Antwort auf die Rückfrage") if answered else None
     if at:
         update._history_date = at
     update.full_clean(exclude=[field, "period", "author"])
     update.save()
+    if answered:
+        record_event(
+            subject,
+            actor=actor,
+            reason=_("Rückfrage zu %(period)s beantwortet") % {"period": period},
+        )
+        _mail_answer(update, subject, actor)
 
     latest = subject.last_update_period
     if latest is None or period.starts_on >= latest.starts_on:
@@ -196,6 +239,169 @@ def file_status_update(
         if at:
             subject._history_date = at
         subject.save()
+    return update
+
+
+def previous_update(subject: Measure | Project, period: ReportingPeriod) -> StatusUpdate | None:
+    """The subject's latest status update of a period before `period`."""
+    return (
+        StatusUpdate.objects.filter(
+            **{subject.kind: subject}, period__starts_on__lt=period.starts_on
+        )
+        .select_related("period")
+        .order_by("-period__starts_on")
+        .first()
+    )
+
+
+def _check_review_fields(
+    previous: StatusUpdate | None,
+    update: StatusUpdate | None,
+    *,
+    progress: int,
+    progress_drop_reason: str,
+    needs_decision: bool,
+    decision_note: str,
+    review_answer: str,
+) -> None:
+    errors = {}
+    if previous and progress < previous.progress and not progress_drop_reason.strip():
+        errors["progress_drop_reason"] = _(
+            "Der Fortschritt sinkt gegenüber %(period)s von %(old)s %% auf %(new)s %%. "
+            "Bitte begründen Sie den Rückgang."
+        ) % {"period": previous.period, "old": previous.progress, "new": progress}
+    if needs_decision and not decision_note.strip():
+        errors["decision_note"] = _("Bitte beschreiben Sie, welche Entscheidung nötig ist.")
+    if update and update.review_state == ReviewState.RETURNED and not review_answer.strip():
+        errors["review_answer"] = _("Bitte beantworten Sie die Rückfrage von FB 15.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _absolute(path: str) -> str:
+    return getattr(settings, "SITE_URL", "").rstrip("/") + path
+
+
+def _reporters(subject: Measure | Project) -> list[str]:
+    """Who reports for the subject: the owning unit's lead and deputies."""
+    unit = subject.owner
+    people = [unit.lead, *unit.deputies.all()] if unit else []
+    return [person.email for person in people if person and person.email]
+
+
+def _mail_answer(update: StatusUpdate, subject, actor) -> None:
+    asked_by = (
+        update.history.filter(review_state=ReviewState.RETURNED)
+        .exclude(history_user=None)
+        .order_by("-history_date")
+        .values_list("history_user__email", flat=True)
+        .first()
+    )
+    if not asked_by:
+        return
+    queue_mail(
+        [asked_by],
+        _("Rückfrage beantwortet: %(subject)s") % {"subject": subject},
+        _(
+            "%(who)s hat Ihre Rückfrage zur Statusmeldung %(period)s von „%(subject)s“ "
+            "beantwortet:\n\n%(answer)s\n\nZur Maßnahme: %(link)s"
+        )
+        % {
+            "who": actor,
+            "period": update.period,
+            "subject": subject,
+            "answer": update.review_answer,
+            "link": _absolute(subject.get_absolute_url()),
+        }
+        + MAIL_SIGNATURE,
+    )
+
+
+def _reviewable(actor, update: StatusUpdate, seen_at: datetime.datetime | None) -> StatusUpdate:
+    """The update locked for review by `actor`; 404-like PermissionDenied if not theirs to
+    review, ValidationError if it changed since `seen_at`."""
+    locked = (
+        StatusUpdate.objects.restrict(actor, "review")
+        .select_for_update(of=("self",))
+        .select_related("period", "measure__owner", "project__owner")
+        .filter(pk=update.pk)
+        .first()
+    )
+    if locked is None:
+        raise PermissionDenied
+    if seen_at and locked.updated_at > seen_at:
+        raise ValidationError(
+            _(
+                "Die Statusmeldung %(update)s wurde inzwischen geändert. Bitte lesen Sie die "
+                "neue Fassung, bevor Sie sie prüfen."
+            )
+            % {"update": locked}
+        )
+    return locked
+
+
+@transaction.atomic
+def acknowledge_status_update(
+    *, actor, update: StatusUpdate, seen_at: datetime.datetime | None = None
+) -> StatusUpdate:
+    """FB 15 confirms it has read the update and accepts it for the reports."""
+    update = _reviewable(actor, update, seen_at)
+    if update.review_state == ReviewState.ACKNOWLEDGED:
+        return update
+    update.review_state = ReviewState.ACKNOWLEDGED
+    update.reviewed_by, update.reviewed_at = actor, timezone.now()
+    save_with_history(update, actor=actor, reason=_("Statusmeldung bestätigt"))
+    record_event(
+        update.subject,
+        actor=actor,
+        reason=_("Statusmeldung %(period)s bestätigt") % {"period": update.period},
+    )
+    return update
+
+
+@transaction.atomic
+def return_status_update(
+    *, actor, update: StatusUpdate, question: str, seen_at: datetime.datetime | None = None
+) -> StatusUpdate:
+    """FB 15 sends the update back with a question; the reporting unit is told by mail."""
+    question = question.strip()
+    if not question:
+        raise ValidationError({"question": _("Bitte formulieren Sie Ihre Rückfrage.")})
+    if len(question) > QUESTION_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "question": _("Die Rückfrage darf höchstens %(max)s Zeichen lang sein.")
+                % {"max": QUESTION_MAX_LENGTH}
+            }
+        )
+    update = _reviewable(actor, update, seen_at)
+    update.review_state = ReviewState.RETURNED
+    update.review_question, update.review_answer = question, ""
+    update.reviewed_by, update.reviewed_at = actor, timezone.now()
+    save_with_history(update, actor=actor, reason=_("Rückfrage von FB 15"))
+    subject = update.subject
+    record_event(
+        subject,
+        actor=actor,
+        reason=_("Rückfrage zur Statusmeldung %(period)s") % {"period": update.period},
+    )
+    link = reverse(f"{subject.kind}_status", args=[subject.pk]) + f"?period={update.period_id}"
+    queue_mail(
+        _reporters(subject) + ([update.author.email] if update.author else []),
+        _("Rückfrage zu Ihrer Statusmeldung: %(subject)s") % {"subject": subject},
+        _(
+            "%(who)s (FB 15) hat eine Rückfrage zur Statusmeldung %(period)s von "
+            "„%(subject)s“:\n\n%(question)s\n\nBitte beantworten Sie sie hier: %(link)s"
+        )
+        % {
+            "who": actor,
+            "period": update.period,
+            "subject": subject,
+            "question": question,
+            "link": _absolute(link),
+        }
+        + MAIL_SIGNATURE,
+    )
     return update
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import review, views
 
 urlpatterns = [
     path("massnahmen/", views.MeasureListView.as_view(), name="measure_list"),
@@ -64,4 +64,8 @@ urlpatterns = [
     ),
     path("risiken/<int:pk>/bearbeiten/", views.RiskEditView.as_view(), name="risk_edit"),
     path("mein-fachbereich/", views.my_unit, name="my_unit"),
+    path("statusmeldungen/pruefen/", review.review_list, name="status_review_list"),
+    path("statusmeldungen/bestaetigen/", review.acknowledge_many, name="status_acknowledge_many"),
+    path("statusmeldungen/<int:pk>/bestaetigen/", review.acknowledge, name="status_acknowledge"),
+    path("statusmeldungen/<int:pk>/rueckfrage/", review.send_back, name="status_return"),
 ]

@@ -50,9 +50,11 @@ from .models import (
     Milestone,
     Project,
     ReportingPeriod,
+    ReviewState,
     Risk,
     StatusUpdate,
 )
+from .review import attach_exchange
 
 # ---------------------------------------------------------------- lists and exports
 
@@ -188,7 +190,7 @@ def _timeline_and_milestones(obj, user):
     today = timezone.localdate()
     mark_stale(type(obj), [obj], today)  # the "überfällig" flag of the state card
     return {
-        "status_updates": obj.statusupdates.all(),
+        "status_updates": attach_exchange(list(obj.statusupdates.all())),
         "milestones": obj.milestones.all(),
         "today": today,
         "can_report": type(obj).objects.can(user, "change", obj),
@@ -318,6 +320,27 @@ class ProjectHistoryView(ObjectHistoryView):
 
 # ---------------------------------------------------------------- status updates
 
+# What a status update reports ("unverändert melden" repeats these) …
+REPORTED_FIELDS = (
+    "traffic_light",
+    "progress",
+    "status",
+    "summary",
+    "risks",
+    "next_steps",
+    "budget_spent",
+    "needs_decision",
+    "decision_note",
+)
+# … and everything its form posts, by the names `services.file_status_update` takes.
+STATUS_FORM_FIELDS = (
+    "period",
+    *REPORTED_FIELDS,
+    "progress_drop_reason",
+    "review_answer",
+    "seen_at",
+)
+
 
 class StatusUpdateView(View):
     """File a status update for a measure or project; also the inline (htmx) form's target."""
@@ -340,66 +363,136 @@ class StatusUpdateView(View):
             return redirect_to_login(request.get_full_path())
         return super().dispatch(request, *args, **kwargs)
 
+    def chosen_period(self, request) -> ReportingPeriod | None:
+        """The period the form is about: posted, asked for (?period=) or the current one."""
+        period_id = request.POST.get("period") or request.GET.get("period")
+        period = None
+        if period_id and str(period_id).isdigit():
+            period = ReportingPeriod.objects.filter(pk=period_id).first()
+        return period or ReportingPeriod.objects.current(timezone.localdate())
+
+    def form(self, request, subject, period, data=None):
+        """The form with what the lead needs to see: the update already filed for the
+        period (prefilled when correcting or answering) and the previous period's one."""
+        existing = previous = None
+        if period:
+            existing = subject.statusupdates.filter(period=period).first()
+            previous = services.previous_update(subject, period)
+        initial = {"period": period.pk} if period else {}
+        if existing:
+            initial.update(
+                {
+                    name: getattr(existing, name)
+                    for name in (*REPORTED_FIELDS, "progress_drop_reason")
+                }
+            )
+        returned = existing if existing and existing.review_state == ReviewState.RETURNED else None
+        form = StatusUpdateForm(
+            data, initial=initial, user=request.user, subject=subject, returned=returned
+        )
+        return form, existing, previous
+
     def get(self, request, pk):
         subject = self.subject(request, pk)
-        form = StatusUpdateForm(user=request.user, subject=subject)
-        return self.render(request, subject, form)
+        period = self.chosen_period(request)
+        form, existing, previous = self.form(request, subject, period)
+        return self.render(request, subject, form, existing=existing, previous=previous)
 
     def post(self, request, pk):
         subject = self.subject(request, pk)
-        form = StatusUpdateForm(request.POST, user=request.user, subject=subject)
-        if form.is_valid():
+        period = self.chosen_period(request)
+        action = request.POST.get("action", "")
+        if action == "take_previous":
+            return self.take_previous(request, subject, period)
+        form, existing, previous = self.form(request, subject, period, request.POST)
+        if action == "unchanged":
+            data = self.unchanged_data(form, previous)
+        elif form.is_valid():
             data = form.cleaned_data
+        else:
+            data = None
+        if data is not None:
             try:
                 services.file_status_update(
                     actor=request.user,
                     subject=subject,
-                    period=data["period"],
-                    traffic_light=data["traffic_light"],
-                    progress=data["progress"],
-                    status=data["status"],
-                    summary=data["summary"],
-                    risks=data["risks"],
-                    next_steps=data["next_steps"],
-                    budget_spent=data["budget_spent"],
-                    seen_at=data["seen_at"],
+                    **{name: data.get(name) for name in STATUS_FORM_FIELDS if name in data},
                 )
             except ValidationError as error:
                 form.add_error(None, error)
             else:
-                subject.refresh_from_db()
-                if htmx_partial(request):
-                    # The card answers the swap; the page's counters and the item's row in
-                    # the table of own items follow out of band.
-                    today = timezone.localdate()
-                    period = ReportingPeriod.objects.current(today)
-                    item = self.subject_model.objects.with_list_data().get(pk=subject.pk)
-                    mark_stale(self.subject_model, [item], today)
-                    return render(
-                        request,
-                        "htmx/status_row.html",
-                        {
-                            "item": item,
-                            "own_section": self.own_section,
-                            "just_saved": True,
-                            "period": period,
-                            "owner_query": owner_query(request.user),
-                            **status_counts(request.user, period),
-                        },
-                    )
-                messages.success(
-                    request,
-                    _("Statusmeldung für „%(subject)s“ gespeichert.") % {"subject": subject},
-                )
-                return HttpResponseRedirect(safe_next(request, subject.get_absolute_url()))
-        return self.render(request, subject, form, status=422)
+                return self.saved(request, subject)
+        return self.render(request, subject, form, existing=existing, previous=previous, status=422)
 
-    def render(self, request, subject, form, status=200):
+    @staticmethod
+    def unchanged_data(form, previous) -> dict | None:
+        """ "Unverändert melden": the previous period's update again, for the chosen period."""
+        form.is_valid()  # only the period and seen_at are taken from what was posted
+        if previous is None:
+            form.add_error(
+                None,
+                _("Es gibt keine frühere Statusmeldung, die unverändert gemeldet werden kann."),
+            )
+            return None
+        if "period" not in form.cleaned_data:
+            return None
+        data = {name: getattr(previous, name) for name in REPORTED_FIELDS}
+        data.update(
+            period=form.cleaned_data["period"],
+            seen_at=form.cleaned_data.get("seen_at"),
+            review_answer=form.cleaned_data.get("review_answer", ""),
+            progress_drop_reason="",
+        )
+        return data
+
+    def take_previous(self, request, subject, period):
+        """ "übernehmen": the form again with the previous period's texts filled in."""
+        data = request.POST.copy()
+        form, existing, previous = self.form(request, subject, period)
+        if previous:
+            for name in ("summary", "risks", "next_steps"):
+                data[name] = getattr(previous, name)
+        form, existing, previous = self.form(request, subject, period, data)
+        return self.render(request, subject, form, existing=existing, previous=previous)
+
+    def saved(self, request, subject):
+        subject.refresh_from_db()
+        if htmx_partial(request):
+            # The card answers the swap; the page's counters and the item's row in the table
+            # of own items follow out of band.
+            today = timezone.localdate()
+            period = ReportingPeriod.objects.current(today)
+            item = self.subject_model.objects.with_list_data().get(pk=subject.pk)
+            mark_stale(self.subject_model, [item], today)
+            return render(
+                request,
+                "htmx/status_row.html",
+                {
+                    "item": item,
+                    "own_section": self.own_section,
+                    "just_saved": True,
+                    "period": period,
+                    "owner_query": owner_query(request.user),
+                    **status_counts(request.user, period),
+                },
+            )
+        messages.success(
+            request, _("Statusmeldung für „%(subject)s“ gespeichert.") % {"subject": subject}
+        )
+        return HttpResponseRedirect(safe_next(request, subject.get_absolute_url()))
+
+    def render(self, request, subject, form, *, existing=None, previous=None, status=200):
         template = "htmx/status_form.html" if htmx_partial(request) else self.template_name
         return render(
             request,
             template,
-            {"subject": subject, "form": form, "next": safe_next(request, "")},
+            {
+                "subject": subject,
+                "form": form,
+                "existing": existing,
+                "previous": previous,
+                "next": safe_next(request, ""),
+            },
             status=status,
         )
 

@@ -28,3 +28,13 @@ document.addEventListener("htmx:afterSwap", (event) => {
     swapped.focus();
   }
 });
+
+// Long actions say they are working: the element that sends is aria-busy while its request
+// runs (screen readers wait for it), and its `.fb15-busy` indicator shows (CSS, via htmx's
+// `htmx-request` class on the hx-indicator element).
+document.addEventListener("htmx:beforeRequest", (event) => {
+  event.detail.elt.setAttribute("aria-busy", "true");
+});
+document.addEventListener("htmx:afterRequest", (event) => {
+  event.detail.elt.removeAttribute("aria-busy");
+});
