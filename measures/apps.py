@@ -15,12 +15,13 @@ class MeasuresConfig(AppConfig):
 
     def ready(self):
         # Measures hang below goals in the strategy tree, its roll-ups and comparisons.
-        from fb15.home import FirstStep, register_first_step, register_home_section
+        from fb15.home import FirstStep, register_first_step
+        from fb15.inbox import register_tasks
         from fb15.trash import register_trash_model
         from strategy.tree import GoalItems, register_goal_items
 
         from . import search  # noqa: F401  (registers what the header search finds)
-        from .home import status_section
+        from .home import measure_tasks
         from .models import Indicator, Measure, Milestone, Project, Risk, Tag
 
         register_goal_items(
@@ -40,7 +41,7 @@ class MeasuresConfig(AppConfig):
                 # Which rows a reader sees: restrict()'s rule (Measure.objects.history_condition).
             )
         )
-        register_home_section(status_section)
+        register_tasks(measure_tasks)
         register_first_step(
             FirstStep(_("Maßnahmen anlegen"), "measure_list", 40, Measure.objects.exists)
         )

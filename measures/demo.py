@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
+from simple_history.utils import bulk_update_with_history
 
 from fb15.models import OrgUnit, User
 from standards.models import Trend
@@ -26,8 +27,10 @@ from .models import (
     Milestone,
     Priority,
     Project,
+    ReviewState,
     Risk,
     Status,
+    StatusUpdate,
     Tag,
     TrafficLight,
 )
@@ -311,6 +314,7 @@ def seed(log) -> None:
         _seed_project(rng, today, periods, strategist, units, measures, index, row)
         for index, row in enumerate(PROJECTS, start=1)
     ]
+    _seed_review(rng, periods, strategist)
     log(
         f"Maßnahmen und Projekte: {len(measures)} Maßnahmen, {len(projects)} Projekte, "
         f"{len(periods)} Berichtszeiträume"
@@ -417,6 +421,54 @@ def _seed_reporting(rng, today, periods, subject, reporter, start, end, budget) 
         )
         if status in (Status.DONE, Status.ON_HOLD):
             break
+
+
+def _seed_review(rng, periods, strategist) -> None:
+    """FB 15 has acknowledged the updates of past periods; of the current one, a few are
+    acknowledged, one of FB 32's is returned with a question, one flags a decision."""
+    current = periods[-1]
+    past = list(StatusUpdate.objects.exclude(period=current).select_related("period"))
+    for update in past:
+        update.review_state = ReviewState.ACKNOWLEDGED
+        update.reviewed_by = strategist
+        update.reviewed_at = _at(min(update.period.reporting_date, timezone.localdate()))
+    bulk_update_with_history(
+        past,
+        StatusUpdate,
+        ["review_state", "reviewed_by", "reviewed_at"],
+        default_user=strategist,
+        default_change_reason="Statusmeldung bestätigt",
+    )
+    fresh = list(
+        StatusUpdate.objects.filter(period=current, measure__isnull=False)
+        .exclude(measure__owner__code="FB 32")
+        .order_by("measure__code")
+    )
+    for update in fresh[::4]:
+        services.acknowledge_status_update(actor=strategist, update=update)
+    # FB 32 (the demo lead's unit) files two updates now: one FB 15 questions, one that
+    # asks for a decision.
+    own = Measure.objects.filter(
+        owner__code="FB 32", status=Status.IN_PROGRESS, owner__lead__isnull=False
+    ).exclude(statusupdates__period=current)[:2]
+    for measure, decision in zip(own, ("", DEMO_DECISION), strict=False):
+        update = services.file_status_update(
+            actor=measure.owner.lead,
+            subject=measure,
+            period=current,
+            traffic_light=measure.traffic_light or TrafficLight.GREEN,
+            progress=measure.progress,
+            status=Status.IN_PROGRESS,
+            summary="Pilot in zwei Bürgerbüros läuft; der Ablauf wird dokumentiert.",
+            needs_decision=bool(decision),
+            decision_note=decision,
+        )
+        if not decision:
+            services.return_status_update(actor=strategist, update=update, question=DEMO_QUESTION)
+
+
+DEMO_QUESTION = "Welche Bürgerbüros sind im Pilot, und ab wann gilt der neue Ablauf für alle?"
+DEMO_DECISION = "Freigabe der Mittel für den stadtweiten Rollout 2027."
 
 
 def _summary(rng, status, light) -> str:

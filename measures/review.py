@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from fb15.htmx import htmx_partial
 from fb15.models import OrgUnit
@@ -104,6 +104,7 @@ def _review_queryset(user):
 
 
 @login_required
+@require_GET
 def review_list(request):
     """FB 15's queue: the period's status updates by review state, oldest filed first."""
     if not StatusUpdate.objects.holds(request.user, "review"):

@@ -364,6 +364,7 @@ def return_status_update(
     *, actor, update: StatusUpdate, question: str, seen_at: datetime.datetime | None = None
 ) -> StatusUpdate:
     """FB 15 sends the update back with a question; the reporting unit is told by mail."""
+    update = _reviewable(actor, update, seen_at)
     question = question.strip()
     if not question:
         raise ValidationError({"question": _("Bitte formulieren Sie Ihre Rückfrage.")})
@@ -374,7 +375,6 @@ def return_status_update(
                 % {"max": QUESTION_MAX_LENGTH}
             }
         )
-    update = _reviewable(actor, update, seen_at)
     update.review_state = ReviewState.RETURNED
     update.review_question, update.review_answer = question, ""
     update.reviewed_by, update.reviewed_at = actor, timezone.now()

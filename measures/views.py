@@ -43,6 +43,7 @@ from .forms import (
     RiskForm,
     StatusUpdateForm,
 )
+from .home import indicators_without_value
 from .models import (
     Indicator,
     IndicatorValue,
@@ -632,6 +633,19 @@ def my_unit(request):
         .select_related("measure", "project")
         .order_by("due_on")[:MY_UNIT_LIMIT]
     )
+    returned = (
+        StatusUpdate.objects.restrict(user, "change")
+        .filter(review_state=ReviewState.RETURNED)
+        .select_related("measure", "project", "period", "reviewed_by")
+        .order_by("reviewed_at")[:MY_UNIT_LIMIT]
+    )
+    indicators = (
+        indicators_without_value(user, period)
+        .select_related("measure")
+        .order_by("measure__code")[:MY_UNIT_LIMIT]
+        if period
+        else []
+    )
     return render(
         request,
         "measures/my_unit.html",
@@ -644,6 +658,8 @@ def my_unit(request):
             "open_items": open_items,
             **counts,
             "overdue_milestones": overdue,
+            "returned_updates": returned,
+            "indicators_without_value": indicators,
             "today": today,
         },
     )

@@ -15,12 +15,14 @@ class ReportingConfig(AppConfig):
 
     def ready(self):
         from fb15.home import FirstStep, register_first_step, register_home_section
+        from fb15.inbox import register_tasks
         from fb15.trash import register_trash_model
 
-        from .home import lagebild_section
+        from .home import lagebild_section, report_tasks
         from .models import Report, ReportSchedule
 
         register_home_section(lagebild_section)
+        register_tasks(report_tasks)
         register_first_step(
             FirstStep(_("Ersten Statusbericht erzeugen"), "report_add", 50, Report.objects.exists)
         )

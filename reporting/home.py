@@ -1,32 +1,154 @@
-"""Start-page section: a compact Lagebild.
+"""Start page: a compact Lagebild (FB 15 and the council), and what reporting puts into
+'Ihre Aufgaben' (fb15/inbox.py): the newest report for its readers, failed reports and units
+still missing status updates (with "Erinnerung senden") for FB 15.
 
-The leads' status-update section belongs to measures (measures/home.py), which owns status
-updates; registering one here as well showed "Statusmeldungen" twice on the start page.
+The leads' status-update duties belong to measures (measures/home.py), which owns status
+updates; registering them here as well showed "Statusmeldungen" twice on the start page.
 """
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
+from django.db.models import Count, Exists, OuterRef
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from fb15.home import HomeSection
-from fb15.models import Role
+from fb15.inbox import Task, TaskAction
+from fb15.models import OrgUnit, Role
+from measures.models import Measure, Project, ReportingPeriod
+
+from .models import Report, ReportStatus
+
+HOME_CHANGES = 5  # rows of "changed since the last report" on the council's start page
+REMINDER_UNITS = 5  # units offered "Erinnerung senden" on the start page
+
+
+def _reads_lagebild(user) -> bool:
+    return user.has_perm("reporting.view_report") and (
+        user.is_superuser
+        or user.groups.filter(name__in=[Role.STRATEGY_TEAM, Role.COUNCIL]).exists()
+    )
 
 
 def lagebild_section(request) -> HomeSection | None:
-    """For the strategy team and the council: the traffic lights at a glance."""
+    """For the strategy team and the council: the traffic lights at a glance; the council
+    also sees the first changes since the last report."""
     user = request.user
-    if not user.has_perm("reporting.view_report") or not (
-        user.is_superuser
-        or user.groups.filter(name__in=[Role.STRATEGY_TEAM, Role.COUNCIL]).exists()
-    ):
+    if not _reads_lagebild(user):
         return None
     from .views import dashboard_data
 
-    data = dashboard_data(lists=False)
+    is_council = not user.has_perm("reporting.change_report")
+    data = dashboard_data(lists=is_council)
     if data is None:
         return None
     return HomeSection(
         template="reporting/home_lagebild.html",
-        title=_("Lagebild Digitalstrategie"),
-        context={"data": data},
+        title=gettext_lazy("Lagebild Digitalstrategie"),
+        context={
+            "data": data,
+            "show_changes": is_council,
+            "changes": data.changes[:HOME_CHANGES] if is_council else [],
+        },
     )
+
+
+def report_tasks(request) -> list[Task]:
+    user = request.user
+    if not user.has_perm("reporting.view_report"):
+        return []
+    if not user.has_perm("reporting.change_report"):
+        return _newest_report(user)
+    return _failed_reports() + _missing_updates(user)
+
+
+def _newest_report(user) -> list[Task]:
+    report = (
+        Report.objects.visible_to(user)
+        .filter(status=ReportStatus.DONE)
+        .select_related("field_of_action", "unit")
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+    if report is None:
+        return []
+    return [
+        Task(
+            _("Neuester Statusbericht: %(report)s (PDF)") % {"report": report},
+            reverse("report_download", args=[report.pk]),
+            detail=_("erstellt am %(date)s")
+            % {"date": timezone.localtime(report.finished_at).strftime("%d.%m.%Y")},
+            urgency="info",
+            position=10,
+        )
+    ]
+
+
+def _failed_reports() -> list[Task]:
+    # A failed report counts until a later one of the same period and scope is done.
+    done_later = Report.objects.filter(
+        status=ReportStatus.DONE,
+        period_label=OuterRef("period_label"),
+        scope_kind=OuterRef("scope_kind"),
+        created_at__gt=OuterRef("created_at"),
+    )
+    failed = Report.objects.filter(status=ReportStatus.FAILED).filter(~Exists(done_later)).count()
+    if not failed:
+        return []
+    return [
+        Task(
+            ngettext(
+                "%(count)s Bericht fehlgeschlagen", "%(count)s Berichte fehlgeschlagen", failed
+            )
+            % {"count": failed},
+            reverse("report_list") + f"?status={ReportStatus.FAILED}",
+            count=failed,
+            urgency="danger",
+            position=15,
+        )
+    ]
+
+
+def _missing_updates(user) -> list[Task]:
+    if not user.has_perm("reporting.change_reportschedule"):
+        return []
+    period = ReportingPeriod.objects.current(timezone.localdate())
+    if period is None:
+        return []
+    by_unit: dict[int, int] = {}
+    for model in (Measure, Project):
+        rows = model.objects.needing_update(period).values("owner").annotate(n=Count("pk"))
+        for row in rows:
+            by_unit[row["owner"]] = by_unit.get(row["owner"], 0) + row["n"]
+    if not by_unit:
+        return []
+    worst = sorted(by_unit, key=lambda unit_id: -by_unit[unit_id])[:REMINDER_UNITS]
+    units = OrgUnit.objects.in_bulk(worst)
+    actions = tuple(
+        TaskAction(
+            _("Erinnerung an %(unit)s senden (%(count)s offen)")
+            % {"unit": units[unit_id].code, "count": by_unit[unit_id]},
+            reverse("reminder_send", args=[unit_id]),
+        )
+        for unit_id in worst
+        if unit_id in units and units[unit_id].lead_id
+    )
+    return [
+        Task(
+            ngettext(
+                "%(count)s Fachbereich mit fehlenden Statusmeldungen",
+                "%(count)s Fachbereiche mit fehlenden Statusmeldungen",
+                len(by_unit),
+            )
+            % {"count": len(by_unit)},
+            reverse("report_dashboard") + "#open-heading",
+            count=len(by_unit),
+            detail=_("%(period)s, Stichtag %(date)s")
+            % {"period": period, "date": period.reporting_date.strftime("%d.%m.%Y")},
+            urgency="warning" if timezone.localdate() > period.reporting_date else "todo",
+            actions=actions,
+            position=20,
+        )
+    ]

@@ -25,6 +25,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
+from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery, Sum
@@ -1450,31 +1451,56 @@ def send_reminders(today: datetime.date) -> int:
     sent = 0
     missing = missing_updates(period)
     units = OrgUnit.objects.filter(pk__in=missing).select_related("lead")
-    office = city_settings().office_name
     for unit in units:
-        if unit.lead is None:
-            continue
-        lines = "\n".join(f"- {item.code} {item.title}" for item in missing[unit.pk])
-        body = _(
-            "Guten Tag,\n\nfür den Berichtszeitraum %(period)s (Stichtag %(date)s) fehlen noch "
-            "Statusmeldungen des %(unit)s zu:\n\n%(lines)s\n\nBitte melden Sie den Stand unter "
-            "%(link)s.\n\nVielen Dank\n%(office)s"
-        ) % {
-            "office": office,
-            "period": period.label,
-            "date": period.reporting_date.strftime("%d.%m.%Y"),
-            "unit": unit.code,
-            "lines": lines,
-            "link": _link("my_unit"),
-        }
-        subject = _("Erinnerung: Statusmeldungen %(period)s für %(unit)s") % {
-            "period": period.label,
-            "unit": unit.code,
-        }
-        sent += queue_mail(
-            [unit.lead.email], subject, body, key=f"reminder:{period.label}:{unit.pk}"
+        sent += _queue_reminder(
+            period, unit, missing[unit.pk], key=f"reminder:{period.label}:{unit.pk}"
         )
     return sent
+
+
+def send_unit_reminder(*, actor, unit: OrgUnit, today: datetime.date | None = None) -> bool:
+    """ "Erinnerung senden" from FB 15's start page: the reminder of the current period to one
+    unit's lead now; at most once a day per unit (False if sent already or nothing missing).
+    """
+    if not actor.has_perm("reporting.change_reportschedule"):
+        raise PermissionDenied
+    today = today or timezone.localdate()
+    period = ReportingPeriod.objects.current(today)
+    if period is None or unit.lead is None:
+        return False
+    items = [
+        item
+        for model in (Measure, Project)
+        for item in model.objects.needing_update(period).filter(owner=unit).order_by("code")
+    ]
+    if not items:
+        return False
+    return _queue_reminder(
+        period, unit, items, key=f"reminder:{period.label}:{unit.pk}:{today.isoformat()}"
+    )
+
+
+def _queue_reminder(period: ReportingPeriod, unit: OrgUnit, items: list, *, key: str) -> bool:
+    if unit.lead is None:
+        return False
+    lines = "\n".join(f"- {item.code} {item.title}" for item in items)
+    body = _(
+        "Guten Tag,\n\nfür den Berichtszeitraum %(period)s (Stichtag %(date)s) fehlen noch "
+        "Statusmeldungen des %(unit)s zu:\n\n%(lines)s\n\nBitte melden Sie den Stand unter "
+        "%(link)s.\n\nVielen Dank\n%(office)s"
+    ) % {
+        "office": city_settings().office_name,
+        "period": period.label,
+        "date": period.reporting_date.strftime("%d.%m.%Y"),
+        "unit": unit.code,
+        "lines": lines,
+        "link": _link("my_unit"),
+    }
+    subject = _("Erinnerung: Statusmeldungen %(period)s für %(unit)s") % {
+        "period": period.label,
+        "unit": unit.code,
+    }
+    return queue_mail([unit.lead.email], subject, body, key=key)
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ from . import views
 urlpatterns = [
     path("", views.ReportListView.as_view(), name="report_list"),
     path("lagebild/", views.dashboard, name="report_dashboard"),
+    path("erinnerung/<int:unit_pk>/", views.reminder_send, name="reminder_send"),
     path("neu/", views.report_add, name="report_add"),
     path("<int:pk>/pdf/", views.report_download, name="report_download"),
     path("<int:pk>/erneut/", views.report_retry, name="report_retry"),

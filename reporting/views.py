@@ -18,6 +18,8 @@ from django.views.decorators.http import require_POST
 
 from fb15.empty_state import EmptyAction, empty_state, may_add
 from fb15.htmx import htmx_partial
+from fb15.models import OrgUnit
+from fb15.redirects import safe_next
 from fb15.views.generic import ObjectDeleteView, ObjectEditView, ObjectListView
 from measures.models import Measure, Project, ReportingPeriod
 
@@ -225,3 +227,18 @@ class ScheduleDeleteView(ObjectDeleteView):
         services.delete_schedule(actor=request.user, schedule=schedule)
         messages.success(request, _("„%(obj)s“ wurde gelöscht.") % {"obj": label})
         return HttpResponseRedirect(reverse(self.success_url_name))
+
+
+@login_required
+@require_POST
+def reminder_send(request, unit_pk: int):
+    """ "Erinnerung senden" on FB 15's start page: one unit's lead is reminded now."""
+    unit = get_object_or_404(OrgUnit.objects.select_related("lead"), pk=unit_pk)
+    if services.send_unit_reminder(actor=request.user, unit=unit):
+        messages.success(request, _("Erinnerung an %(unit)s gesendet.") % {"unit": unit.code})
+    else:
+        messages.info(
+            request,
+            _("%(unit)s wurde heute schon erinnert oder hat alles gemeldet.") % {"unit": unit.code},
+        )
+    return HttpResponseRedirect(safe_next(request, reverse("home")))

@@ -76,13 +76,16 @@ class StandardsConfig(AppConfig):
 
     def ready(self):
         from fb15.home import register_home_section
+        from fb15.inbox import register_tasks
         from fb15.models import OrgUnit
         from fb15.trash import register_disposable_rows, register_trash_model
 
         from . import search  # noqa: F401  (registers what the header search finds)
+        from .home import standards_tasks
         from .models import Compliance, Exemption, Standard, Trend
         from .news import home_section
 
+        register_tasks(standards_tasks)
         register_home_section(home_section)
         _register_role_permissions()
         _register_navigation()

@@ -13,7 +13,7 @@ from fb15.permissions import units_managed_by
 
 from .models import NewsSeen, Standard, Trend, ring_moves
 
-HOME_LIMIT = 5
+HOME_LIMIT = 5  # news items on the start page, trends first
 
 
 @dataclass
@@ -50,8 +50,9 @@ def unit_news(user) -> UnitNews | None:
     standards = list(
         Standard.objects.restrict(user, "view").in_force().order_by("-updated_at", "code")
     )
-    new_trends = [t for t in trends if seen is None or t.updated_at > seen]
-    new_standards = [s for s in standards if seen is None or s.updated_at > seen]
+    # On a first visit nothing counts as new: everything would be.
+    new_trends = [t for t in trends if seen and t.updated_at > seen]
+    new_standards = [s for s in standards if seen and s.updated_at > seen]
     for item in new_trends + new_standards:
         item.is_new = True
     return UnitNews(units, seen, trends, standards, new_trends, new_standards)
@@ -62,7 +63,11 @@ def home_section(request) -> HomeSection | None:
     news = unit_news(request.user)
     if news is None:
         return None
-    trends, standards = news.new_trends[:HOME_LIMIT], news.new_standards[:HOME_LIMIT]
+    # Before the lead has ever marked the news as read, nothing counts as new (everything
+    # would): the section shows the latest changes instead.
+    first_visit = news.seen_at is None
+    trends = (news.trends if first_visit else news.new_trends)[:HOME_LIMIT]
+    standards = (news.standards if first_visit else news.new_standards)[: HOME_LIMIT - len(trends)]
     return HomeSection(
         template="standards/home_news.html",
         title=_("Neu für Ihren Fachbereich"),
@@ -70,6 +75,7 @@ def home_section(request) -> HomeSection | None:
             "news": news,
             "trends": trends,
             "standards": standards,
+            "first_visit": first_visit,
             "more": news.new_count - len(trends) - len(standards),
         },
     )

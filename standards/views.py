@@ -74,10 +74,17 @@ class StandardListView(ObjectListView):
             value = self.request.GET.get(name, "")
             if value in choices.values:
                 queryset = queryset.filter(**{name: value})
+        if self.review_due_only:  # from "Ihre Aufgaben": standards due for review
+            queryset = queryset.filter(next_review__lte=timezone.localdate())
         return queryset
+
+    @property
+    def review_due_only(self) -> bool:
+        return self.request.GET.get("pruefung") == "faellig"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["review_due_only"] = self.review_due_only
         context["filters"] = [
             (name, label, choices.choices, self.request.GET.get(name, ""))
             for (name, choices), label in zip(

@@ -43,8 +43,13 @@ class StrategyConfig(AppConfig):
         register_trash_model(FieldOfAction, before_restore=_position_free("strategy"))
         register_trash_model(Goal, before_restore=_position_free("field_of_action"))
 
+        from fb15.inbox import register_tasks
         from fb15.models import Role
         from fb15.navigation import NavigationEntry, register_navigation
+
+        from .home import draft_tasks
+
+        register_tasks(draft_tasks)
         from fb15.permissions import register_role_permissions
 
         # Reading the unpublished draft is `view_draft_strategy`: the council reads

@@ -9,14 +9,16 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from fb15.home import first_steps, home_sections
+from fb15.inbox import tasks_for
 from fb15.models import OrgUnit, city_settings
 from fb15.permissions import units_managed_by
 
 
 @login_required
 def home(request):
-    """Start page: what the user can reach, the units whose work they manage, and the
-    sections other apps register (fb15/home.py)."""
+    """Start page: the user's open tasks from every app (fb15/inbox.py) above everything
+    else, the units whose work they manage, and the sections other apps register
+    (fb15/home.py)."""
     own_units = OrgUnit.objects.with_people().filter(pk__in=units_managed_by(request.user))
     return render(
         request,
@@ -24,6 +26,7 @@ def home(request):
         {
             "own_units": own_units,
             "first_steps": first_steps(request.user),
+            "tasks": tasks_for(request),
             "home_sections": home_sections(request),
         },
     )

@@ -91,7 +91,12 @@ def test_start_page_has_no_sub_navigation(personas, client_for):
             ["Standards", "Einhaltung", "Ausnahmen", "Technologieradar"],
             "Einhaltung",
         ),
-        ("measure_list", "Strategie", ["Digitale Strategie", "Maßnahmen", "Projekte"], "Maßnahmen"),
+        (
+            "measure_list",
+            "Strategie",
+            ["Digitale Strategie", "Maßnahmen", "Projekte", "Meldungen prüfen"],
+            "Maßnahmen",
+        ),
         (
             "report_list",
             "Lagebild & Berichte",

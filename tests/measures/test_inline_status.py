@@ -78,8 +78,7 @@ def test_every_page_loads_the_script_that_lets_htmx_swap_422_answers(world, clie
     assert source.index('"422"') < source.index('"[45].."')
 
 
-def test_the_start_page_shows_the_status_section_once(world, client_for):
+def test_the_start_page_names_the_due_status_updates_once(world, client_for):
     page = client_for(world["lead32"]).get("/").content.decode()
-    headings = re.findall(r"<h2[^>]*>\s*Statusmeldungen[^<]*</h2>", page)
-    assert len(headings) == 1, headings
-    assert page.count("Statusmeldungen abgegeben") == 1
+    assert not re.findall(r"<h2[^>]*>\s*Statusmeldungen[^<]*</h2>", page)
+    assert len(re.findall(r"\d+ Statusmeldung(?:en)? für \S+ fällig", page)) == 1

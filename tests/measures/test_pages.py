@@ -200,7 +200,7 @@ def grow(world, count):
 PAGES = [
     ("measure_list", None, 17),  # + goal names as the reader may see them
     ("project_list", None, 15),
-    ("my_unit", None, 24),
+    ("my_unit", None, 26),
     ("measure_detail", "measure", 27),  # + goal names as the reader may see them, + prev/next
     ("project_detail", "project", 20),
     ("strategy_detail", None, 16),

@@ -31,7 +31,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from imports.models import ImportRun
-from measures.models import Indicator, Milestone, Risk
+from measures.models import Indicator, Milestone, Risk, StatusUpdate
 from reporting.models import Report, ReportSchedule, ReportStatus
 from standards.models import Compliance
 from strategy import services as strategy_services
@@ -123,6 +123,15 @@ def build_world() -> dict:
         )
         world.setdefault("risk", {})[variant] = Risk.objects.create(
             project=project, description="Lieferverzug"
+        )
+        world.setdefault("statusupdate", {})[variant] = StatusUpdate.objects.create(
+            measure=measure,
+            period=periods["current"],
+            traffic_light="green",
+            progress=10,
+            status="in_progress",
+            summary="Läuft.",
+            author=personas["lead32"],
         )
     standard = StandardFactory(code="SW-01", title="Open-Source-first")
     world["standard"] = standard

@@ -77,6 +77,12 @@ ROUTES: dict[str, dict] = {
     "milestone_edit": per("milestone_edit", "milestone", *PV),
     "milestone_delete": per("milestone_delete", "milestone", *PV),
     "milestone_reached": per("milestone_reached", "milestone", *PV),
+    # FB 15's review of status updates
+    "status_review_list": one("status_review_list"),
+    "status_acknowledge_many": one("status_acknowledge_many"),
+    "status_acknowledge": per("status_acknowledge", "statusupdate", *PV),
+    "status_return": per("status_return", "statusupdate", *PV),
+    "reminder_send": one("reminder_send", lambda w: w["unit32"].pk),
     "indicator_edit": per("indicator_edit", "indicator", *PV),
     "indicator_value_add": per("indicator_value_add", "indicator", *PV),
     "risk_edit": per("risk_edit", "risk", *PV),
@@ -355,6 +361,19 @@ EXPECTED: dict[str, tuple] = {
     "reportschedule_add": ("302 403 403 403 403 403 200", "302 403 403 403 403 403 422"),
     "reportschedule_edit": ("302 404 404 404 404 404 200", "302 404 404 404 404 404 422"),
     "reportschedule_delete": ("302 404 404 404 404 404 200", "302 404 404 404 404 404 302"),
+    # Only FB 15 reviews; the unreadable (confidential) update is 404 as on every page. An
+    # empty question is refused with a message on the review page (302).
+    "status_review_list": ("302 403 403 403 403 403 200", "302 405 405 405 405 405 405"),
+    "status_acknowledge_many": ("302 405 405 405 405 405 405", "302 403 403 403 403 403 302"),
+    "status_acknowledge": (
+        "302 405 405 405 405 405 405",
+        {"public": "302 404 403 403 403 403 302", "confidential": "302 404 404 404 403 404 302"},
+    ),
+    "status_return": (
+        "302 405 405 405 405 405 405",
+        {"public": "302 404 403 403 403 403 302", "confidential": "302 404 404 404 403 404 302"},
+    ),
+    "reminder_send": ("302 405 405 405 405 405 405", "302 403 403 403 403 403 302"),
     "import_upload": ("302 403 403 403 403 403 200", "302 403 403 403 403 403 422"),
     "import_template": ("302 403 403 403 403 403 200", "302 405 405 405 405 405 405"),
     "import_export": ("302 403 403 403 403 403 200", "302 405 405 405 405 405 405"),

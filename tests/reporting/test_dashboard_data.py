@@ -107,10 +107,11 @@ def test_lagebild_and_start_page_queries_do_not_grow_with_measures(
     client = client_for(world["council"])
     client.get("/")  # session and axes rows settle on the first request
     # The revision in force is one of them: the Lagebild shows no draft fields of action.
-    # One of them reads the city's settings for the header.
+    # One of them reads the city's settings for the header. The start page adds the tasks
+    # (the newest report) and, for the council, the first changes since the last report.
     with django_assert_num_queries(24):
         assert client.get(reverse("report_dashboard")).status_code == 200
-    with django_assert_num_queries(26):
+    with django_assert_num_queries(36):
         assert client.get("/").status_code == 200
 
 

@@ -1,6 +1,7 @@
 """Reporting: forbidden writes, the download (name, checksum), the archive's live updates."""
 
 import hashlib
+import re
 
 import pytest
 from django.urls import reverse
@@ -125,8 +126,9 @@ def test_start_page_shows_lagebild_to_council_and_missing_updates_to_leads(objec
     assert "Lagebild Digitalstrategie" in council_home
     lead_home = client_for(objects["lead32"]).get("/").content.decode()
     assert "Lagebild Digitalstrategie" not in lead_home
-    assert "Statusmeldungen abgegeben" in lead_home
-    assert objects["project"].code in lead_home  # never reported
+    # The lead's duty is the inbox's task, leading to where it is done.
+    assert re.search(r"\d+ Statusmeldung(?:en)? für \S+ fällig", lead_home)
+    assert f'href="{reverse("my_unit")}"' in lead_home
 
 
 @pytest.mark.parametrize("size", [2, 20])
