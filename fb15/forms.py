@@ -210,7 +210,7 @@ class ComboboxMixin:
         "selected": _("„{name}“ ausgewählt"),
         "removed": _("„{name}“ entfernt"),
         "remove": _("{name} entfernen"),
-        "chips": _("Ausgewählt"),
+        "chips": _("Ausgewählt: {label}"),
     }
 
     def get_context(self, name, value, attrs):

@@ -267,7 +267,9 @@
     field.append(input);
     if (multiple) {
       chips.className = "fb15-combobox__chips";
-      chips.setAttribute("aria-label", texts.chips);
+      // Named after the field ("Ausgewählt: beteiligte Fachbereiche"): a page has several.
+      const fieldName = label && label.firstChild ? label.firstChild.textContent.trim() : "";
+      chips.setAttribute("aria-label", format(texts.chips, { label: fieldName }));
       root.append(chips);
     }
     root.append(field, listbox, status);

@@ -1,6 +1,8 @@
 """The type-ahead combobox over long pickers: keyboard, chips, umlauts, axe while open, the
 same form without JavaScript, 390 px, and forms that htmx loads later."""
 
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -78,7 +80,7 @@ def test_strategist_picks_a_person_and_two_units_by_keyboard_and_the_measure_sav
     units.press_sequentially("bauen")
     units.press("Enter")
     # Adding the second kept the first: both are chips and both are selected in the form.
-    chips = widget_of(units).get_by_role("list", name="Ausgewählt")
+    chips = page.get_by_role("list", name="Ausgewählt: beteiligte Fachbereiche")
     expect(chips.get_by_role("button")).to_have_text(
         ["FB 50 – Soziales und Integration", "FB 60 – Bauen und Wohnen"]
     )
@@ -227,3 +229,44 @@ def test_a_form_loaded_by_htmx_gets_the_combobox_too(page, live_server, world, l
     person.fill("")
     person.press_sequentially("müll")
     expect(status_of(person)).to_have_text("1 Treffer")
+
+
+def test_a_missing_goal_is_reported_at_the_combobox_with_the_german_message(
+    page, live_server, world, login
+):
+    login("strategie")
+    edit_measure(page, live_server, world)
+    goal = page.get_by_role("combobox", name="Ziel", exact=True)
+    goal.fill("")
+    page.get_by_label("Titel").focus()  # leaving the emptied box clears the choice
+    assert selected_values(page, "goal") == ["---------"]
+    page.get_by_role("button", name="Speichern").click()
+
+    goal = page.get_by_role("combobox", name="Ziel", exact=True)
+    expect(goal).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#id_goal_error")).to_have_text("Dieses Feld ist zwingend erforderlich.")
+    # The error summary's link leads to the text box, which is described by the error.
+    page.get_by_role("link", name="Ziel: Dieses Feld ist zwingend erforderlich.").click()
+    expect(goal).to_be_focused()
+    expect(goal).to_have_accessible_description("Dieses Feld ist zwingend erforderlich.")
+    assert_accessible(page)
+
+
+def test_the_list_filter_by_unit_takes_the_unit_picked_in_the_combobox(
+    page, live_server, world, login
+):
+    login("strategie")
+    page.goto(f"{live_server.url}{reverse('measure_list')}")
+    unit = page.get_by_role("combobox", name="Fachbereich")
+    expect(unit).to_have_attribute("placeholder", "alle")
+    unit.press_sequentially("soz")
+    unit.press("Enter")
+    page.get_by_role("button", name="Filtern").click()
+    page.wait_for_url("**/massnahmen/?*")
+    assert parse_qs(urlsplit(page.url).query)["owner"] == [str(world["unit50"].pk)]
+    rows = page.locator("tbody tr")
+    expect(rows).to_have_count(1)
+    expect(rows).to_contain_text("Maßnahme FB 50")
+    expect(page.get_by_role("combobox", name="Fachbereich")).to_have_value(
+        "FB 50 – Soziales und Integration"
+    )
