@@ -1,5 +1,6 @@
 """Forms of the core, and the base every domain edit form uses."""
 
+import json
 import re
 
 from django import forms
@@ -193,12 +194,50 @@ class DomainForm(KernFormMixin, forms.ModelForm):
         }
 
 
+class ComboboxMixin:
+    """Opt a select into the type-ahead combobox of static/js/combobox.js.
+
+    The select stays what the form posts and what users without JavaScript see; the script
+    reads `data-fb15-combobox` (its German messages, rendered in the request's language,
+    so the script needs no translation catalogue of its own) and lays the combobox over it.
+    Meant for long lists (people, units, measures, trends, goals), not for short ones.
+    """
+
+    messages = {
+        "none": _("Keine Treffer"),
+        "one": _("1 Treffer"),
+        "many": _("{count} Treffer"),
+        "selected": _("„{name}“ ausgewählt"),
+        "removed": _("„{name}“ entfernt"),
+        "remove": _("{name} entfernen"),
+        "chips": _("Ausgewählt: {label}"),
+    }
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        texts = {key: str(text) for key, text in self.messages.items()}
+        context["widget"]["attrs"]["data-fb15-combobox"] = json.dumps(texts, ensure_ascii=False)
+        return context
+
+
+class ComboboxSelect(ComboboxMixin, forms.Select):
+    pass
+
+
+class ComboboxSelectMultiple(ComboboxMixin, forms.SelectMultiple):
+    pass
+
+
 class UserChoiceField(forms.ModelChoiceField):
+    widget = ComboboxSelect
+
     def label_from_instance(self, obj: User) -> str:
         return f"{obj} ({obj.username})"
 
 
 class UserMultipleChoiceField(forms.ModelMultipleChoiceField):
+    widget = ComboboxSelectMultiple
+
     def label_from_instance(self, obj: User) -> str:
         return f"{obj} ({obj.username})"
 

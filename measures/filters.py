@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fb15.forms import KernFormMixin
+from fb15.forms import ComboboxSelect, KernFormMixin
 from fb15.models import OrgUnit
 from strategy.models import FieldOfAction, Goal, may_read_draft
 
@@ -34,6 +34,7 @@ class ListFilterForm(KernFormMixin, forms.Form):
         queryset=OrgUnit.objects.none(),
         required=False,
         empty_label=_("alle"),
+        widget=ComboboxSelect,
     )
     status = forms.ChoiceField(label=_("Status"), choices=_choices(Status.choices), required=False)
     traffic_light = forms.ChoiceField(
@@ -93,7 +94,11 @@ class MeasureFilterForm(ListFilterForm):
         empty_label=_("alle"),
     )
     goal = forms.ModelChoiceField(
-        label=_("Ziel"), queryset=Goal.objects.none(), required=False, empty_label=_("alle")
+        label=_("Ziel"),
+        queryset=Goal.objects.none(),
+        required=False,
+        empty_label=_("alle"),
+        widget=ComboboxSelect,
     )
     priority = forms.ChoiceField(
         label=_("Priorität"), choices=_choices(Priority.choices), required=False

@@ -6,7 +6,13 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fb15.forms import DomainForm, KernFormMixin, UserChoiceField
+from fb15.forms import (
+    ComboboxSelect,
+    ComboboxSelectMultiple,
+    DomainForm,
+    KernFormMixin,
+    UserChoiceField,
+)
 from fb15.models import OrgUnit, User
 from standards.models import Trend
 from strategy.models import Goal
@@ -46,7 +52,7 @@ class DatesMixin:
 
 
 class MeasureForm(DatesMixin, DomainForm):
-    goal = GoalChoiceField(label=_("Ziel"), queryset=Goal.objects.none())
+    goal = GoalChoiceField(label=_("Ziel"), queryset=Goal.objects.none(), widget=ComboboxSelect)
     responsible = UserChoiceField(
         label=_("verantwortliche Person"),
         queryset=User.objects.filter(is_active=True),
@@ -73,7 +79,15 @@ class MeasureForm(DatesMixin, DomainForm):
             "trends",
             "is_confidential",
         ]
-        widgets = {"planned_start": DATE_WIDGET, "planned_end": DATE_WIDGET}
+        widgets = {
+            "planned_start": DATE_WIDGET,
+            "planned_end": DATE_WIDGET,
+            "owner": ComboboxSelect,
+            "participants": ComboboxSelectMultiple,
+            "dependencies": ComboboxSelectMultiple,
+            "tags": ComboboxSelectMultiple,
+            "trends": ComboboxSelectMultiple,
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
@@ -129,7 +143,12 @@ class ProjectForm(DatesMixin, DomainForm):
             "budget_planned",
             "is_confidential",
         ]
-        widgets = {"planned_start": DATE_WIDGET, "planned_end": DATE_WIDGET}
+        widgets = {
+            "planned_start": DATE_WIDGET,
+            "planned_end": DATE_WIDGET,
+            "measures": ComboboxSelectMultiple,
+            "owner": ComboboxSelect,
+        }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)

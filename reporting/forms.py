@@ -5,7 +5,7 @@ from django.core.validators import validate_email
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fb15.forms import DomainForm, KernFormMixin
+from fb15.forms import ComboboxSelect, DomainForm, KernFormMixin
 from fb15.models import OrgUnit
 from strategy.models import FieldOfAction
 
@@ -47,6 +47,7 @@ class ReportScheduleForm(ScopeFormMixin, DomainForm):
         queryset=OrgUnit.objects.all(),
         required=False,
         help_text=_("Nur beim Umfang „ein Fachbereich“."),
+        widget=ComboboxSelect,
     )
 
     class Meta:
@@ -102,6 +103,7 @@ class ReportRequestForm(ScopeFormMixin, KernFormMixin, forms.Form):
         queryset=OrgUnit.objects.all(),
         required=False,
         help_text=_("Nur beim Umfang „ein Fachbereich“."),
+        widget=ComboboxSelect,
     )
     period = forms.CharField(
         label=_("Zeitraum"),

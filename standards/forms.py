@@ -7,7 +7,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from fb15.forms import DomainForm, KernFormMixin, UserChoiceField
+from fb15.forms import (
+    ComboboxSelect,
+    ComboboxSelectMultiple,
+    DomainForm,
+    KernFormMixin,
+    UserChoiceField,
+)
 from fb15.models import OrgUnit, User
 
 from .models import (
@@ -50,6 +56,7 @@ class StandardForm(DomainForm):
             "next_review": DATE_WIDGET,
             "description": forms.Textarea(attrs={"rows": 5}),
             "references": forms.Textarea(attrs={"rows": 4}),
+            "superseded_by": ComboboxSelect,
         }
 
     def __init__(self, *args, **kwargs):
@@ -108,7 +115,12 @@ class ExemptionForm(DomainForm):
     class Meta:
         model = Exemption
         fields = ["unit", "standard", "justification", "ends_on"]
-        widgets = {"ends_on": DATE_WIDGET, "justification": forms.Textarea(attrs={"rows": 4})}
+        widgets = {
+            "unit": ComboboxSelect,
+            "standard": ComboboxSelect,
+            "ends_on": DATE_WIDGET,
+            "justification": forms.Textarea(attrs={"rows": 4}),
+        }
 
     def __init__(self, *args, user, **kwargs):
         # The unit choice is restricted by the base class: a lead requests for own units only.
@@ -180,6 +192,8 @@ class TrendForm(DomainForm):
         widgets = {
             "description": forms.Textarea(attrs={"rows": 4}),
             "rationale": forms.Textarea(attrs={"rows": 3}),
+            "units": ComboboxSelectMultiple,
+            "standards": ComboboxSelectMultiple,
         }
         help_texts = {
             "units": _("Ihre Leitungen erfahren per E-Mail davon. Mehrfachauswahl mit Strg."),

@@ -33,7 +33,9 @@ def test_strategist_edits_a_units_lead_and_sees_the_change(page, live_server, pe
     page.get_by_role("link", name="Bearbeiten").click()
     assert_accessible(page)
 
-    page.get_by_label("Leitung").select_option(label="Nora Neumann (neu)")
+    lead = page.get_by_role("combobox", name="Leitung")
+    lead.fill("nora")
+    lead.press("Enter")
     page.get_by_label("Grund der Änderung").fill("Neubesetzung")
     page.get_by_role("button", name="Speichern").click()
 
