@@ -216,8 +216,9 @@ def assemble(strategy, when, fields: list, goals: list, user=None, items_when=No
 #
 # Strategieinhalt (content) is everything else a tree compares: the strategy's title and
 # Leitbild, titles and descriptions of fields of action, goals and measures, a goal's
-# target year, a measure's code and priority — and the structure itself: objects added,
-# removed, moved (to another parent or in the order) and renamed.
+# target year, a measure's code and priority (set by FB 15, see measures/apps.py) — and
+# the structure itself: objects added, removed, moved (to another parent or in the order)
+# and renamed.
 #
 # Which fields are compared at all is each level's choice: `CONTENT_FIELDS` below for the
 # strategy's own levels, `GoalItems.compared_fields` for registered items.
@@ -227,8 +228,8 @@ def assemble(strategy, when, fields: list, goals: list, user=None, items_when=No
 class ProgressAspect:
     key: str
     fields: tuple[str, ...]
-    label: str  # the badge in the progress view
-    summary: str  # "%(count)s %(items)s …" in the progress view's summary
+    label: str  # the badge of a row in the progress view
+    summary: str  # after the count and the items' name: "5 Maßnahmen" + "mit neuem Status"
 
 
 PROGRESS_ASPECTS: tuple[ProgressAspect, ...] = (
