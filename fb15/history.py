@@ -16,6 +16,8 @@ from django.utils.formats import date_format, localize
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from fb15.diffs import WordDiff, is_free_text, word_diff
+
 ACTION_LABELS = {
     "+": gettext_lazy("angelegt"),
     "~": gettext_lazy("geändert"),
@@ -72,6 +74,8 @@ class FieldChange:
     label: str
     old: str
     new: str
+    # A free text changed (not created): the same change word by word (fb15.diffs).
+    text_diff: WordDiff | None = None
 
 
 @dataclass
@@ -228,6 +232,8 @@ def describe_changes(model: type[models.Model], pairs, *, user) -> list[list[Fie
                 _display(field, new, related_names),
             )
             if old is None or change.old != change.new:
+                if old is not None and is_free_text(field):
+                    change.text_diff = word_diff(old or "", new or "")
                 changes.append(change)
         described.append(changes)
     return described

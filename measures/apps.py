@@ -29,13 +29,18 @@ class MeasuresConfig(AppConfig):
                 key="measures",
                 model=Measure,
                 label=_("Maßnahmen"),
+                # Content and implementation state; strategy.tree.PROGRESS_ASPECTS splits them.
                 compared_fields=(
                     "code",
                     "title",
+                    "description",
+                    "priority",
                     "status",
                     "traffic_light",
                     "progress",
-                    "priority",
+                    "planned_start",
+                    "planned_end",
+                    "actual_end",
                 ),
                 live_queryset=lambda: Measure.objects.all(),
                 # Which rows a reader sees: restrict()'s rule (Measure.objects.history_condition).

@@ -14,8 +14,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from fb15.diffs import WordDiff, is_free_text, word_diff
 
 from .models import FieldOfAction, Goal, Strategy
 
@@ -203,24 +206,96 @@ def assemble(strategy, when, fields: list, goals: list, user=None, items_when=No
 # --------------------------------------------------------------------------- comparing
 
 
+# What the comparison calls Strategieinhalt and what Umsetzungsstand, in one place.
+#
+# Umsetzungsstand (implementation) is what the owning units report and status updates set:
+# the lifecycle status, the traffic light, the progress and the dates of the plan and its
+# end. These fields live on measures and projects (measures/models.py `ReportedItem`); a
+# change of them is not a decision of the council. Grouped as the summary names them
+# ("5 Maßnahmen mit neuem Status").
+#
+# Strategieinhalt (content) is everything else a tree compares: the strategy's title and
+# Leitbild, titles and descriptions of fields of action, goals and measures, a goal's
+# target year, a measure's code and priority (set by FB 15, see measures/apps.py) — and
+# the structure itself: objects added, removed, moved (to another parent or in the order)
+# and renamed.
+#
+# Which fields are compared at all is each level's choice: `CONTENT_FIELDS` below for the
+# strategy's own levels, `GoalItems.compared_fields` for registered items.
+
+
+@dataclass(frozen=True)
+class ProgressAspect:
+    key: str
+    fields: tuple[str, ...]
+    label: str  # the badge of a row in the progress view
+    summary: str  # after the count and the items' name: "5 Maßnahmen" + "mit neuem Status"
+
+
+PROGRESS_ASPECTS: tuple[ProgressAspect, ...] = (
+    ProgressAspect("status", ("status",), gettext_lazy("Status"), gettext_lazy("mit neuem Status")),
+    ProgressAspect(
+        "traffic_light",
+        ("traffic_light",),
+        gettext_lazy("Ampel"),
+        gettext_lazy("mit neuer Ampel"),
+    ),
+    ProgressAspect(
+        "progress",
+        ("progress",),
+        gettext_lazy("Fortschritt"),
+        gettext_lazy("mit neuem Fortschritt"),
+    ),
+    ProgressAspect(
+        "dates",
+        ("planned_start", "planned_end", "actual_end"),
+        gettext_lazy("Termine"),
+        gettext_lazy("mit geänderten Terminen"),
+    ),
+)
+PROGRESS_FIELDS: frozenset[str] = frozenset(
+    name for aspect in PROGRESS_ASPECTS for name in aspect.fields
+)
+CONTENT_FIELDS = {
+    Strategy: ("title", "vision"),
+    FieldOfAction: ("title", "description"),
+    Goal: ("title", "description", "target_year"),
+}
+
+# The two views of a comparison, by their query value (`?ansicht=`); content first.
+CONTENT, PROGRESS = "inhalt", "umsetzung"
+
 KIND_LABELS = {
     "added": gettext_lazy("neu"),
     "removed": gettext_lazy("entfallen"),
     "moved": gettext_lazy("verschoben"),
+    "renamed": gettext_lazy("umbenannt"),
     "changed": gettext_lazy("geändert"),
 }
 
 
 @dataclass
 class ValueChange:
+    """One field's old and new value as shown; texts also word by word (`text_diff`)."""
+
     label: str
     old: str
     new: str
+    name: str = ""  # the field's name; "" for the number and the parent
+    text_diff: WordDiff | None = None
+
+    @property
+    def is_progress(self) -> bool:
+        return self.name in PROGRESS_FIELDS
 
 
 @dataclass
 class ItemChange:
-    """One object that differs between two snapshots, readable for a council member."""
+    """One object that differs between two snapshots, readable for a council member.
+
+    `kinds` and `changes` are its content changes (structure and texts), `progress_changes`
+    those of its implementation state; a row may have either or both.
+    """
 
     model_label: str
     title: str
@@ -228,10 +303,65 @@ class ItemChange:
     new_number: str | None
     kinds: list[str]
     changes: list[ValueChange]
+    progress_changes: list[ValueChange] = field(default_factory=list)
 
     @property
     def kind_pairs(self) -> list[tuple[str, str]]:
         return [(kind, str(KIND_LABELS[kind])) for kind in self.kinds]
+
+    @property
+    def aspects(self) -> list[ProgressAspect]:
+        names = {change.name for change in self.progress_changes}
+        return [aspect for aspect in PROGRESS_ASPECTS if names & set(aspect.fields)]
+
+
+@dataclass
+class SummaryEntry:
+    """„3 Ziele geändert“, linking to the section (`anchor`) that lists them."""
+
+    text: str
+    anchor: str
+
+
+@dataclass
+class DiffSection:
+    key: str  # "fields", "goals" or a goal item's key
+    label: str
+    rows: list[ItemChange]
+    anchor: str
+    is_item: bool = False
+    page: object = None  # a Django Page when the view paginates the rows
+
+    @property
+    def shown_rows(self) -> list[ItemChange]:
+        return list(self.page.object_list) if self.page is not None else self.rows
+
+
+@dataclass
+class DiffView:
+    """One view of a comparison: Strategieinhalt or Umsetzungsstand."""
+
+    key: str
+    strategy_changes: list[ValueChange]
+    sections: list[DiffSection]
+    summary: list[SummaryEntry]
+
+    @property
+    def is_progress(self) -> bool:
+        return self.key == PROGRESS
+
+    @property
+    def count(self) -> int:
+        return (1 if self.strategy_changes else 0) + sum(len(s.rows) for s in self.sections)
+
+    @property
+    def is_empty(self) -> bool:
+        return self.count == 0
+
+
+def _counted(count: int, model, text) -> str:
+    name = model._meta.verbose_name if count == 1 else model._meta.verbose_name_plural
+    return f"{count} {name} {text}"
 
 
 @dataclass
@@ -259,6 +389,47 @@ class TreeDiff:
             + sum(len(rows) for rows in self.items.values())
         )
 
+    def _levels(self):
+        yield "fields", FieldOfAction, FieldOfAction._meta.verbose_name_plural, self.fields, False
+        yield "goals", Goal, Goal._meta.verbose_name_plural, self.goals, False
+        for key, rows in self.items.items():
+            yield key, GOAL_ITEMS[key].model, GOAL_ITEMS[key].label, rows, True
+
+    def content(self) -> DiffView:
+        """Strategieinhalt: structure and texts (see PROGRESS_ASPECTS for the split)."""
+        sections, summary = [], []
+        if self.strategy_changes:
+            summary.append(SummaryEntry(_("Titel und Leitbild geändert"), "inhalt-strategie"))
+        for key, model, label, rows, is_item in self._levels():
+            rows = [row for row in rows if row.kinds]
+            if not rows:
+                continue
+            anchor = f"inhalt-{key}"
+            sections.append(DiffSection(key, str(label), rows, anchor, is_item))
+            for kind, kind_label in KIND_LABELS.items():
+                count = sum(1 for row in rows if kind in row.kinds)
+                if count:
+                    summary.append(SummaryEntry(_counted(count, model, kind_label), anchor))
+        return DiffView(CONTENT, self.strategy_changes, sections, summary)
+
+    def progress(self) -> DiffView:
+        """Umsetzungsstand: status, traffic light, progress and dates of goal items."""
+        sections, summary = [], []
+        for key, model, label, rows, is_item in self._levels():
+            rows = [row for row in rows if row.progress_changes]
+            if not rows:
+                continue
+            anchor = f"umsetzung-{key}"
+            sections.append(DiffSection(key, str(label), rows, anchor, is_item))
+            for aspect in PROGRESS_ASPECTS:
+                count = sum(1 for row in rows if aspect in row.aspects)
+                if count:
+                    summary.append(SummaryEntry(_counted(count, model, aspect.summary), anchor))
+        return DiffView(PROGRESS, [], sections, summary)
+
+    def view(self, key: str) -> DiffView:
+        return self.progress() if key == PROGRESS else self.content()
+
 
 def _shown(model, name: str, value) -> str:
     if value in (None, ""):
@@ -266,6 +437,8 @@ def _shown(model, name: str, value) -> str:
     model_field = model._meta.get_field(name)
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(value, datetime.date):
+        return date_format(value, "DATE_FORMAT")
     return str(value)
 
 
@@ -274,9 +447,15 @@ def _value_changes(model, old, new, names: Iterable[str]) -> list[ValueChange]:
     for name in names:
         before, after = getattr(old, name), getattr(new, name)
         if before != after:
-            label = str(model._meta.get_field(name).verbose_name)
+            model_field = model._meta.get_field(name)
             changes.append(
-                ValueChange(label, _shown(model, name, before), _shown(model, name, after))
+                ValueChange(
+                    str(model_field.verbose_name),
+                    _shown(model, name, before),
+                    _shown(model, name, after),
+                    name,
+                    word_diff(before or "", after or "") if is_free_text(model_field) else None,
+                )
             )
     return changes
 
@@ -329,11 +508,15 @@ def _diff_level(model, old_nodes: dict, new_nodes: dict, compared, moved: set, p
             if parent != old_parent:
                 changes.append(ValueChange(str(parent_label), old_parent_text, parent_text))
         field_changes = _value_changes(model, old_obj, obj, compared)
-        if field_changes:
+        content = [change for change in field_changes if not change.is_progress]
+        progress = [change for change in field_changes if change.is_progress]
+        if any(change.name == "title" for change in content):
+            kinds.append("renamed")
+        if any(change.name != "title" for change in content):
             kinds.append("changed")
-        if kinds:
+        if kinds or progress:
             result.append(
-                ItemChange(label, obj.title, old_number, number, kinds, changes + field_changes)
+                ItemChange(label, obj.title, old_number, number, kinds, changes + content, progress)
             )
     for pk, (obj, number, _parent, _text) in old_nodes.items():
         if pk not in new_nodes:
@@ -350,7 +533,9 @@ def diff_trees(old: StrategyTree, new: StrategyTree) -> TreeDiff:
     """What changed from `old` to `new`: fields, goals and registered goal items."""
     strategy_changes = []
     if old.strategy and new.strategy:
-        strategy_changes = _value_changes(Strategy, old.strategy, new.strategy, ("title", "vision"))
+        strategy_changes = _value_changes(
+            Strategy, old.strategy, new.strategy, CONTENT_FIELDS[Strategy]
+        )
 
     def field_nodes(tree):
         return {n.field.pk: (n.field, n.number, None, "") for n in tree.fields}
@@ -370,13 +555,17 @@ def diff_trees(old: StrategyTree, new: StrategyTree) -> TreeDiff:
             old_siblings.get(node.field.pk, []), [g.goal.pk for g in node.goals]
         )
     fields = _diff_level(
-        FieldOfAction, field_nodes(old), field_nodes(new), ("title", "description"), moved_fields
+        FieldOfAction,
+        field_nodes(old),
+        field_nodes(new),
+        CONTENT_FIELDS[FieldOfAction],
+        moved_fields,
     )
     goals = _diff_level(
         Goal,
         goal_nodes(old),
         goal_nodes(new),
-        ("title", "description", "target_year"),
+        CONTENT_FIELDS[Goal],
         moved_goals,
         parent_label=_("Handlungsfeld"),
     )

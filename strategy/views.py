@@ -14,6 +14,7 @@ from itertools import pairwise
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -43,7 +44,7 @@ from .forms import (
     StrategyForm,
 )
 from .models import FieldOfAction, Goal, Revision, Strategy, may_read_draft
-from .tree import GOAL_ITEMS, build_tree, diff_trees
+from .tree import CONTENT, GOAL_ITEMS, PROGRESS, build_tree, diff_trees
 
 DRAFT = "entwurf"
 
@@ -192,9 +193,24 @@ def strategy_as_of(request):
     return render(request, "strategy/strategy_as_of.html", context)
 
 
+# Longer lists of changed goal items (measures) are paged, so a comparison across many
+# reporting cycles stays readable; the diff itself is computed in memory either way.
+COMPARE_PAGE_SIZE = 100
+VIEW_LABELS = {
+    CONTENT: gettext_lazy("Strategieinhalt"),
+    PROGRESS: gettext_lazy("Umsetzungsstand"),
+}
+
+
 @login_required
 def strategy_compare(request):
-    """Two revisions, or a revision and today's draft, side by side as a list of changes."""
+    """Two revisions, or a revision and today's draft, side by side as a list of changes.
+
+    Two views (`?ansicht=`): „Strategieinhalt“ (default) lists what the council decides —
+    structure and texts, word by word; „Umsetzungsstand“ what the units report — status,
+    traffic light, progress and dates (strategy.tree.PROGRESS_ASPECTS draws the line).
+    Both read the trees through the user's restriction.
+    """
     strategy = _readable_strategy(request)
     if strategy is None:
         raise Http404
@@ -202,6 +218,7 @@ def strategy_compare(request):
     by_number = {str(r.number): r for r in revisions}
     draft_allowed = can_read_draft(request.user)
     start, end = request.GET.get("von"), request.GET.get("bis")
+    view_key = PROGRESS if request.GET.get("ansicht") == PROGRESS else CONTENT
     if start is None and end is None and revisions:
         if draft_allowed:
             start, end = str(revisions[0].number), DRAFT
@@ -214,6 +231,8 @@ def strategy_compare(request):
         "start": start,
         "end": end,
         "DRAFT": DRAFT,
+        "view_key": view_key,
+        "PROGRESS": PROGRESS,
     }
     if start is None or end is None:
         return render(request, "strategy/strategy_compare.html", context)
@@ -232,10 +251,21 @@ def strategy_compare(request):
         if new_revision
         else build_tree(strategy, user=request.user)
     )
+    diff = diff_trees(old_tree, new_tree)
+    views = {key: diff.view(key) for key in VIEW_LABELS}
+    shown = views[view_key]
+    for section in shown.sections:
+        if section.is_item and len(section.rows) > COMPARE_PAGE_SIZE:
+            section.page = Paginator(section.rows, COMPARE_PAGE_SIZE).get_page(
+                request.GET.get("seite")
+            )
     context.update(
         old_revision=old_revision,
         new_revision=new_revision,
-        diff=diff_trees(old_tree, new_tree),
+        diff=diff,
+        view=shown,
+        view_tabs=[(key, label, views[key].count) for key, label in VIEW_LABELS.items()],
+        view_label=VIEW_LABELS[view_key],
         goal_items=GOAL_ITEMS,
     )
     return render(request, "strategy/strategy_compare.html", context)

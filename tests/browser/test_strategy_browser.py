@@ -59,8 +59,9 @@ def test_strategist_edits_publishes_and_compares(page, live_server, strategy, lo
     page.get_by_role("link", name="Vergleich mit Nr. 1 – Fortschreibung 2").click()
     row = page.get_by_role("row", name="E-Akte in allen Fachbereichen")
     expect(row).to_contain_text("verschoben")
-    expect(row).to_contain_text("geändert")
-    expect(row).to_contain_text("E-Akte überall")
+    expect(row).to_contain_text("umbenannt")
+    # The old title word by word: "E-Akte" kept, "überall" struck through.
+    expect(row.locator("del.fb15-word-diff__del")).to_have_text("entfernt: überall")
     assert_accessible(page)
 
     page.goto(f"{live_server.url}/strategie/stand/?revision=1")

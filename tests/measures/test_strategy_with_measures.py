@@ -53,12 +53,16 @@ def test_compare_lists_measures_added_and_changed(world, client_for):
     publish(world, 1)
     file(world, measure, 60, light="amber")
     added = MeasureFactory(goal=world["goal"], owner=world["unit32"], title="Neue Maßnahme")
-    page = (
-        client_for(world["strategist"])
-        .get(reverse("strategy_compare"), {"von": 1, "bis": "entwurf"})
-        .content.decode()
-    )
+    client = client_for(world["strategist"])
+    params = {"von": 1, "bis": "entwurf"}
+    # The default view is the content: the new measure, not the reported progress.
+    page = client.get(reverse("strategy_compare"), params).content.decode()
     assert f'<th class="kern-table__header" scope="row">{added.title}</th>' in page
+    assert "Fortschritt (%)" not in page
+    page = client.get(
+        reverse("strategy_compare"), {**params, "ansicht": "umsetzung"}
+    ).content.decode()
+    assert f'<th class="kern-table__header" scope="row">{added.title}</th>' not in page
     assert "Fortschritt (%)" in page
     assert "bisher: </span>10</del> → <ins" in page and "neu: </span>60</ins>" in page
     assert "bisher: </span>grün</del>" in page and "neu: </span>gelb</ins>" in page

@@ -368,7 +368,7 @@ def test_compare_lists_exactly_the_changes_made(world, client_for):
     assert diff.fields == []
     changes = {(c.title, tuple(c.kinds)) for c in diff.goals}
     assert changes == {
-        ("Alles online, barrierefrei", ("moved", "changed")),
+        ("Alles online, barrierefrei", ("moved", "renamed", "changed")),
         ("Neues Ziel", ("added",)),
         ("E-Akte", ("removed",)),
     }
