@@ -262,13 +262,13 @@ class OrgUnitForm(DomainForm):
         label=_("Stellvertretung"),
         queryset=User.objects.filter(is_active=True),
         required=False,
-        help_text=_("Hat dieselben Rechte wie die Leitung. Mehrfachauswahl mit Strg."),
+        help_text=_("Hat dieselben Rechte wie die Leitung. Mehrere möglich."),
     )
     members = UserMultipleChoiceField(
         label=_("Mitarbeitende"),
         queryset=User.objects.filter(is_active=True),
         required=False,
-        help_text=_("Mehrfachauswahl mit Strg."),
+        help_text=_("Mehrere möglich."),
     )
 
     class Meta:

@@ -61,6 +61,7 @@ class ReportScheduleForm(ScopeFormMixin, DomainForm):
             "reporting_day",
             "reminder_days",
             "grace_days",
+            "acknowledged_only",
             "notify_council",
             "extra_recipients",
             "is_active",
@@ -109,6 +110,14 @@ class ReportRequestForm(ScopeFormMixin, KernFormMixin, forms.Form):
         label=_("Zeitraum"),
         max_length=7,
         help_text=_("Quartal wie „2026-Q3“ oder Monat wie „2026-07“."),
+    )
+    acknowledged_only = forms.BooleanField(
+        label=_("nur von FB 15 bestätigte Sachstände"),
+        required=False,
+        help_text=_(
+            "Der Bericht zeigt je Maßnahme den Sachstand der letzten von FB 15 bestätigten "
+            "Statusmeldung; noch nicht bestätigte Meldungen bleiben außen vor."
+        ),
     )
 
     def __init__(self, *args, **kwargs):

@@ -60,6 +60,14 @@ class ScopedModel(models.Model):
         blank=True,
         related_name="+",
     )
+    acknowledged_only = models.BooleanField(
+        _("nur von FB 15 bestätigte Sachstände"),
+        default=False,
+        help_text=_(
+            "Der Bericht zeigt je Maßnahme den Sachstand der letzten von FB 15 bestätigten "
+            "Statusmeldung; noch nicht bestätigte Meldungen bleiben außen vor."
+        ),
+    )
 
     class Meta:
         abstract = True

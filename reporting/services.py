@@ -48,6 +48,7 @@ from measures.models import (
     Milestone,
     Project,
     ReportingPeriod,
+    ReviewState,
     Status,
     StatusUpdate,
     TrafficLight,
@@ -270,6 +271,7 @@ def request_report(
     unit=None,
     period: Period | None = None,
     schedule: ReportSchedule | None = None,
+    acknowledged_only: bool = False,
     enqueue: bool = True,
 ) -> Report:
     """Create a queued report and hand it to the worker once the transaction commits.
@@ -293,6 +295,7 @@ def request_report(
         period_ends_on=period.ends_on,
         period=ensure_quarter(period.ends_on),
         requested_by=actor,
+        acknowledged_only=acknowledged_only,
     )
     report._history_user = actor
     try:
@@ -570,6 +573,7 @@ class ReportData:
     changes_since: str
     confidential_left_out: int
     status_counts: list[tuple[str, int]] = field(default_factory=list)
+    acknowledged_only: bool = False
 
     @property
     def measures(self) -> list[MeasureRow]:
@@ -685,8 +689,12 @@ def gather_report_data(
     previous_as_of: datetime.datetime | None = None,
     today: datetime.date | None = None,
     live: bool = False,
+    acknowledged_only: bool = False,
 ) -> ReportData:
     """Read what a report shows with a fixed number of queries (independent of its size).
+
+    With `acknowledged_only`, each Sachstand is that of the latest update FB 15 has
+    acknowledged (status, traffic light and progress stay the measure's current ones).
 
     Confidential measures and projects are left out (the report goes to the council); only
     their number is stated. Fields of action and goals are those of the revision in force
@@ -749,6 +757,8 @@ def gather_report_data(
     updates = _rows(StatusUpdate, when).filter(
         Q(measure_id__in=measure_ids) | Q(project_id__in=project_ids)
     )
+    if acknowledged_only:
+        updates = updates.filter(review_state=ReviewState.ACKNOWLEDGED)
     if when is None and connection.vendor == "postgresql":
         # Only the latest update per measure/project leaves the database (DISTINCT ON); an
         # update of a period that no longer exists counts as the oldest, as below.
@@ -923,6 +933,7 @@ def gather_report_data(
         changes_since=timezone.localtime(since).strftime("%d.%m.%Y %H:%M"),
         confidential_left_out=confidential,
         status_counts=sorted(status_counts.items()),
+        acknowledged_only=acknowledged_only,
     )
 
 
@@ -1330,6 +1341,7 @@ def data_for_report(report: Report) -> ReportData:
         period=Period(report.period_label, report.period_starts_on, report.period_ends_on),
         reporting_period=report.period,
         previous_as_of=previous.data_as_of if previous else None,
+        acknowledged_only=report.acknowledged_only,
     )
 
 
@@ -1608,6 +1620,7 @@ def run_schedule(schedule_id: int, today: datetime.date | None = None) -> Report
             unit=schedule.unit,
             period=period,
             schedule=schedule,
+            acknowledged_only=schedule.acknowledged_only,
         )
     except ReportInProgress as running:  # someone asked for the same report by hand
         return running.report

@@ -138,6 +138,7 @@ def report_add(request):
                 field_of_action=data["field_of_action"],
                 unit=data["unit"],
                 period=data["period"],
+                acknowledged_only=data["acknowledged_only"],
             )
         except services.ReportInProgress as running:  # a double click, or someone else
             messages.info(request, str(running))

@@ -196,8 +196,8 @@ class TrendForm(DomainForm):
             "standards": ComboboxSelectMultiple,
         }
         help_texts = {
-            "units": _("Ihre Leitungen erfahren per E-Mail davon. Mehrfachauswahl mit Strg."),
-            "standards": _("Mehrfachauswahl mit Strg."),
+            "units": _("Ihre Leitungen erfahren per E-Mail davon. Mehrere möglich."),
+            "standards": _("Mehrere möglich."),
         }
 
     def __init__(self, *args, **kwargs):
