@@ -10,6 +10,7 @@ only to people who may read the subject.
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -307,14 +308,18 @@ def unfollow(*, user: User, subject: models.Model) -> bool:
 
 
 @transaction.atomic
-def post_comment(*, actor: User, subject: models.Model, text: str) -> Comment:
+def post_comment(
+    *, actor: User, subject: models.Model, text: str, at: datetime.datetime | None = None
+) -> Comment:
     """Write a comment on `subject`: the author then follows it; mentioned people who may
-    read the subject get a mention mail, the other followers a "new comment" mail."""
+    read the subject get a mention mail, the other followers a "new comment" mail.
+    `at` back-dates the comment (demo data)."""
     if not may_comment(actor, subject):
         raise PermissionDenied
     comment = Comment(content_type=_content_type(subject), object_id=subject.pk, author=actor)
     comment.text = clean_text(text)
-    stamp_history(comment, actor=actor)
+    comment.created_at = at or timezone.now()
+    stamp_history(comment, actor=actor, at=at)
     comment.save()
     people = mentioned_users(comment.text)
     comment.mentioned.set(people)

@@ -30,6 +30,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from fb15.comments import post_comment
 from imports.models import ImportRun
 from measures.models import Indicator, Milestone, Risk
 from reporting.models import Report, ReportSchedule, ReportStatus
@@ -123,6 +124,9 @@ def build_world() -> dict:
         )
         world.setdefault("risk", {})[variant] = Risk.objects.create(
             project=project, description="Lieferverzug"
+        )
+        world.setdefault("comment", {})[variant] = post_comment(
+            actor=personas["lead32"], subject=measure, text="Abstimmung mit @strategie läuft."
         )
     standard = StandardFactory(code="SW-01", title="Open-Source-first")
     world["standard"] = standard
