@@ -11,7 +11,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
-from .models import CitySettings, Division, OrgUnit, User
+from .models import COMMENT_MAX_LENGTH, CitySettings, Division, OrgUnit, User
 
 
 def accept_digit_groups(field: forms.DecimalField | forms.FloatField) -> None:
@@ -302,3 +302,24 @@ class CitySettingsForm(DomainForm):
         model = CitySettings
         fields = ["city_name", "office_name", "logo", "email", "phone", "address"]
         widgets = {"logo": forms.ClearableFileInput(attrs={"accept": ".png,.jpg,.jpeg,.svg"})}
+
+
+class CommentForm(KernFormMixin, forms.Form):
+    """Write or edit a comment (the rules again in `fb15.comments.clean_text`)."""
+
+    comment = forms.CharField(
+        label=_("Ihr Kommentar"),
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Mit @Benutzername erwähnen Sie eine Person: Sie erhält eine E-Mail, wenn sie "
+            "diese Seite sehen darf. Wer kommentiert, beobachtet die Seite automatisch."
+        ),
+        error_messages={
+            "required": _("Bitte geben Sie einen Kommentar ein."),
+            "max_length": _(
+                "Ein Kommentar darf höchstens %(limit_value)d Zeichen lang sein "
+                "(jetzt %(show_value)d)."
+            ),
+        },
+    )

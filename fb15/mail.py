@@ -45,6 +45,11 @@ def queue_mail(recipients: list[str], subject: str, body: str, *, key: str | Non
     return created
 
 
+def absolute_url(path: str) -> str:
+    """The link a mail carries: `path` below the instance's address (settings.SITE_URL)."""
+    return f"{getattr(settings, 'SITE_URL', '').rstrip('/')}{path}"
+
+
 def retry_delay(attempts: int) -> datetime.timedelta:
     """1, 2, 4, 8 … minutes after the 1st, 2nd, 3rd … failed attempt, at most 6 hours."""
     return min(datetime.timedelta(minutes=2 ** min(attempts - 1, 16)), RETRY_BACKOFF_MAX)

@@ -1,6 +1,8 @@
 """The cross-cutting core: users, the organisation (Dezernate and Fachbereiche), roles."""
 
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage
 from django.db import models
@@ -11,6 +13,8 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from .querysets import RestrictedManager, RestrictedQuerySet, UnitScope
+
+COMMENT_MAX_LENGTH = 5000
 
 
 class Role(models.TextChoices):
@@ -279,3 +283,127 @@ def city_settings() -> CitySettings:
     """The city's settings row (created by migration 0006 and `setup_city`), or — on a
     database without it — unsaved defaults: reading the settings never writes."""
     return CitySettings.objects.filter(pk=1).first() or CitySettings(pk=1)
+
+
+class CommentQuerySet(RestrictedQuerySet):
+    """Comments follow their subject's rights (a measure, project or exemption).
+
+    view: comments of subjects the user may read, through the subject model's own
+    `restrict(user, "view")` (confidential measures included). change: the author's own
+    comments, not deleted. delete: the author's own, or any for holders of
+    `fb15.delete_comment` (the strategy team moderates). Writing one is decided on the
+    subject: `fb15.comments.may_comment`.
+    """
+
+    def restrict(self, user, action: str = "view") -> "CommentQuerySet":
+        from .comments import commentables
+
+        if action not in ("view", "change", "delete"):
+            raise ValueError(f"unknown action {action!r} for Comment")
+        if not (user and user.is_authenticated and user.is_active):
+            return self.none()
+        readable = models.Q(pk__in=[])
+        for entry in commentables():
+            subjects = entry.model.objects.restrict(user, "view").values("pk")
+            readable |= models.Q(
+                content_type=ContentType.objects.get_for_model(entry.model),
+                object_id__in=subjects,
+            )
+        rows = self.filter(readable)
+        if action == "view":
+            return rows
+        rows = rows.filter(is_deleted=False)
+        if action == "delete" and user.has_perm("fb15.delete_comment"):
+            return rows
+        return rows.filter(author=user)
+
+    def for_subject(self, subject: models.Model) -> "CommentQuerySet":
+        return self.filter(
+            content_type=ContentType.objects.get_for_model(type(subject)), object_id=subject.pk
+        )
+
+    def may_add(self, user) -> bool:
+        return bool(user and user.is_authenticated and user.has_perm("fb15.add_comment"))
+
+
+class Comment(DomainModel):
+    """A remark on a measure, project or exemption; `@username` mentions a person.
+
+    Deleting one keeps the row (is_deleted, text emptied): the thread stays readable and
+    the history keeps what was written, by whom and when.
+    """
+
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("Art des Gegenstands"), on_delete=models.PROTECT
+    )
+    object_id = models.PositiveBigIntegerField(_("Gegenstand"))
+    subject = GenericForeignKey("content_type", "object_id")
+    author = models.ForeignKey(
+        User,
+        verbose_name=_("verfasst von"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="comments",
+    )
+    text = models.TextField(_("Kommentar"), max_length=COMMENT_MAX_LENGTH, blank=True)
+    mentioned = models.ManyToManyField(
+        User,
+        verbose_name=_("erwähnte Personen"),
+        blank=True,
+        related_name="mentioned_in_comments",
+    )
+    created_at = models.DateTimeField(_("verfasst am"), default=timezone.now)
+    edited_at = models.DateTimeField(_("bearbeitet am"), null=True, blank=True)
+    is_deleted = models.BooleanField(_("gelöscht"), default=False)
+
+    history = HistoricalRecords()
+    objects = RestrictedManager.from_queryset(CommentQuerySet)()
+
+    class Meta:
+        verbose_name = _("Kommentar")
+        verbose_name_plural = _("Kommentare")
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(
+                fields=["content_type", "object_id", "created_at"], name="fb15_comment_subject"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return _("Kommentar von %(author)s") % {"author": self.author or _("unbekannt")}
+
+    def get_absolute_url(self) -> str:
+        """The comment in its thread on the subject's page."""
+        return f"{self.subject.get_absolute_url()}#kommentar-{self.pk}"
+
+
+class Following(models.Model):
+    """A person watches ("beobachtet") a measure, project or exemption and is mailed about
+    new status updates and comments. A personal subscription, not domain data: no history.
+    """
+
+    user = models.ForeignKey(
+        User, verbose_name=_("Person"), on_delete=models.CASCADE, related_name="followings"
+    )
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("Art des Gegenstands"), on_delete=models.CASCADE
+    )
+    object_id = models.PositiveBigIntegerField(_("Gegenstand"))
+    subject = GenericForeignKey("content_type", "object_id")
+    created_at = models.DateTimeField(_("seit"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Beobachtung")
+        verbose_name_plural = _("Beobachtungen")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "content_type", "object_id"], name="fb15_following_unique"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="fb15_following_subject")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.content_type_id}:{self.object_id}"

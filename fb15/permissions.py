@@ -99,10 +99,15 @@ register_role_permissions(
         "fb15.orgunit": ("view", "add", "change", "delete"),
         "fb15.user": ("view",),
         "fb15.citysettings": ("view", "change"),
+        # Comments: everybody writes; FB 15 may delete any (moderation), edits are the
+        # author's alone (fb15.models.CommentQuerySet).
+        "fb15.comment": ("add", "delete"),
     },
 )
 for _reader in (Role.COUNCIL, Role.STAFF):
     register_role_permissions(_reader, {"fb15.division": ("view",), "fb15.orgunit": ("view",)})
+# Staff and unit leads discuss the work; the council reads comments but does not write them.
+register_role_permissions(Role.STAFF, {"fb15.comment": ("add",)})
 
 
 def sync_role_permissions() -> None:

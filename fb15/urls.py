@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from fb15 import directory
+from fb15.views import comments as comment_views
 from fb15.views import core, organisation
 from fb15.views import search as search_views
 from fb15.views import trash as trash_views
@@ -45,6 +46,18 @@ urlpatterns = [
         "papierkorb/<str:model_key>/<int:history_id>/wiederherstellen/",
         trash_views.trash_restore,
         name="trash_restore",
+    ),
+    path(
+        "kommentare/<slug:key>/<int:object_id>/",
+        comment_views.comment_list,
+        name="comment_list",
+    ),
+    path("kommentare/<int:pk>/bearbeiten/", comment_views.comment_edit, name="comment_edit"),
+    path("kommentare/<int:pk>/loeschen/", comment_views.comment_delete, name="comment_delete"),
+    path(
+        "beobachten/<slug:key>/<int:object_id>/",
+        comment_views.follow_toggle,
+        name="follow_toggle",
     ),
     path("", include("measures.urls")),
     path("strategie/", include("strategy.urls")),

@@ -57,6 +57,10 @@ class MeasuresConfig(AppConfig):
         register_trash_model(Project, after_restore=_project_restored)
         _register_role_permissions()
         _register_navigation()
+        from fb15.comments import register_commentable
+
+        register_commentable(Measure, "massnahmen")
+        register_commentable(Project, "projekte")
 
 
 ALL_ACTIONS = ("view", "add", "change", "delete")

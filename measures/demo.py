@@ -15,6 +15,7 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm
 from simple_history.utils import bulk_update_with_history
 
+from fb15.comments import post_comment
 from fb15.models import OrgUnit, User
 from standards.models import Trend
 from strategy.models import Goal
@@ -315,9 +316,10 @@ def seed(log) -> None:
         for index, row in enumerate(PROJECTS, start=1)
     ]
     _seed_review(rng, periods, strategist)
+    comments = _seed_comments(today, measures, projects)
     log(
         f"Maßnahmen und Projekte: {len(measures)} Maßnahmen, {len(projects)} Projekte, "
-        f"{len(periods)} Berichtszeiträume"
+        f"{len(periods)} Berichtszeiträume, {comments} Kommentare"
     )
 
 
@@ -619,3 +621,47 @@ def _seed_project(rng, today, periods, strategist, units, measures, index, row):
     project.refresh_from_db()
     _seed_milestones(rng, today, project, start, end)
     return project
+
+
+# A discussion with mentions on a public measure of FB 32 and on a project: (measure or
+# project title, username, text, days ago). The authors follow what they commented on.
+COMMENTS = [
+    (
+        "Online-Antrag Anwohnerparkausweis",
+        "strategie",
+        "@leitung32 Der Pilot läuft gut. Können wir den Antrag bis zum Stichtag für alle "
+        "Parkzonen freischalten?",
+        9,
+    ),
+    (
+        "Online-Antrag Anwohnerparkausweis",
+        "leitung32",
+        "Ja, die Schnittstelle zur Parkraumbewirtschaftung ist abgestimmt. "
+        "@mitarbeiter bitte die Testfälle für Zweitwohnsitze ergänzen.",
+        7,
+    ),
+    ("Online-Antrag Anwohnerparkausweis", "mitarbeiter", "Testfälle sind ergänzt.", 6),
+    (
+        "Terminmanagement Bürgerservice",
+        "strategie",
+        "@mitarbeiter Gibt es schon Zahlen zur Auslastung der Online-Termine?",
+        4,
+    ),
+]
+
+
+def _seed_comments(today, measures, projects) -> int:
+    subjects = {item.title: item for item in [*measures, *projects]}
+    people = {
+        user.username: user
+        for user in User.objects.filter(username__in={"strategie", "leitung32", "mitarbeiter"})
+    }
+    written = 0
+    for title, username, text, days_ago in COMMENTS:
+        subject, author = subjects.get(title), people.get(username)
+        if subject is None or author is None or subject.is_confidential:
+            continue
+        at = _at(today - datetime.timedelta(days=days_ago))
+        post_comment(actor=author, subject=subject, text=text, at=at)
+        written += 1
+    return written

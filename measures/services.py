@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from fb15.comments import notify_followers
 from fb15.history import REASON_MAX_LENGTH, record_event, save_with_history
 from fb15.mail import queue_mail
 from fb15.permissions import grant_exactly
@@ -239,6 +240,24 @@ def file_status_update(
         if at:
             subject._history_date = at
         subject.save()
+    notify_followers(
+        subject,
+        _("Neue Statusmeldung: %(subject)s") % {"subject": subject},
+        _(
+            "Guten Tag,\n\n%(actor)s hat die Statusmeldung %(period)s zu „%(subject)s“ "
+            "abgegeben: Ampel %(light)s, %(status)s, %(progress)s %%.\n\nSachstand:\n%(summary)s"
+        )
+        % {
+            "actor": actor,
+            "period": period,
+            "subject": subject,
+            "light": update.get_traffic_light_display(),
+            "status": update.get_status_display(),
+            "progress": update.progress,
+            "summary": update.summary,
+        },
+        exclude=actor,
+    )
     return update
 
 

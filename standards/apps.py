@@ -34,6 +34,13 @@ def _empty_cell():
     )
 
 
+def _exemption_title(exemption) -> str:
+    return _("Ausnahme %(unit)s · %(standard)s") % {
+        "unit": exemption.unit.code,
+        "standard": exemption.standard.code,
+    }
+
+
 def _exemption_label(record) -> str:
     # str() of an exemption reads its unit and standard: name it without extra queries.
     return f"{record.justification[:80]} ({record.get_status_display()})"
@@ -89,6 +96,9 @@ class StandardsConfig(AppConfig):
         register_home_section(home_section)
         _register_role_permissions()
         _register_navigation()
+        from fb15.comments import register_commentable
+
+        register_commentable(Exemption, "ausnahmen", label=_exemption_title)
         post_save.connect(_cells_for_new_unit, sender=OrgUnit, dispatch_uid="standards.new_unit")
         # Empty cells do not keep a standard or unit from being deleted and go with it; filled
         # cells and exemptions do (PROTECT). Compliance cells are therefore never listed in

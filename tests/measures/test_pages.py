@@ -201,8 +201,9 @@ PAGES = [
     ("measure_list", None, 17),  # + goal names as the reader may see them
     ("project_list", None, 15),
     ("my_unit", None, 26),
-    ("measure_detail", "measure", 27),  # + goal names as the reader may see them, + prev/next
-    ("project_detail", "project", 20),
+    # + goal names as the reader may see them, + prev/next, + comments (count, following)
+    ("measure_detail", "measure", 29),
+    ("project_detail", "project", 22),  # + comments: their count, whether the reader follows
     ("strategy_detail", None, 16),
 ]
 

@@ -30,6 +30,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from fb15.comments import post_comment
 from imports.models import ImportRun
 from measures.models import Indicator, Milestone, Risk, StatusUpdate
 from reporting.models import Report, ReportSchedule, ReportStatus
@@ -132,6 +133,9 @@ def build_world() -> dict:
             status="in_progress",
             summary="Läuft.",
             author=personas["lead32"],
+        )
+        world.setdefault("comment", {})[variant] = post_comment(
+            actor=personas["lead32"], subject=measure, text="Abstimmung mit @strategie läuft."
         )
     standard = StandardFactory(code="SW-01", title="Open-Source-first")
     world["standard"] = standard

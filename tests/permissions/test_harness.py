@@ -30,6 +30,15 @@ def history_id(world, obj):
     return [obj.history.order_by("history_id").first().history_id]
 
 
+def on_measure(name: str) -> dict:
+    """A comment or follow URL of the public and the confidential measure."""
+
+    def url(variant):
+        return lambda w: reverse(name, args=["massnahmen", w["measure"][variant].pk])
+
+    return {variant: url(variant) for variant in PV}
+
+
 # How to reach each URL pattern: one URL, or one per variant.
 ROUTES: dict[str, dict] = {
     "home": one("home"),
@@ -87,6 +96,11 @@ ROUTES: dict[str, dict] = {
     "indicator_value_add": per("indicator_value_add", "indicator", *PV),
     "risk_edit": per("risk_edit", "risk", *PV),
     "my_unit": one("my_unit"),
+    # Comments and following (a comment by the lead of FB 32 on each measure)
+    "comment_list": on_measure("comment_list"),
+    "comment_edit": per("comment_edit", "comment", *PV),
+    "comment_delete": per("comment_delete", "comment", *PV),
+    "follow_toggle": on_measure("follow_toggle"),
     # Strategy
     "strategy_detail": one("strategy_detail"),
     "strategy_edit": one("strategy_edit"),
@@ -272,6 +286,25 @@ EXPECTED: dict[str, tuple] = {
         {"public": "302 404 403 403 422 403 422", "confidential": "302 404 404 404 422 404 422"},
     ),
     "my_unit": ("302 200 200 200 200 200 200", "302 200 200 200 200 200 200"),
+    # Readers of the measure read its comments; the council does not write (403), an empty
+    # comment is refused (422). Only the author edits; the author and FB 15 delete.
+    "comment_list": (
+        {"public": "302 404 200 200 200 200 200", "confidential": "302 404 404 404 200 404 200"},
+        {"public": "302 404 403 422 422 422 422", "confidential": "302 404 404 404 422 404 422"},
+    ),
+    "comment_edit": (
+        {"public": "302 404 403 403 200 403 403", "confidential": "302 404 404 404 200 404 403"},
+        {"public": "302 404 403 403 422 403 403", "confidential": "302 404 404 404 422 404 403"},
+    ),
+    "comment_delete": (
+        {"public": "302 404 403 403 200 403 200", "confidential": "302 404 404 404 200 404 200"},
+        {"public": "302 404 403 403 302 403 302", "confidential": "302 404 404 404 302 404 302"},
+    ),
+    # Whoever reads the measure may follow it, the council too.
+    "follow_toggle": (
+        "302 405 405 405 405 405 405",
+        {"public": "302 404 302 302 302 302 302", "confidential": "302 404 404 404 302 404 302"},
+    ),
     "strategy_detail": ("302 403 200 200 200 200 200", "302 403 200 200 200 200 200"),
     "strategy_edit": ("302 404 403 403 403 403 200", "302 404 403 403 403 403 422"),
     "strategy_history": ("302 404 403 200 200 200 200", "302 405 405 405 405 405 405"),
