@@ -434,6 +434,7 @@ def _seed_review(rng, periods, strategist) -> None:
         update.review_state = ReviewState.ACKNOWLEDGED
         update.reviewed_by = strategist
         update.reviewed_at = _at(min(update.period.reporting_date, timezone.localdate()))
+        update._history_date = update.reviewed_at  # the history row tells the same day
     bulk_update_with_history(
         past,
         StatusUpdate,

@@ -234,6 +234,9 @@ class StatusUpdateForm(KernFormMixin, forms.Form):
         if returned is None:
             del self.fields["review_answer"]
         else:
+            answer = self.fields["review_answer"]
+            answer.required = True
+            answer.error_messages["required"] = _("Bitte beantworten Sie die Rückfrage von FB 15.")
             self.order_fields(["review_answer"])
         today = timezone.localdate()
         periods = periods if periods is not None else list(ReportingPeriod.objects.all())

@@ -364,6 +364,9 @@ class ExemptionEditView(ObjectEditView):
     model = Exemption
     form_class = ExemptionForm
 
+    def submit_label(self, obj) -> str:
+        return _("Ausnahme beantragen") if not obj.pk else super().submit_label(obj)
+
     def get_object(self):
         obj = super().get_object()
         if obj.pk and not obj.is_open:

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import ProtectedError, Q, RestrictedError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
@@ -205,10 +206,22 @@ class ObjectEditView(RestrictedMixin, TemplateView):
             "object": obj if obj.pk else None,
             "form": form,
             "opts": self.model._meta,
+            "submit_label": self.submit_label(obj),
             "cancel_url": obj.get_absolute_url()
             if obj.pk or self.parent_model
-            else safe_next(self.request),
+            else safe_next(self.request, self.list_url()),
         }
+
+    def submit_label(self, obj) -> str:
+        """The primary button's word ("Speichern"; a request says "beantragen")."""
+        return _("Speichern")
+
+    def list_url(self) -> str:
+        """Where "Abbrechen" leads from a new object: its list, else the start page."""
+        try:
+            return reverse(f"{self.model._meta.model_name}_list")
+        except NoReverseMatch:
+            return reverse("home")
 
 
 class ObjectDeleteView(RestrictedMixin, TemplateView):
@@ -223,8 +236,6 @@ class ObjectDeleteView(RestrictedMixin, TemplateView):
 
     def success_url(self, obj) -> str:
         """Where to go after deleting; computed before the object is gone."""
-        from django.urls import reverse
-
         return reverse(self.success_url_name)
 
     def get_object(self):

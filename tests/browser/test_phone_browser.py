@@ -71,9 +71,15 @@ def _pages(world, who: str) -> list[str]:
         reverse("report_list"),
         reverse("orgunit_list"),
         reverse("orgunit_detail", args=[world["unit32"].pk]),
+        reverse("comment_list", args=["massnahmen", own.pk]),
     ]
     if who == "strategie":
-        pages += [reverse("measure_edit", args=[own.pk]), reverse("trash")]
+        pages += [
+            reverse("measure_edit", args=[own.pk]),
+            reverse("trash"),
+            reverse("status_review_list"),
+            reverse("strategy_compare"),
+        ]
     if who == "leitung32":
         pages += [reverse("my_unit"), reverse("measure_status", args=[own.pk])]
     return pages
