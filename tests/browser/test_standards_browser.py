@@ -57,7 +57,7 @@ def test_lead_assesses_and_requests_exemption_strategist_approves(
     page.get_by_label("Begründung").fill("Hardware kommt im März; bis dahin VPN nur intern.")
     ends = datetime.date.today() + datetime.timedelta(days=120)
     page.get_by_label("befristet bis").fill(ends.isoformat())
-    page.get_by_role("button", name="Speichern").click()
+    page.get_by_role("button", name="Ausnahme beantragen").click()
     expect(page.get_by_role("status")).to_contain_text("wurde gespeichert")
     expect(page.get_by_text("beantragt", exact=True)).to_be_visible()
     assert_accessible(page)
