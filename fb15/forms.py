@@ -62,7 +62,11 @@ class KernFormMixin:
                 accept_digit_groups(field)
             widget.attrs["class"] = css
             if field.help_text:
-                widget.attrs["aria-describedby"] = f"id_{name}_hint"
+                widget.attrs["aria-describedby"] = f"{self.field_id(name)}_hint"
+
+    def field_id(self, name: str) -> str:
+        """The id of a field's widget; its hint and error carry it plus "_hint"/"_error"."""
+        return self[name].auto_id or f"id_{name}"
 
     def full_clean(self):
         super().full_clean()
@@ -71,7 +75,9 @@ class KernFormMixin:
                 widget = self.fields[name].widget
                 widget.attrs["aria-invalid"] = "true"
                 widget.attrs["aria-describedby"] = " ".join(
-                    filter(None, [widget.attrs.get("aria-describedby"), f"id_{name}_error"])
+                    filter(
+                        None, [widget.attrs.get("aria-describedby"), f"{self.field_id(name)}_error"]
+                    )
                 )
                 widget.attrs["class"] += f" {widget.attrs['class']}--error"
 

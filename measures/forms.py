@@ -227,10 +227,27 @@ class StatusUpdateForm(KernFormMixin, forms.Form):
     # When the form was shown: an update filed by someone else since then is not overwritten.
     seen_at = forms.DateTimeField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, user, subject, periods=None, current=None, returned=None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        user,
+        subject,
+        periods=None,
+        current=None,
+        returned=None,
+        inline=False,
+        **kwargs,
+    ):
         """`periods` (all periods) and `current` may be passed in when building many forms.
-        `returned`: the update of the chosen period FB 15 sent back (asks for the answer)."""
+        `returned`: the update of the chosen period FB 15 sent back (asks for the answer).
+        `inline`: the card on "Mein Fachbereich", one of many on the page (ids of its own)."""
+        if inline:
+            kwargs["auto_id"] = f"id_%s_{subject.kind}{subject.pk}"
         super().__init__(*args, **kwargs)
+        if inline:
+            widget = self.fields["progress"].widget
+            widget.attrs["class"] += " kern-form-input__input--width-4"
+            self.fields["summary"].widget.attrs["rows"] = 2
         if returned is None:
             del self.fields["review_answer"]
         else:

@@ -389,7 +389,12 @@ class StatusUpdateView(View):
             )
         returned = existing if existing and existing.review_state == ReviewState.RETURNED else None
         form = StatusUpdateForm(
-            data, initial=initial, user=request.user, subject=subject, returned=returned
+            data,
+            initial=initial,
+            user=request.user,
+            subject=subject,
+            returned=returned,
+            inline=htmx_partial(request),
         )
         return form, existing, previous
 
@@ -624,7 +629,7 @@ def my_unit(request):
     periods = list(ReportingPeriod.objects.all())
     for item in open_items:
         item.status_form = StatusUpdateForm(
-            user=user, subject=item, periods=periods, current=period
+            user=user, subject=item, periods=periods, current=period, inline=True
         )
     counts = status_counts(user, period)
     overdue = (
