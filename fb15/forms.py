@@ -66,7 +66,12 @@ class KernFormMixin:
 
     def field_id(self, name: str) -> str:
         """The id of a field's widget; its hint and error carry it plus "_hint"/"_error"."""
-        return self[name].auto_id or f"id_{name}"
+        # Not self[name].auto_id: that caches a BoundField before subclasses replace fields.
+        html_name = self.add_prefix(name)
+        auto_id = self.auto_id
+        if auto_id and "%s" in str(auto_id):
+            return auto_id % html_name
+        return f"id_{html_name}"
 
     def full_clean(self):
         super().full_clean()
