@@ -81,21 +81,12 @@ def measure_tasks(request) -> list[Task]:
                     position=10,
                 )
             )
-    returned = list(
-        StatusUpdate.objects.restrict(user, "change")
-        .filter(review_state=ReviewState.RETURNED)
-        .select_related("measure", "project")
-        .order_by("reviewed_at")[:2]
+    returned = StatusUpdate.objects.restrict(user, "change").filter(
+        review_state=ReviewState.RETURNED
     )
-    if returned:
-        count = (
-            len(returned)
-            if len(returned) < 2
-            else StatusUpdate.objects.restrict(user, "change")
-            .filter(review_state=ReviewState.RETURNED)
-            .count()
-        )
-        first = returned[0]
+    first = returned.select_related("measure", "project").order_by("reviewed_at").first()
+    if first is not None:
+        count = returned.count()
         url = (
             reverse(f"{first.subject.kind}_status", args=[first.subject.pk])
             + f"?period={first.period_id}"

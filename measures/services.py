@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
@@ -15,7 +14,7 @@ from simple_history.utils import bulk_create_with_history
 
 from fb15.comments import notify_followers
 from fb15.history import REASON_MAX_LENGTH, record_event, save_with_history
-from fb15.mail import queue_mail
+from fb15.mail import absolute_url, queue_mail
 from fb15.permissions import grant_exactly
 
 from .models import (
@@ -297,10 +296,6 @@ def _check_review_fields(
         raise ValidationError(errors)
 
 
-def _absolute(path: str) -> str:
-    return getattr(settings, "SITE_URL", "").rstrip("/") + path
-
-
 def _reporters(subject: Measure | Project) -> list[str]:
     """Who reports for the subject: the owning unit's lead and deputies."""
     unit = subject.owner
@@ -330,7 +325,7 @@ def _mail_answer(update: StatusUpdate, subject, actor) -> None:
             "period": update.period,
             "subject": subject,
             "answer": update.review_answer,
-            "link": _absolute(subject.get_absolute_url()),
+            "link": absolute_url(subject.get_absolute_url()),
         }
         + MAIL_SIGNATURE,
     )
@@ -417,7 +412,7 @@ def return_status_update(
             "period": update.period,
             "subject": subject,
             "question": question,
-            "link": _absolute(link),
+            "link": absolute_url(link),
         }
         + MAIL_SIGNATURE,
     )

@@ -454,7 +454,7 @@ class StatusUpdateView(View):
     def take_previous(self, request, subject, period):
         """ "übernehmen": the form again with the previous period's texts filled in."""
         data = request.POST.copy()
-        form, existing, previous = self.form(request, subject, period)
+        previous = services.previous_update(subject, period) if period else None
         if previous:
             for name in ("summary", "risks", "next_steps"):
                 data[name] = getattr(previous, name)
