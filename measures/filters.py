@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fb15.forms import ComboboxSelect, KernFormMixin
+from fb15.filters import FilterForm, with_all
+from fb15.forms import ComboboxSelect
 from fb15.models import OrgUnit
 from strategy.models import FieldOfAction, Goal, may_read_draft
 
@@ -21,14 +21,9 @@ FLAG_CHOICES = [
 ]
 
 
-def _choices(choices):
-    return [("", _("alle")), *choices]
+class ListFilterForm(FilterForm):
+    """Fields common to the measure and the project list."""
 
-
-class ListFilterForm(KernFormMixin, forms.Form):
-    """Fields common to both lists. `apply()` narrows an already restricted queryset."""
-
-    q = forms.CharField(label=_("Suche"), required=False)
     owner = forms.ModelChoiceField(
         label=_("Fachbereich"),
         queryset=OrgUnit.objects.none(),
@@ -36,54 +31,39 @@ class ListFilterForm(KernFormMixin, forms.Form):
         empty_label=_("alle"),
         widget=ComboboxSelect,
     )
-    status = forms.ChoiceField(label=_("Status"), choices=_choices(Status.choices), required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=with_all(Status.choices), required=False)
     traffic_light = forms.ChoiceField(
         label=_("Ampel"),
-        choices=[*_choices(TrafficLight.choices), ("none", _("keine Meldung"))],
+        choices=[*with_all(TrafficLight.choices), ("none", _("keine Meldung"))],
         required=False,
     )
     flag = forms.ChoiceField(label=_("Hinweis"), choices=FLAG_CHOICES, required=False)
 
-    search_fields: tuple[str, ...] = ("code", "title", "description")
-    sort_fields: dict[str, str] = {}
+    search_fields = ("code", "title", "description")
+    sort_fields = {
+        "code": "code",
+        "title": "title",
+        "owner": "owner__code",
+        "progress": "progress",
+        "traffic_light": "traffic_light",
+        "end": "planned_end",
+    }
+    person_field = ""  # the responsible person, for the "ohne Verantwortliche" flag
 
     def __init__(self, data, *, user):
-        super().__init__(data)
+        super().__init__(data, user=user)
         self.fields["owner"].queryset = OrgUnit.objects.restrict(user, "view")
 
-    def apply(self, queryset):
-        if not self.is_valid():
-            return queryset
-        data = self.cleaned_data
-        if data["q"]:
-            condition = Q()
-            for field in self.search_fields:
-                condition |= Q(**{f"{field}__icontains": data["q"]})
-            queryset = queryset.filter(condition)
-        if data["owner"]:
-            queryset = queryset.filter(owner=data["owner"])
-        if data["status"]:
-            queryset = queryset.filter(status=data["status"])
-        if data["traffic_light"] == "none":
-            queryset = queryset.filter(traffic_light="")
-        elif data["traffic_light"]:
-            queryset = queryset.filter(traffic_light=data["traffic_light"])
-        today = timezone.localdate()
-        if data["flag"] == "stale":
-            queryset = queryset.stale(today)
-        elif data["flag"] == "needs_update":
-            queryset = queryset.needing_update(ReportingPeriod.objects.current(today))
-        elif data["flag"] == "unowned":
-            queryset = queryset.filter(**{f"{self.person_field}__isnull": True})
-        return queryset.order_by(*self.ordering())
+    def filter_traffic_light(self, queryset, value):
+        return queryset.filter(traffic_light="" if value == "none" else value)
 
-    def ordering(self) -> list[str]:
-        sort = (self.data.get("sort") or "").strip()
-        key = sort.lstrip("-")
-        if key in self.sort_fields:
-            field = self.sort_fields[key]
-            return [f"-{field}" if sort.startswith("-") else field, "code"]
-        return ["code"]
+    def filter_flag(self, queryset, value):
+        today = timezone.localdate()
+        if value == "stale":
+            return queryset.stale(today)
+        if value == "needs_update":
+            return queryset.needing_update(ReportingPeriod.objects.current(today))
+        return queryset.filter(**{f"{self.person_field}__isnull": True})
 
 
 class MeasureFilterForm(ListFilterForm):
@@ -101,18 +81,10 @@ class MeasureFilterForm(ListFilterForm):
         widget=ComboboxSelect,
     )
     priority = forms.ChoiceField(
-        label=_("Priorität"), choices=_choices(Priority.choices), required=False
+        label=_("Priorität"), choices=with_all(Priority.choices), required=False
     )
 
     person_field = "responsible"
-    sort_fields = {
-        "code": "code",
-        "title": "title",
-        "owner": "owner__code",
-        "progress": "progress",
-        "traffic_light": "traffic_light",
-        "end": "planned_end",
-    }
 
     def __init__(self, data, *, user):
         super().__init__(data, user=user)
@@ -129,34 +101,11 @@ class MeasureFilterForm(ListFilterForm):
             ["q", "field_of_action", "goal", "owner", "status", "traffic_light", "priority", "flag"]
         )
 
-    def apply(self, queryset):
-        queryset = super().apply(queryset)
-        if self.is_valid():
-            data = self.cleaned_data
-            if data["field_of_action"]:
-                queryset = queryset.filter(goal__field_of_action=data["field_of_action"])
-            if data["goal"]:
-                queryset = queryset.filter(goal=data["goal"])
-            if data["priority"]:
-                queryset = queryset.filter(priority=data["priority"])
-        return queryset
+    def filter_field_of_action(self, queryset, value):
+        return queryset.filter(goal__field_of_action=value)
 
 
 class ProjectFilterForm(ListFilterForm):
-    phase = forms.ChoiceField(label=_("Phase"), choices=_choices(Phase.choices), required=False)
+    phase = forms.ChoiceField(label=_("Phase"), choices=with_all(Phase.choices), required=False)
 
     person_field = "lead"
-    sort_fields = {
-        "code": "code",
-        "title": "title",
-        "owner": "owner__code",
-        "progress": "progress",
-        "traffic_light": "traffic_light",
-        "end": "planned_end",
-    }
-
-    def apply(self, queryset):
-        queryset = super().apply(queryset)
-        if self.is_valid() and self.cleaned_data["phase"]:
-            queryset = queryset.filter(phase=self.cleaned_data["phase"])
-        return queryset

@@ -119,7 +119,8 @@ def review_list(request):
     updates = _review_queryset(request.user).filter(period=period, review_state=state)
     unit_id = request.GET.get("fachbereich", "")
     if unit_id.isdigit():
-        updates = updates.filter(Q(measure__owner_id=unit_id) | Q(project__owner_id=unit_id))
+        # "__pk" (not "_id"): an id beyond the integer range finds nothing instead of failing
+        updates = updates.filter(Q(measure__owner__pk=unit_id) | Q(project__owner__pk=unit_id))
     page = Paginator(updates.order_by("reported_at", "pk"), REVIEW_PAGE_SIZE).get_page(
         request.GET.get("page")
     )

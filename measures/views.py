@@ -22,11 +22,13 @@ from fb15.models import OrgUnit
 from fb15.permissions import units_managed_by
 from fb15.redirects import safe_next
 from fb15.views.generic import (
+    Column,
     ObjectDeleteView,
     ObjectDetailView,
     ObjectEditView,
     ObjectHistoryView,
     ObjectListView,
+    PageAction,
 )
 from standards.models import Trend
 from strategy.services import GoalLabel, goal_labels
@@ -82,29 +84,51 @@ def label_goals(items, labels: dict) -> None:
 
 
 class ReportedListView(ObjectListView):
-    """List of measures or projects with the shared filters, sorting and flags."""
+    """List of measures or projects with the shared filters, sorting, flags and CSV export."""
 
-    filter_form_class = None
+    context_template = ""  # the line under each title
 
     def get_queryset(self):
-        self.filter_form = self.filter_form_class(self.request.GET, user=self.request.user)
-        return self.filter_form.apply(self.restricted().with_list_data())
+        return super().get_queryset().with_list_data()
+
+    @property
+    def columns(self):
+        return (
+            Column(gettext_lazy("Kennung"), "code", link=True, sort="code"),
+            Column(gettext_lazy("Titel"), template=self.context_template, sort="title"),
+            Column(gettext_lazy("Fachbereich"), "owner.code", sort="owner"),
+            Column(
+                gettext_lazy("Ampel"),
+                template="measures/inc/cell_traffic_light.html",
+                sort="traffic_light",
+            ),
+            Column(
+                gettext_lazy("Fortschritt"),
+                template="measures/inc/cell_progress.html",
+                sort="progress",
+            ),
+            Column(gettext_lazy("Status"), "status"),
+            Column(gettext_lazy("geplantes Ende"), "planned_end", sort="end"),
+            Column(gettext_lazy("Hinweise"), template="measures/inc/cell_flags.html"),
+        )
+
+    def page_actions(self):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        url = f"{reverse(f'{self.model._meta.model_name}_export')}?{query.urlencode()}"
+        export = PageAction(_("CSV-Export"), url, icon="download")
+        return [export, *super().page_actions()]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         mark_stale(self.model, context["object_list"], timezone.localdate())
         label_goals(context["object_list"], goal_labels(self.request.user))
-        context["filter_form"] = self.filter_form
-        context["current_sort"] = self.request.GET.get("sort", "")
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        query.pop("sort", None)
-        context["filter_query"] = query.urlencode()
         return context
 
 
 class MeasureListView(ReportedListView):
     model = Measure
+    context_template = "measures/inc/cell_measure_title.html"
     filter_form_class = MeasureFilterForm
     empty_message = gettext_lazy("Noch keine Maßnahmen.")
     empty_actions = (
@@ -115,6 +139,7 @@ class MeasureListView(ReportedListView):
 
 class ProjectListView(ReportedListView):
     model = Project
+    context_template = "measures/inc/cell_project_title.html"
     filter_form_class = ProjectFilterForm
     empty_message = gettext_lazy("Noch keine Projekte.")
     empty_actions = (
@@ -199,8 +224,21 @@ def _timeline_and_milestones(obj, user):
     }
 
 
-class MeasureDetailView(ObjectDetailView):
+class ReportedDetailView(ObjectDetailView):
+    """A measure or project: its structure is edited by the strategy team only."""
+
+    def heading(self):
+        return f"{self.object.code} {self.object.title}"
+
+    def may_edit(self):
+        return self.model.objects.can(self.request.user, "change_structure", self.object)
+
+
+class MeasureDetailView(ReportedDetailView):
     model = Measure
+
+    def preline(self):
+        return _("Maßnahme · %(goal)s") % {"goal": self.object.goal_label}
 
     def base_queryset(self):
         user = self.request.user
@@ -217,10 +255,10 @@ class MeasureDetailView(ObjectDetailView):
         )
 
     def get_context_data(self, **kwargs):
+        labels = goal_labels(self.request.user)
+        label_goals([self.object], labels)  # before the page head names the goal
         context = super().get_context_data(**kwargs)
         context.update(_timeline_and_milestones(self.object, self.request.user))
-        labels = goal_labels(self.request.user)
-        label_goals([self.object], labels)
         context.update(_goal_trail_and_pager(self.object, self.request.user, labels))
         context["indicators"] = [
             {
@@ -265,8 +303,11 @@ def _goal_trail_and_pager(measure, user, labels: dict) -> dict:
     return context
 
 
-class ProjectDetailView(ObjectDetailView):
+class ProjectDetailView(ReportedDetailView):
     model = Project
+
+    def preline(self):
+        return _("Projekt · %(phase)s") % {"phase": self.object.get_phase_display()}
 
     def base_queryset(self):
         user = self.request.user

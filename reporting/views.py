@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,10 +18,16 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from fb15.empty_state import EmptyAction, empty_state, may_add
-from fb15.htmx import htmx_partial
+from fb15.filters import FilterForm, with_all
 from fb15.models import OrgUnit
 from fb15.redirects import safe_next
-from fb15.views.generic import ObjectDeleteView, ObjectEditView, ObjectListView
+from fb15.views.generic import (
+    Column,
+    ObjectDeleteView,
+    ObjectEditView,
+    ObjectListView,
+    PageAction,
+)
 from measures.models import Measure, Project, ReportingPeriod
 
 from . import services
@@ -79,12 +86,46 @@ def dashboard(request):
     return render(request, "reporting/dashboard.html", {"data": data, "empty_state": empty})
 
 
+class ReportFilterForm(FilterForm):
+    period = forms.CharField(
+        label=gettext_lazy("Zeitraum"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "2026-Q3"}),
+    )
+    scope_kind = forms.ChoiceField(
+        label=gettext_lazy("Umfang"), choices=with_all(ScopeKind.choices), required=False
+    )
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"), choices=with_all(ReportStatus.choices), required=False
+    )
+
+    def __init__(self, data, *, user):
+        super().__init__(data, user=user)
+        if not user.has_perm("reporting.change_report"):
+            del self.fields["status"]  # others see finished reports only
+
+    def filter_period(self, queryset, value):
+        return queryset.filter(period_label__icontains=value.strip())
+
+
 class ReportListView(ObjectListView):
     """The archive: what the user may see, filterable; polls while something is in progress."""
 
     model = Report
-    template_name = "reporting/report_list.html"
     paginate_by = 20
+    filter_form_class = ReportFilterForm
+    heading = gettext_lazy("Statusberichte")
+    preline = gettext_lazy("Berichtsarchiv")
+    add_label = gettext_lazy("Bericht jetzt erzeugen")
+    columns = (
+        Column(gettext_lazy("Bericht"), template="reporting/inc/cell_report.html"),
+        Column(gettext_lazy("Zeitraum"), "period_label"),
+        Column(gettext_lazy("Status"), template="reporting/inc/cell_status.html"),
+        Column(gettext_lazy("erstellt"), template="reporting/inc/cell_created.html"),
+        Column(gettext_lazy("Dauer"), template="reporting/inc/cell_duration.html"),
+        Column(gettext_lazy("Größe"), template="reporting/inc/cell_size.html"),
+        Column(gettext_lazy("Aktion"), template="reporting/inc/cell_report_action.html"),
+    )
     empty_message = gettext_lazy("Noch keine Statusberichte.")
     empty_actions = (
         EmptyAction(gettext_lazy("Bericht jetzt erzeugen"), "report_add", may_add(Report)),
@@ -93,33 +134,23 @@ class ReportListView(ObjectListView):
         ),
     )
 
-    def base_queryset(self):
-        return Report.objects.select_related("field_of_action", "unit", "requested_by")
-
-    def get_queryset(self):
-        queryset = Report.objects.visible_to(self.request.user).select_related(
+    def restricted(self, action=None):
+        return Report.objects.visible_to(self.request.user).select_related(
             "field_of_action", "unit", "requested_by"
         )
-        for name in ("scope_kind", "status"):
-            if value := self.request.GET.get(name):
-                queryset = queryset.filter(**{name: value})
-        if period := self.request.GET.get("period", "").strip():
-            queryset = queryset.filter(period_label__icontains=period)
-        return queryset
 
-    def get_template_names(self):
-        if htmx_partial(self.request):
-            return ["htmx/report_table.html"]
-        return [self.template_name]
+    def page_actions(self):
+        actions = super().page_actions()
+        if self.request.user.has_perm("reporting.view_reportschedule"):
+            actions.append(PageAction(_("Berichtspläne"), reverse("reportschedule_list")))
+        return actions
+
+    def polling(self, rows):
+        return any(report.is_in_progress for report in rows)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        user = self.request.user
-        context["can_change"] = user.has_perm("reporting.change_report")
-        context["can_schedule"] = user.has_perm("reporting.view_reportschedule")
-        context["polling"] = any(r.is_in_progress for r in context["object_list"])
-        context["scope_kinds"] = ScopeKind.choices
-        context["statuses"] = ReportStatus.choices
+        context["can_change"] = self.request.user.has_perm("reporting.change_report")
         return context
 
 
@@ -194,7 +225,18 @@ def report_download(request, pk: int):
 
 class ScheduleListView(ObjectListView):
     model = ReportSchedule
-    template_name = "reporting/reportschedule_list.html"
+    preline = gettext_lazy("Statusberichte")
+    columns = (
+        Column(gettext_lazy("Bezeichnung"), "name"),
+        Column(gettext_lazy("Turnus"), template="reporting/inc/cell_frequency.html"),
+        Column(gettext_lazy("Umfang"), "scope_label"),
+        Column(
+            gettext_lazy("Erinnerung / Nachfrist"), template="reporting/inc/cell_reminders.html"
+        ),
+        Column(gettext_lazy("Benachrichtigt"), template="reporting/inc/cell_recipients.html"),
+        Column(gettext_lazy("aktiv"), "is_active"),
+        Column(gettext_lazy("Aktion"), template="reporting/inc/cell_schedule_action.html"),
+    )
     empty_message = gettext_lazy("Noch keine Berichtspläne.")
     empty_actions = (
         EmptyAction(

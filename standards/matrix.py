@@ -75,7 +75,7 @@ class Matrix:
 def build_matrix(user, *, category: str = "", division: str = "") -> Matrix:
     units = OrgUnit.objects.restrict(user, "view").select_related("division")
     if division.isdigit():
-        units = units.filter(division_id=division)
+        units = units.filter(division__pk=division)  # out-of-range ids find nothing
     units = list(units.order_by("division__position", "code"))
     standards = Standard.objects.restrict(user, "view").in_force()
     if category:

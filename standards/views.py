@@ -6,6 +6,7 @@ permission `standards.decide_exemption` (strategy team).
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -21,15 +22,18 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from fb15.csv_export import csv_response
 from fb15.empty_state import IMPORT_ACTION, EmptyAction, empty_state, may_add
+from fb15.filters import FilterForm, with_all
 from fb15.history import describe_changes
 from fb15.models import Division, OrgUnit
 from fb15.redirects import safe_next
 from fb15.views.generic import (
+    Column,
     ObjectDeleteView,
     ObjectDetailView,
     ObjectEditView,
     ObjectHistoryView,
     ObjectListView,
+    PageAction,
 )
 
 from . import radar, services
@@ -54,50 +58,81 @@ from .news import unit_news
 # --- Standards catalogue -------------------------------------------------------------------
 
 
+class StandardFilterForm(FilterForm):
+    category = forms.ChoiceField(
+        label=gettext_lazy("Kategorie"), choices=with_all(Category.choices), required=False
+    )
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"), choices=with_all(StandardStatus.choices), required=False
+    )
+    obligation = forms.ChoiceField(
+        label=gettext_lazy("Verbindlichkeit"), choices=with_all(Obligation.choices), required=False
+    )
+    # From "Ihre Aufgaben": only the standards due for review (kept while filtering).
+    pruefung = forms.ChoiceField(
+        choices=[("", ""), ("faellig", "")], required=False, widget=forms.HiddenInput
+    )
+
+    search_fields = ("code", "title", "description")
+
+    def filter_pruefung(self, queryset, value):
+        return queryset.filter(next_review__lte=timezone.localdate())
+
+
 class StandardListView(ObjectListView):
     model = Standard
     paginate_by = 50
-    search_fields = ("code", "title", "description")
+    template_name = "standards/standard_list.html"
+    filter_form_class = StandardFilterForm
+    heading = gettext_lazy("Verwaltungsweite Standards")
+    preline = gettext_lazy("Standardkatalog")
+    columns = (
+        Column(gettext_lazy("Kürzel"), "code", link=True),
+        Column(gettext_lazy("Titel"), template="standards/inc/cell_standard_title.html"),
+        Column(gettext_lazy("Verbindlichkeit"), "obligation"),
+        Column(gettext_lazy("Kategorie"), "category"),
+        Column(gettext_lazy("Status"), template="standards/inc/cell_status.html"),
+        Column(gettext_lazy("Version"), "version_label"),
+        Column(gettext_lazy("nächste Überprüfung"), "next_review"),
+    )
     empty_message = gettext_lazy("Noch keine Standards erfasst.")
     empty_actions = (
         EmptyAction(gettext_lazy("Standard anlegen"), "standard_add", may_add(Standard)),
         IMPORT_ACTION,
     )
-    choice_filters = {"category": Category, "status": StandardStatus, "obligation": Obligation}
 
     def base_queryset(self):
         return Standard.objects.select_related("superseded_by").order_by("code")
 
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        for name, choices in self.choice_filters.items():
-            value = self.request.GET.get(name, "")
-            if value in choices.values:
-                queryset = queryset.filter(**{name: value})
-        if self.review_due_only:  # from "Ihre Aufgaben": standards due for review
-            queryset = queryset.filter(next_review__lte=timezone.localdate())
-        return queryset
-
-    @property
-    def review_due_only(self) -> bool:
-        return self.request.GET.get("pruefung") == "faellig"
+    def page_actions(self):
+        matrix = PageAction(_("Einhaltungsmatrix"), reverse("compliance_matrix"))
+        return [matrix, *super().page_actions()]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["review_due_only"] = self.review_due_only
-        context["filters"] = [
-            (name, label, choices.choices, self.request.GET.get(name, ""))
-            for (name, choices), label in zip(
-                self.choice_filters.items(),
-                [_("Kategorie"), _("Status"), _("Verbindlichkeit")],
-                strict=True,
-            )
-        ]
+        context["review_due_only"] = self.request.GET.get("pruefung") == "faellig"
         return context
 
 
 class StandardDetailView(ObjectDetailView):
     model = Standard
+
+    def heading(self):
+        return f"{self.object.code} – {self.object.title}"
+
+    def preline(self):
+        category = self.object.get_category_display()
+        return _("%(category)s · Version %(version)s") % {
+            "category": category,
+            "version": self.object.version_label,
+        }
+
+    def page_actions(self):
+        actions = super().page_actions()
+        if self.object.history.count() > 1:
+            url = reverse("standard_compare", args=[self.object.pk])
+            actions.insert(1, PageAction(_("Versionen vergleichen"), url, "tertiary"))
+        return actions
 
     def base_queryset(self):
         return Standard.objects.select_related("responsible", "superseded_by")
@@ -119,7 +154,6 @@ class StandardDetailView(ObjectDetailView):
             superseded_by=standard
         )
         context["trends"] = Trend.objects.restrict(user, "view").filter(standards=standard)
-        context["version_count"] = standard.history.count()
         return context
 
 
@@ -321,9 +355,27 @@ class ComplianceHistoryView(ObjectHistoryView):
 # --- Exemptions ----------------------------------------------------------------------------
 
 
+class ExemptionFilterForm(FilterForm):
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"), choices=with_all(ExemptionStatus.choices), required=False
+    )
+
+    search_fields = ("unit__code", "standard__code", "standard__title", "justification")
+
+
 class ExemptionListView(ObjectListView):
     model = Exemption
-    search_fields = ("unit__code", "standard__code", "standard__title", "justification")
+    filter_form_class = ExemptionFilterForm
+    heading = gettext_lazy("Ausnahmen von Standards")
+    preline = gettext_lazy("Verwaltungsweite Standards")
+    add_label = gettext_lazy("Ausnahme beantragen")
+    columns = (
+        Column(gettext_lazy("Fachbereich"), template="standards/inc/cell_exemption.html"),
+        Column(gettext_lazy("Standard"), "standard.title"),
+        Column(gettext_lazy("Status"), template="standards/inc/cell_status.html"),
+        Column(gettext_lazy("befristet bis"), "ends_on"),
+        Column(gettext_lazy("beantragt von"), "requested_by"),
+    )
     empty_message = gettext_lazy("Keine Ausnahmen beantragt.")
     empty_actions = (
         EmptyAction(gettext_lazy("Ausnahme beantragen"), "exemption_add", may_add(Exemption)),
@@ -334,21 +386,22 @@ class ExemptionListView(ObjectListView):
             "status", "ends_on"
         )
 
-    def get_queryset(self):
-        queryset = super().get_queryset()
-        status = self.request.GET.get("status", "")
-        if status in ExemptionStatus.values:
-            queryset = queryset.filter(status=status)
-        return queryset
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["statuses"] = ExemptionStatus.choices
-        return context
-
 
 class ExemptionDetailView(ObjectDetailView):
     model = Exemption
+    edit_label = gettext_lazy("Antrag bearbeiten")
+
+    def heading(self):
+        return _("Ausnahme %(unit)s · %(code)s") % {
+            "unit": self.object.unit.code,
+            "code": self.object.standard.code,
+        }
+
+    def preline(self):
+        return str(self.object.unit)
+
+    def may_edit(self):
+        return super().may_edit() and self.object.is_open
 
     def base_queryset(self):
         return Exemption.objects.select_related("unit", "standard", "requested_by", "decided_by")
@@ -461,6 +514,14 @@ def trend_radar(request):
 
 class TrendDetailView(ObjectDetailView):
     model = Trend
+
+    def heading(self):
+        return self.object.title
+
+    def preline(self):
+        return _("Technologieradar · %(quadrant)s") % {
+            "quadrant": self.object.get_quadrant_display()
+        }
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -27,9 +27,11 @@ from django.views.decorators.http import require_POST
 
 from fb15.empty_state import IMPORT_ACTION, EmptyAction, empty_state, may_add
 from fb15.views.generic import (
+    Column,
     ObjectDeleteView,
     ObjectEditView,
     ObjectHistoryView,
+    PageAction,
     RestrictedMixin,
 )
 
@@ -274,20 +276,37 @@ def strategy_compare(request):
 # --------------------------------------------------------------------------- revisions
 
 
+REVISION_COLUMNS = (
+    Column(gettext_lazy("Nr."), "number"),
+    Column(gettext_lazy("Titel"), template="strategy/inc/cell_revision_title.html"),
+    Column(gettext_lazy("Ratsbeschluss"), template="strategy/inc/cell_revision_decision.html"),
+    Column(gettext_lazy("Veröffentlicht"), "published_at"),
+    Column(gettext_lazy("Aktionen"), template="strategy/inc/cell_revision_actions.html"),
+)
+
+
 @login_required
 def revision_list(request):
     strategy = _readable_strategy(request)
-    revisions = _revisions(request, strategy)
+    revisions = list(_revisions(request, strategy))
+    for revision, previous in pairwise([*revisions, None]):
+        revision.previous = previous  # the one before it (the oldest has none)
+    may_publish = strategy is not None and Strategy.objects.can(request.user, "publish", strategy)
     return render(
         request,
-        "strategy/revision_list.html",
+        "generic/object_list.html",
         {
-            "strategy": strategy,
-            "revisions": revisions,
-            # Each revision with the one before it (the oldest with None).
-            "rows": list(pairwise([*revisions, None])),
-            "can_publish": strategy is not None
-            and Strategy.objects.can(request.user, "publish", strategy),
+            "heading": _("Fortschreibungen"),
+            "preline": strategy.title if strategy else _("Digitale Strategie"),
+            "page_actions": [
+                PageAction(
+                    _("Fortschreibung veröffentlichen"), reverse("revision_publish"), "primary"
+                )
+            ]
+            if may_publish and revisions
+            else [],
+            "columns": REVISION_COLUMNS,
+            "object_list": revisions,
             "can_change": Revision.objects.restrict(request.user, "change").exists(),
             "can_read_draft": can_read_draft(request.user),
             "empty_state": None
@@ -299,9 +318,7 @@ def revision_list(request):
                     EmptyAction(
                         _("Fortschreibung veröffentlichen"),
                         "revision_publish",
-                        lambda user: (
-                            strategy is not None and Strategy.objects.can(user, "publish", strategy)
-                        ),
+                        lambda user: may_publish,
                     )
                 ],
             ),

@@ -6,15 +6,20 @@ rows the user may not see answer 404, actions the user may not take answer 403.
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import ProtectedError, Q, RestrictedError
+from django.db.models import ProtectedError, RestrictedError
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView, TemplateView
@@ -22,6 +27,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from fb15 import trash
 from fb15.empty_state import EmptyAction, empty_state
 from fb15.history import describe_changes, history_entries, save_with_history
+from fb15.htmx import htmx_partial
 from fb15.redirects import safe_next
 
 PAGE_SIZE = 25
@@ -50,53 +56,158 @@ class RestrictedMixin(LoginRequiredMixin):
         return context
 
 
+@dataclass(frozen=True)
+class Column:
+    """One column of a generic list (templates/generic/object_list.html).
+
+    The cell shows `field` (a dotted attribute path; a choice shows its label, a date its short
+    form, nothing a dash) or renders `template` with the row as `object`. The first column is
+    the row header; `link` makes its value a link to the row's page. `sort` names the filter
+    form's sort key of a sortable column.
+    """
+
+    label: str
+    field: str = ""
+    template: str = ""
+    link: bool = False
+    sort: str = ""
+    numeric: bool = False
+
+    def value(self, obj):
+        *path, last = self.field.split(".")
+        for name in path:
+            obj = getattr(obj, name, None)
+            if obj is None:
+                return "—"
+        display = getattr(obj, f"get_{last}_display", None)
+        value = display() if display else getattr(obj, last, None)
+        if isinstance(value, bool):
+            return _("ja") if value else _("nein")
+        if isinstance(value, datetime.datetime):
+            return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+        if isinstance(value, datetime.date):
+            return date_format(value, "SHORT_DATE_FORMAT")
+        return "—" if value in (None, "") else value
+
+
+@dataclass(frozen=True)
+class PageAction:
+    """A button in the head of a page (templates/inc/page_head.html)."""
+
+    label: str
+    url: str
+    style: str = "secondary"  # KERN button style: primary, secondary, tertiary
+    icon: str = ""  # KERN icon name, e.g. "add", "edit", "delete", "download"
+    adds: bool = False  # the page's "anlegen": the empty state offers it instead
+
+
 class ObjectListView(RestrictedMixin, ListView):
-    """A paginated list with free-text search over `search_fields` and simple filters.
+    """A paginated list with declared `columns`, filtered by `filter_form_class`.
 
     While the user may see no row at all (filters aside), the template shows `empty_state`
     instead: `empty_message` and the `empty_actions` the user may take (fb15/empty_state.py).
+    An htmx request receives the table alone (a list whose rows change polls itself).
     """
 
+    template_name = "generic/object_list.html"
     paginate_by = PAGE_SIZE
-    search_fields: tuple[str, ...] = ()
-    filter_fields: tuple[str, ...] = ()  # exact-match GET parameters, e.g. ("division",)
+    columns: tuple[Column, ...] = ()
+    filter_form_class = None  # a fb15.filters.FilterForm
+    heading = ""  # default: the model's plural name
+    preline = ""
+    add_label = ""  # the "anlegen" button of users who may add; default "<Name> anlegen"
     empty_message = ""
     empty_actions: tuple[EmptyAction, ...] = ()
 
     def get_queryset(self):
         queryset = super().get_queryset()
-        term = self.request.GET.get("q", "").strip()
-        if term and self.search_fields:
-            condition = Q()
-            for field in self.search_fields:
-                condition |= Q(**{f"{field}__icontains": term})
-            queryset = queryset.filter(condition)
-        for name in self.filter_fields:
-            value = self.request.GET.get(name, "")
-            if value.isdigit():
-                queryset = queryset.filter(**{name: value})
+        self.filter_form = None
+        if self.filter_form_class:
+            self.filter_form = self.filter_form_class(self.request.GET, user=self.request.user)
+            queryset = self.filter_form.apply(queryset)
         return queryset
+
+    def get_template_names(self):
+        if htmx_partial(self.request):
+            return ["generic/inc/object_table.html"]
+        return super().get_template_names()
+
+    def page_actions(self) -> list[PageAction]:
+        if not self.model.objects.may_add(self.request.user):
+            return []
+        opts = self.model._meta
+        label = self.add_label or _("%(name)s anlegen") % {"name": opts.verbose_name}
+        url = reverse(f"{opts.model_name}_add")
+        return [PageAction(label, url, style="primary", icon="add", adds=True)]
+
+    def polling(self, rows) -> bool:
+        """Whether the table refreshes itself (every 3 s) while the page is open."""
+        return False
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         query = self.request.GET.copy()
         query.pop("page", None)
         context["query_string"] = query.urlencode()
+        query.pop("sort", None)
+        context["filter_query"] = query.urlencode()
+        context["filter_form"] = self.filter_form
+        context["current_sort"] = self.filter_form.current_sort if self.filter_form else ""
+        context["columns"] = self.columns
+        context["heading"] = self.heading or self.model._meta.verbose_name_plural
+        context["preline"] = self.preline
+        context["polling"] = self.polling(context["object_list"])
         # One more query, and only for an empty page: is there nothing at all, or only
         # nothing that matches the filters ("Keine … gefunden")?
         if self.empty_message and not context["object_list"] and not self.restricted().exists():
             context["empty_state"] = empty_state(
                 self.request.user, self.empty_message, self.empty_actions
             )
+        actions = self.page_actions()
+        if context.get("empty_state"):
+            actions = [action for action in actions if not action.adds]
+        context["page_actions"] = actions
         return context
 
 
 class ObjectDetailView(RestrictedMixin, DetailView):
+    """One object under the shared page head: `heading`, `preline` and `page_actions()`
+    (Historie, Bearbeiten, Löschen as the user may)."""
+
+    edit_label = ""  # default "Bearbeiten"
+
+    def heading(self) -> str:
+        return str(self.object)
+
+    def preline(self) -> str:
+        return self.model._meta.verbose_name
+
+    def page_actions(self) -> list[PageAction]:
+        name, pk = self.model._meta.model_name, self.object.pk
+        actions = [PageAction(_("Historie"), reverse(f"{name}_history", args=[pk]), "tertiary")]
+        if self.may_edit():
+            label = self.edit_label or _("Bearbeiten")
+            url = reverse(f"{name}_edit", args=[pk])
+            actions.append(PageAction(label, url, "secondary", "edit"))
+        try:  # not every model has a delete page
+            url = reverse(f"{name}_delete", args=[pk])
+        except NoReverseMatch:
+            return actions
+        if self.model.objects.can(self.request.user, "delete", self.object):
+            actions.append(PageAction(_("Löschen"), url, "secondary", "delete"))
+        return actions
+
+    def may_edit(self) -> bool:
+        return self.model.objects.can(self.request.user, "change", self.object)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user, obj = self.request.user, self.object
         context["can_change"] = self.model.objects.can(user, "change", obj)
         context["can_delete"] = self.model.objects.can(user, "delete", obj)
+        context["heading"] = self.heading()
+        context["preline"] = self.preline()
+        context["page_actions"] = self.page_actions()
         return context
 
 

@@ -1,28 +1,51 @@
 """The organisation: Dezernate and Fachbereiche with their leads, deputies and members."""
 
+from django import forms
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from fb15.empty_state import IMPORT_ACTION, EmptyAction, may_add
+from fb15.filters import FilterForm
 from fb15.forms import CitySettingsForm, DivisionForm, OrgUnitForm
 from fb15.models import CitySettings, Division, OrgUnit, city_settings
 from fb15.services import save_org_unit
 
 from .generic import (
+    Column,
     ObjectDeleteView,
     ObjectDetailView,
     ObjectEditView,
     ObjectHistoryView,
     ObjectListView,
+    PageAction,
 )
+
+
+class OrgUnitFilterForm(FilterForm):
+    division = forms.ModelChoiceField(
+        label=_("Dezernat"), queryset=Division.objects.none(), required=False, empty_label=_("alle")
+    )
+
+    search_fields = ("code", "name", "lead__last_name", "lead__first_name")
+
+    def __init__(self, data, *, user):
+        super().__init__(data, user=user)
+        self.fields["division"].queryset = Division.objects.restrict(user, "view")
 
 
 class OrgUnitListView(ObjectListView):
     model = OrgUnit
     paginate_by = 50
-    search_fields = ("code", "name", "lead__last_name", "lead__first_name")
-    filter_fields = ("division",)
+    filter_form_class = OrgUnitFilterForm
+    columns = (
+        Column(_("Kürzel"), "code", link=True),
+        Column(_("Bezeichnung"), "name"),
+        Column(_("Dezernat"), "division"),
+        Column(_("Leitung"), "lead"),
+        Column(_("Mitarbeitende"), "member_count", numeric=True),
+    )
     empty_message = _(
         "Noch keine Fachbereiche erfasst. Jeder Fachbereich gehört zu einem Dezernat."
     )
@@ -39,11 +62,12 @@ class OrgUnitListView(ObjectListView):
             .order_by("code")
         )
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["divisions"] = Division.objects.restrict(self.request.user, "view")
-        context["can_add_division"] = Division.objects.may_add(self.request.user)
-        return context
+    def page_actions(self):
+        actions = super().page_actions()
+        if Division.objects.may_add(self.request.user):
+            url = reverse("division_add")
+            actions.insert(0, PageAction(_("Dezernat anlegen"), url, icon="add", adds=True))
+        return actions
 
 
 class DivisionEditView(ObjectEditView):
@@ -55,6 +79,9 @@ class DivisionEditView(ObjectEditView):
 
 class OrgUnitDetailView(ObjectDetailView):
     model = OrgUnit
+
+    def preline(self):
+        return str(self.object.division)
 
     def base_queryset(self):
         return OrgUnit.objects.with_people()

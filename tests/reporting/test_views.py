@@ -109,7 +109,7 @@ def test_the_archive_polls_only_while_a_report_is_in_progress(objects, client_fo
     assert 'hx-trigger="every 3s"' in page and "in Warteschlange" in page
     partial = client.get(reverse("report_list"), HTTP_HX_REQUEST="true").content.decode()
     assert partial.lstrip().startswith("{#") is False and "<html" not in partial
-    assert 'id="report-table"' in partial
+    assert 'id="list-table"' in partial
 
 
 def test_dashboard_shows_charts_with_tables_and_changes(objects, client_for):
