@@ -37,7 +37,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fb15.history import save_with_history
-from fb15.mail import queue_mail
+from fb15.mail import absolute_url, queue_mail
 from fb15.models import CitySettings, OrgUnit, Role, User, city_settings
 from measures.charts import on_track
 from measures.models import (
@@ -1425,7 +1425,7 @@ def render_report_pdf(report: Report) -> tuple[bytes, datetime.datetime]:
 
 
 def _link(name: str, *args) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse(name, args=args)
+    return absolute_url(reverse(name, args=args))
 
 
 def _strategy_team_emails() -> list[str]:

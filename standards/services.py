@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -19,7 +18,7 @@ from django.utils.formats import date_format
 from simple_history.utils import bulk_create_with_history
 
 from fb15.history import save_with_history
-from fb15.mail import queue_mail
+from fb15.mail import absolute_url, queue_mail
 from fb15.models import OrgUnit, Role
 
 from .models import (
@@ -35,11 +34,6 @@ from .models import (
 )
 
 SIGNATURE = "\n\n-- \nFB 15 – Digitale Verwaltung und IT-Steuerung\n(automatische Nachricht)"
-
-
-def _absolute(path: str) -> str:
-    base = getattr(settings, "SITE_URL", "").rstrip("/")
-    return f"{base}{path}"
 
 
 def _send_after_commit(messages: list[tuple[str, str, list[str]]]) -> None:
@@ -111,8 +105,8 @@ def _announce_binding_standard(standard: Standard) -> None:
         f"({standard.get_obligation_display()}, Kategorie {standard.get_category_display()}) "
         f"ist ab dem {valid_from} verbindlich für alle Fachbereiche.\n\n"
         "Bitte schätzen Sie in der Einhaltungsmatrix ein, ob Ihr Fachbereich ihn erfüllt:\n"
-        f"{_absolute(reverse('compliance_matrix'))}\n\n"
-        f"Der Standard im Einzelnen:\n{_absolute(standard.get_absolute_url())}"
+        f"{absolute_url(reverse('compliance_matrix'))}\n\n"
+        f"Der Standard im Einzelnen:\n{absolute_url(standard.get_absolute_url())}"
     )
     subject = f"Neuer verbindlicher Standard: {standard.code} {standard.title}"
     _send_after_commit([(subject, body, [address]) for address in addresses])
@@ -127,7 +121,7 @@ def save_trend(trend: Trend, *, actor, reason: str = "", m2m: dict | None = None
     save_with_history(trend, actor=actor, reason=reason, m2m=m2m)
     units = list(trend.units.all())
     addresses = _lead_addresses(units)
-    trend_url = _absolute(trend.get_absolute_url())
+    trend_url = absolute_url(trend.get_absolute_url())
     messages = []
     for unit in units:
         if unit.pk not in old_unit_ids:
@@ -171,7 +165,7 @@ def request_exemption(exemption: Exemption, *, actor, reason: str = "") -> Exemp
             f"Guten Tag,\n\n{actor} beantragt für {exemption.unit} eine Ausnahme vom Standard "
             f"„{exemption.standard}“ bis zum {date_format(exemption.ends_on, 'DATE_FORMAT')}."
             f"\n\nBegründung:\n{exemption.justification}\n\n"
-            f"Bitte entscheiden Sie hier:\n{_absolute(exemption.get_absolute_url())}"
+            f"Bitte entscheiden Sie hier:\n{absolute_url(exemption.get_absolute_url())}"
         )
         subject = f"Ausnahmeantrag {exemption.unit.code} zu {exemption.standard.code}"
         _send_after_commit([(subject, body, recipients)])
@@ -226,7 +220,7 @@ def decide_exemption(*, actor, exemption: Exemption, approve: bool, reason: str)
         body += f"\n\nDie Ausnahme gilt bis zum {until}."
     if reason:
         body += f"\n\nBegründung:\n{reason}"
-    body += f"\n\nEinzelheiten:\n{_absolute(exemption.get_absolute_url())}"
+    body += f"\n\nEinzelheiten:\n{absolute_url(exemption.get_absolute_url())}"
     subject = f"Ausnahme {decision}: {exemption.unit.code} zu {exemption.standard.code}"
     _send_after_commit(
         [(subject, body, _lead_addresses([exemption.unit]).get(exemption.unit_id, []))]
@@ -265,7 +259,7 @@ def expire_exemptions(today: datetime.date) -> int:
                 "Einhaltungsmatrix steht Ihr Fachbereich für diesen Standard nun auf "
                 "„nicht erfüllt“.\n\nBitte aktualisieren Sie die Einschätzung mit Nachweis "
                 "oder beantragen Sie, falls nötig, eine neue Ausnahme:\n"
-                f"{_absolute(cell_url)}",
+                f"{absolute_url(cell_url)}",
                 addresses.get(exemption.unit_id, []),
             )
         )

@@ -82,3 +82,22 @@ def test_the_start_page_names_the_due_status_updates_once(world, client_for):
     page = client_for(world["lead32"]).get("/").content.decode()
     assert not re.findall(r"<h2[^>]*>\s*Statusmeldungen[^<]*</h2>", page)
     assert len(re.findall(r"\d+ Statusmeldung(?:en)? für \S+ fällig", page)) == 1
+
+
+def test_the_card_flags_a_decision_and_asks_which_one(world, client_for):
+    client = client_for(world["lead32"])
+    card_id = f"id_needs_decision_measure{world['own']['measure'].pk}"
+    page = client.get(reverse("my_unit")).content.decode()
+    assert f'id="{card_id}"' in page and "Entscheidungsbedarf melden" in page
+
+    response = inline_post(client, world, needs_decision="on", decision_note="")
+    answer = response.content.decode()
+    assert response.status_code == 422
+    assert "Bitte beschreiben Sie, welche Entscheidung nötig ist." in answer
+    assert re.search(r'<details class="fb15-inline-status__decision" open>', answer)
+    assert not StatusUpdate.objects.exists()
+
+    note = "Der Rat muss die Mittel für 2027 freigeben."
+    assert inline_post(client, world, needs_decision="on", decision_note=note).status_code == 200
+    update = StatusUpdate.objects.get()
+    assert update.needs_decision and update.decision_note == note
