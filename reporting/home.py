@@ -16,10 +16,11 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from fb15.home import HomeSection
 from fb15.inbox import Task, TaskAction
-from fb15.models import OrgUnit, Role
+from fb15.models import Notification, OrgUnit, Role
 from measures.models import Measure, Project, ReportingPeriod
 
 from .models import Report, ReportStatus
+from .services import reminder_key
 
 HOME_CHANGES = 5  # rows of "changed since the last report" on the council's start page
 REMINDER_UNITS = 5  # units offered "Erinnerung senden" on the start page
@@ -124,15 +125,20 @@ def _missing_updates(user) -> list[Task]:
             by_unit[row["owner"]] = by_unit.get(row["owner"], 0) + row["n"]
     if not by_unit:
         return []
-    worst = sorted(by_unit, key=lambda unit_id: -by_unit[unit_id])[:REMINDER_UNITS]
-    units = OrgUnit.objects.in_bulk(worst)
+    today = timezone.localdate()
+    keys = {reminder_key(period, unit_id, today): unit_id for unit_id in by_unit}
+    reminded = {  # units reminded today are not offered the button again
+        keys[key] for key in Notification.objects.filter(key__in=keys).values_list("key", flat=True)
+    }
+    worst = sorted(set(by_unit) - reminded, key=lambda unit_id: -by_unit[unit_id])
+    units = OrgUnit.objects.in_bulk(worst[:REMINDER_UNITS])
     actions = tuple(
         TaskAction(
             _("Erinnerung an %(unit)s senden (%(count)s offen)")
             % {"unit": units[unit_id].code, "count": by_unit[unit_id]},
             reverse("reminder_send", args=[unit_id]),
         )
-        for unit_id in worst
+        for unit_id in worst[:REMINDER_UNITS]
         if unit_id in units and units[unit_id].lead_id
     )
     return [
@@ -145,9 +151,18 @@ def _missing_updates(user) -> list[Task]:
             % {"count": len(by_unit)},
             reverse("report_dashboard") + "#open-heading",
             count=len(by_unit),
-            detail=_("%(period)s, Stichtag %(date)s")
-            % {"period": period, "date": period.reporting_date.strftime("%d.%m.%Y")},
-            urgency="warning" if timezone.localdate() > period.reporting_date else "todo",
+            detail=" · ".join(
+                [
+                    _("%(period)s, Stichtag %(date)s")
+                    % {"period": period, "date": period.reporting_date.strftime("%d.%m.%Y")},
+                    *(
+                        [_("heute erinnert: %(count)s") % {"count": len(reminded)}]
+                        if reminded
+                        else []
+                    ),
+                ]
+            ),
+            urgency="warning" if today > period.reporting_date else "todo",
             actions=actions,
             position=20,
         )

@@ -1487,9 +1487,12 @@ def send_unit_reminder(*, actor, unit: OrgUnit, today: datetime.date | None = No
     ]
     if not items:
         return False
-    return _queue_reminder(
-        period, unit, items, key=f"reminder:{period.label}:{unit.pk}:{today.isoformat()}"
-    )
+    return _queue_reminder(period, unit, items, key=reminder_key(period, unit.pk, today))
+
+
+def reminder_key(period: ReportingPeriod, unit_id: int, today: datetime.date) -> str:
+    """The outbox key of the day's "Erinnerung senden" mail to a unit (one a day)."""
+    return f"reminder:{period.label}:{unit_id}:{today.isoformat()}"
 
 
 def _queue_reminder(period: ReportingPeriod, unit: OrgUnit, items: list, *, key: str) -> bool:

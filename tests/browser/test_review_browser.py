@@ -14,7 +14,7 @@ from measures import services
 from measures.models import ReviewState, StatusUpdate
 from reporting.models import Report, ReportStatus
 from tests.browser.conftest import assert_accessible
-from tests.factories import make_periods, make_world
+from tests.factories import ExemptionFactory, make_periods, make_world
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -160,3 +160,48 @@ def test_the_council_reaches_the_newest_pdf_in_two_clicks(
     with page.expect_download() as download:
         page.get_by_role("link", name="Neuester Statusbericht").click()  # click 2
     assert download.value.suggested_filename.endswith(".pdf")
+
+
+def test_fb15_works_through_its_inbox_and_it_empties(page, live_server, review_world, login):
+    world = review_world
+    for side, who in (("own", "lead32"), ("other", "lead50")):
+        services.file_status_update(
+            actor=world[who],
+            subject=world[side]["measure"],
+            period=world["current"],
+            traffic_light="green",
+            progress=70,
+            status="in_progress",
+            summary="Weiter im Plan.",
+        )
+    ExemptionFactory(unit=world["unit32"], requested_by=world["lead32"])
+    login("strategie")
+    tasks = page.locator(".fb15-tasks")
+    expect(tasks.get_by_role("link", name="2 Statusmeldungen zu prüfen")).to_be_visible()
+    assert_accessible(page)
+
+    tasks.get_by_role("link", name="2 Statusmeldungen zu prüfen").click()
+    for checkbox in page.get_by_role("checkbox").all():
+        checkbox.check()
+    page.get_by_role("button", name="Markierte bestätigen").click()
+    expect(page.get_by_text("2 Statusmeldungen bestätigt.")).to_be_visible()
+    page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Start").click()
+    expect(tasks.get_by_text("zu prüfen")).to_have_count(0)
+
+    tasks.get_by_role("link", name="1 Ausnahmeantrag zu entscheiden").click()
+    expect(page.get_by_role("heading", name="Ausnahmen von Standards")).to_be_visible()
+    page.get_by_role("table").get_by_role("link").first.click()
+    page.get_by_label("genehmigen").check()
+    page.get_by_role("button", name="Entscheidung speichern").click()
+    expect(page.get_by_role("status").or_(page.get_by_role("alert")).first).to_be_visible()
+    page.get_by_role("navigation", name="Hauptnavigation").get_by_role("link", name="Start").click()
+    expect(tasks.get_by_text("Ausnahmeantrag")).to_have_count(0)
+
+    # The projects still lack updates: remind FB 32, and its button is gone for today.
+    tasks.get_by_role("button", name="Erinnerung an FB 32 senden (1 offen)").click()
+    expect(page.get_by_text("Erinnerung an FB 32 gesendet.")).to_be_visible()
+    expect(tasks.get_by_role("button", name="Erinnerung an FB 32 senden (1 offen)")).to_have_count(
+        0
+    )
+    expect(tasks.get_by_role("button", name="Erinnerung an FB 50 senden (1 offen)")).to_be_visible()
+    assert_accessible(page)

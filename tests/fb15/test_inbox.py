@@ -126,6 +126,10 @@ def test_units_missing_updates_get_a_reminder_once_a_day(world, client_for):
     mail = Notification.objects.get(subject__startswith="Erinnerung: Statusmeldungen")
     assert mail.recipient_list == [world["lead32"].email]
     assert world["own"]["measure"].code in mail.body
+    # The inbox no longer offers FB 32's button today, and says so; FB 50's stays.
+    tasks = tasks_section(client)
+    assert url not in tasks and "heute erinnert: 1" in tasks
+    assert reverse("reminder_send", args=[world["unit50"].pk]) in tasks
     response = client.post(url, follow=True)
     assert "heute schon erinnert" in response.content.decode()
     assert Notification.objects.count() == 1
