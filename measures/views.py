@@ -513,7 +513,7 @@ class StatusUpdateView(View):
             mark_stale(self.subject_model, [item], today)
             return render(
                 request,
-                "htmx/status_row.html",
+                "measures/inc/status_row.html",
                 {
                     "item": item,
                     "own_section": self.own_section,
@@ -529,7 +529,7 @@ class StatusUpdateView(View):
         return HttpResponseRedirect(safe_next(request, subject.get_absolute_url()))
 
     def render(self, request, subject, form, *, existing=None, previous=None, status=200):
-        template = "htmx/status_form.html" if htmx_partial(request) else self.template_name
+        template = "measures/inc/status_form.html" if htmx_partial(request) else self.template_name
         return render(
             request,
             template,

@@ -24,7 +24,7 @@ BADGES = {
 }
 
 
-@register.inclusion_tag("standards/inc_badge.html")
+@register.inclusion_tag("standards/inc/badge.html")
 def badge(value, label, small=True):
     variant, icon = BADGES.get(str(value), ("neutral", "info"))
     return {"variant": variant, "icon": icon, "label": label, "small": small}

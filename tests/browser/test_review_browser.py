@@ -34,6 +34,20 @@ def review_world(personas):
     return world
 
 
+def file_both_measures(world):
+    """Both leads report their measure for the current period: two updates to review."""
+    for side, who in (("own", "lead32"), ("other", "lead50")):
+        services.file_status_update(
+            actor=world[who],
+            subject=world[side]["measure"],
+            period=world["current"],
+            traffic_light="green",
+            progress=70,
+            status="in_progress",
+            summary="Weiter im Plan.",
+        )
+
+
 def switch_to(page, login, username):
     page.context.clear_cookies()
     login(username)
@@ -118,17 +132,7 @@ def test_lead_files_fb15_asks_the_lead_answers_and_fb15_acknowledges(
 def test_fb15_acknowledges_several_at_once_and_sees_it_working(
     page, live_server, review_world, login
 ):
-    for side, who in (("own", "lead32"), ("other", "lead50")):
-        services.file_status_update(
-            actor=review_world[who],
-            subject=review_world[side]["measure"],
-            period=review_world["current"],
-            traffic_light="green",
-            progress=70,
-            status="in_progress",
-            summary="Weiter im Plan.",
-            progress_drop_reason="",
-        )
+    file_both_measures(review_world)
     login("strategie")
     page.goto(f"{live_server.url}/statusmeldungen/pruefen/")
     for checkbox in page.get_by_role("checkbox").all():
@@ -164,16 +168,7 @@ def test_the_council_reaches_the_newest_pdf_in_two_clicks(
 
 def test_fb15_works_through_its_inbox_and_it_empties(page, live_server, review_world, login):
     world = review_world
-    for side, who in (("own", "lead32"), ("other", "lead50")):
-        services.file_status_update(
-            actor=world[who],
-            subject=world[side]["measure"],
-            period=world["current"],
-            traffic_light="green",
-            progress=70,
-            status="in_progress",
-            summary="Weiter im Plan.",
-        )
+    file_both_measures(world)
     ExemptionFactory(unit=world["unit32"], requested_by=world["lead32"])
     login("strategie")
     tasks = page.locator(".fb15-tasks")
