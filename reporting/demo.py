@@ -11,6 +11,16 @@ from fb15.models import OrgUnit, User
 from .models import Report, ReportSchedule, ReportStatus, ScopeKind
 from .services import quarter_period, request_report, run_report, sync_schedule
 
+DEMO_ASSESSMENT = (
+    "Die Umsetzung der Digitalstrategie liegt insgesamt im Plan. Gut gelaufen sind die "
+    "Online-Anträge des Bürgerservice: Die meistgenutzten Leistungen sind online, die "
+    "Nutzung steigt.\n\n"
+    "Kritisch sind die E-Akte in mehreren Fachbereichen, wo Personal für die Einführung fehlt, "
+    "und zwei überfällige Meilensteine der IT-Infrastruktur.\n\n"
+    "Nötig ist eine Entscheidung über die Mittel für die Schul-IT 2027; FB 15 legt dazu im "
+    "nächsten Quartal eine Vorlage vor."
+)
+
 
 def seed(log) -> None:
     unit32 = OrgUnit.objects.filter(code="FB 32").first()
@@ -42,8 +52,11 @@ def seed(log) -> None:
             sync_schedule(schedule)
     if not Report.objects.filter(status=ReportStatus.DONE).exists():
         last_quarter = quarter_period(timezone.localdate() - datetime.timedelta(days=92))
-        report = request_report(
-            actor=User.objects.get(username="strategie"), period=last_quarter, enqueue=False
+        strategist = User.objects.get(username="strategie")
+        report = request_report(actor=strategist, period=last_quarter, enqueue=False)
+        # The demo's report of the last quarter is long released: rendered once as final.
+        Report.objects.filter(pk=report.pk).update(
+            assessment=DEMO_ASSESSMENT, release_requested=True, released_by=strategist
         )
         run_report(report.pk)  # the same code path as the Celery task, run here directly
     log(f"Berichte: {len(plans)} Berichtspläne, {Report.objects.count()} Bericht(e) im Archiv")

@@ -9,6 +9,7 @@ from fb15.forms import ComboboxSelect, DomainForm, KernFormMixin
 from fb15.models import OrgUnit
 from strategy.models import FieldOfAction
 
+from .lifecycle import ASSESSMENT_MAX_LENGTH
 from .models import ReportSchedule, ScopeKind
 from .services import Period, ReportError, parse_period, quarter_period
 
@@ -130,3 +131,27 @@ class ReportRequestForm(ScopeFormMixin, KernFormMixin, forms.Form):
             return parse_period(self.cleaned_data["period"])
         except ReportError as error:
             raise forms.ValidationError(str(error)) from error
+
+
+class AssessmentForm(KernFormMixin, forms.Form):
+    """The "Einschätzung des FB 15" of a draft report."""
+
+    assessment = forms.CharField(
+        label=_("Einschätzung des FB 15"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        required=False,
+        max_length=ASSESSMENT_MAX_LENGTH,
+        help_text=_(
+            "Einige Absätze für den Rat: was gut lief, was kritisch ist, was nötig ist. "
+            "Steht im Bericht unter „Auf einen Blick“."
+        ),
+    )
+
+
+class CorrectionForm(KernFormMixin, forms.Form):
+    note = forms.CharField(
+        label=_("Was wird berichtigt?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Bitte beschreiben Sie, was berichtigt wird.")},
+        help_text=_("Steht auf der Titelseite der Berichtigung und in der Benachrichtigung."),
+    )

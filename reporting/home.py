@@ -62,15 +62,39 @@ def report_tasks(request) -> list[Task]:
         return []
     if not user.has_perm("reporting.change_report"):
         return _newest_report(user)
-    return _failed_reports() + _missing_updates(user)
+    return _drafts_to_release() + _failed_reports() + _missing_updates(user)
+
+
+def _drafts_to_release() -> list[Task]:
+    drafts = Report.objects.filter(
+        status=ReportStatus.DONE, released_at__isnull=True, release_requested=False
+    )
+    count = drafts.count()
+    if not count:
+        return []
+    url = drafts.first().get_absolute_url() if count == 1 else reverse("report_list")
+    return [
+        Task(
+            ngettext(
+                "%(count)s Berichtsentwurf einschätzen und freigeben",
+                "%(count)s Berichtsentwürfe einschätzen und freigeben",
+                count,
+            )
+            % {"count": count},
+            url,
+            count=count,
+            detail=_("Rat und Verwaltung sehen einen Bericht erst nach der Freigabe."),
+            position=12,
+        )
+    ]
 
 
 def _newest_report(user) -> list[Task]:
     report = (
         Report.objects.visible_to(user)
-        .filter(status=ReportStatus.DONE)
+        .released()
         .select_related("field_of_action", "unit")
-        .order_by("-finished_at", "-pk")
+        .order_by("-released_at", "-pk")
         .first()
     )
     if report is None:
@@ -79,8 +103,8 @@ def _newest_report(user) -> list[Task]:
         Task(
             _("Neuester Statusbericht: %(report)s (PDF)") % {"report": report},
             reverse("report_download", args=[report.pk]),
-            detail=_("erstellt am %(date)s")
-            % {"date": timezone.localtime(report.finished_at).strftime("%d.%m.%Y")},
+            detail=_("freigegeben am %(date)s")
+            % {"date": timezone.localtime(report.released_at).strftime("%d.%m.%Y")},
             urgency="info",
             position=10,
         )

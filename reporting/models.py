@@ -163,11 +163,14 @@ class ReportQuerySet(RestrictedQuerySet):
     def in_progress(self):
         return self.filter(status__in=(ReportStatus.QUEUED, ReportStatus.RUNNING))
 
+    def released(self):
+        return self.filter(status=ReportStatus.DONE, released_at__isnull=False)
+
     def visible_to(self, user):
-        """What a user sees in the archive: FB 15 everything, readers the finished reports."""
+        """What a user sees in the archive: FB 15 everything, readers the released reports."""
         reports = self.restrict(user, "view")
         if not user.has_perm("reporting.change_report"):
-            reports = reports.filter(status=ReportStatus.DONE)
+            reports = reports.released()
         return reports
 
 
@@ -217,6 +220,32 @@ class Report(ScopedModel, DomainModel):
         blank=True,
         related_name="+",
     )
+    # The life of a report: rendered as a draft that only FB 15 reads; FB 15 writes its
+    # assessment and releases it (rendered once more, now final); a released report is frozen.
+    assessment = models.TextField(
+        _("Einschätzung des FB 15"),
+        blank=True,
+        help_text=_("Einige Absätze: was gut lief, was kritisch ist, was nötig ist."),
+    )
+    release_requested = models.BooleanField(_("Freigabe angefordert"), default=False)
+    released_at = models.DateTimeField(_("freigegeben am"), null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("freigegeben von"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    replaces = models.ForeignKey(
+        "self",
+        verbose_name=_("berichtigt den Bericht"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="corrections",
+    )
+    correction_note = models.TextField(_("Was wurde berichtigt?"), blank=True)
 
     history = HistoricalRecords()
     objects = ReportQuerySet.as_manager()
@@ -246,7 +275,7 @@ class Report(ScopedModel, DomainModel):
         }
 
     def get_absolute_url(self) -> str:
-        return reverse("report_list")
+        return reverse("report_detail", args=[self.pk])
 
     @property
     def duration(self) -> datetime.timedelta | None:
@@ -257,6 +286,15 @@ class Report(ScopedModel, DomainModel):
     @property
     def is_in_progress(self) -> bool:
         return self.status in (ReportStatus.QUEUED, ReportStatus.RUNNING)
+
+    @property
+    def is_draft(self) -> bool:
+        """Rendered, not yet released: only FB 15 sees it."""
+        return self.status == ReportStatus.DONE and self.released_at is None
+
+    @property
+    def is_released(self) -> bool:
+        return self.released_at is not None
 
     @property
     def download_name(self) -> str:

@@ -17,7 +17,7 @@ import mimetypes
 import re
 import uuid
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -224,7 +224,7 @@ def redelivery_deadline() -> datetime.timedelta:
     return max(lease_duration(), datetime.timedelta(seconds=visibility)) + REDELIVERY_MARGIN
 
 
-def _enqueue(report: Report) -> None:
+def enqueue_render(report: Report) -> None:
     transaction.on_commit(lambda: publish_report(report))
 
 
@@ -249,7 +249,7 @@ def publish_report(report: Report) -> bool:
     return True
 
 
-def _in_progress_like(report: Report) -> Report | None:
+def in_progress_like(report: Report) -> Report | None:
     return (
         Report.objects.in_progress()
         .filter(
@@ -302,12 +302,12 @@ def request_report(
         with transaction.atomic():
             report.save()
     except IntegrityError:
-        running = _in_progress_like(report)
+        running = in_progress_like(report)
         if running is None:
             raise
         raise ReportInProgress(running) from None
     if enqueue:
-        _enqueue(report)
+        enqueue_render(report)
     return report
 
 
@@ -330,7 +330,7 @@ def retry_report(*, actor, report: Report) -> bool:
     except IntegrityError:
         return False
     if changed:
-        _enqueue(report)
+        enqueue_render(report)
     return bool(changed)
 
 
@@ -451,8 +451,13 @@ def _record_success(report: Report, task_id: str, pdf: bytes, as_of: datetime.da
             if stored != name:  # a name of its own: nobody else writes it
                 storage.delete(stored)
             return "skipped"
+        # The final rendering of a release: from now on the readers see it.
+        Report.objects.filter(pk=report.pk, release_requested=True).update(
+            released_at=timezone.now(), release_requested=False
+        )
         report.refresh_from_db()
-        transaction.on_commit(lambda: send_report_notice(report))
+        notice = send_report_notice if report.is_released else send_draft_notice
+        transaction.on_commit(lambda: notice(report))
     return "done"
 
 
@@ -574,6 +579,9 @@ class ReportData:
     confidential_left_out: int
     status_counts: list[tuple[str, int]] = field(default_factory=list)
     acknowledged_only: bool = False
+    assessment: str = ""  # the "Einschätzung des FB 15"
+    is_draft: bool = False  # rendered for FB 15 to read before the release
+    correction: str = ""  # what a correction replaces, for its title page
 
     @property
     def measures(self) -> list[MeasureRow]:
@@ -1316,10 +1324,10 @@ def _scope_label(scope_kind: str, field_of_action, unit) -> str:
 
 
 def previous_report(report: Report) -> Report | None:
-    """The last finished report of the same scope before this one (for the changes)."""
+    """The last released report of the same scope before this one (for the changes)."""
     return (
-        Report.objects.filter(
-            status=ReportStatus.DONE,
+        Report.objects.released()
+        .filter(
             scope_kind=report.scope_kind,
             field_of_action_id=report.field_of_action_id,
             unit_id=report.unit_id,
@@ -1334,7 +1342,7 @@ def previous_report(report: Report) -> Report | None:
 
 def data_for_report(report: Report) -> ReportData:
     previous = previous_report(report)
-    return gather_report_data(
+    data = gather_report_data(
         scope_kind=report.scope_kind,
         field_of_action=report.field_of_action,
         unit=report.unit,
@@ -1343,6 +1351,25 @@ def data_for_report(report: Report) -> ReportData:
         previous_as_of=previous.data_as_of if previous else None,
         acknowledged_only=report.acknowledged_only,
     )
+    return replace(
+        data,
+        assessment=report.assessment,
+        is_draft=not report.release_requested,
+        correction=correction_text(report),
+    )
+
+
+def correction_text(report: Report) -> str:
+    """What the title page of a correction says about the report it replaces."""
+    if report.replaces is None:
+        return ""
+    replaced = report.replaces
+    return _("Berichtigt den Bericht vom %(date)s: %(note)s") % {
+        "date": timezone.localtime(replaced.released_at or replaced.created_at).strftime(
+            "%d.%m.%Y"
+        ),
+        "note": report.correction_note,
+    }
 
 
 # ------------------------------------------------------------------------------ rendering
@@ -1550,8 +1577,34 @@ def send_escalations(today: datetime.date) -> int:
     return sent
 
 
+def send_draft_notice(report: Report) -> bool:
+    """After a draft is rendered: FB 15 reads it, writes its assessment and releases it."""
+    subject = _("Entwurf zur Freigabe: %(period)s – %(scope)s") % {
+        "period": report.period_label,
+        "scope": report.scope_label,
+    }
+    body = _(
+        "Guten Tag,\n\nder Entwurf des Statusberichts für %(period)s (%(scope)s) ist erzeugt. "
+        "Bitte lesen Sie ihn, ergänzen Sie die Einschätzung des FB 15 und geben Sie ihn frei; "
+        "erst dann sehen ihn Rat und Verwaltung:\n%(link)s\n\n%(office)s"
+    ) % {
+        "period": report.period_label,
+        "scope": report.scope_label,
+        "link": _link("report_detail", report.pk),
+        "office": city_settings().office_name,
+    }
+    with transaction.atomic():
+        return queue_mail(
+            _strategy_team_emails(),
+            subject,
+            body,
+            key=f"report-draft:{report.pk}",
+        )
+
+
 def send_report_notice(report: Report) -> bool:
-    """After a report is done: FB 15, the council (if the schedule says so) and extra people."""
+    """After a report is released: FB 15, the council (if the schedule says so) and extra
+    people."""
     recipients = _strategy_team_emails()
     schedule = report.schedule
     if schedule is None or schedule.notify_council:
@@ -1568,11 +1621,12 @@ def send_report_notice(report: Report) -> bool:
     }
     body = _(
         "Guten Tag,\n\nder Statusbericht zur Digitalstrategie für %(period)s (%(scope)s) liegt "
-        "vor. Sie finden ihn im Berichtsarchiv:\n%(link)s\n\n%(office)s"
+        "vor. Sie finden ihn im Berichtsarchiv:\n%(link)s\n\n%(correction)s%(office)s"
     ) % {
         "period": report.period_label,
         "scope": report.scope_label,
         "link": _link("report_list"),
+        "correction": f"{correction_text(report)}\n\n" if report.replaces_id else "",
         "office": city_settings().office_name,
     }
     with transaction.atomic():

@@ -24,14 +24,15 @@ from fb15.redirects import safe_next
 from fb15.views.generic import (
     Column,
     ObjectDeleteView,
+    ObjectDetailView,
     ObjectEditView,
     ObjectListView,
     PageAction,
 )
 from measures.models import Measure, Project, ReportingPeriod
 
-from . import services
-from .forms import ReportRequestForm, ReportScheduleForm
+from . import lifecycle, services
+from .forms import AssessmentForm, CorrectionForm, ReportRequestForm, ReportScheduleForm
 from .models import Report, ReportSchedule, ReportStatus, ScopeKind
 
 logger = logging.getLogger(__name__)
@@ -178,7 +179,12 @@ def report_add(request):
             messages.error(request, report.error)
         else:
             messages.success(
-                request, _("„%(report)s“ wurde in die Warteschlange gestellt.") % {"report": report}
+                request,
+                _(
+                    "„%(report)s“ wird als Entwurf erzeugt. Danach schreiben Sie die "
+                    "Einschätzung und geben ihn frei."
+                )
+                % {"report": report},
             )
         return HttpResponseRedirect(reverse("report_list"))
     status = 422 if request.method == "POST" else 200
@@ -200,6 +206,116 @@ def report_retry(request, pk: int):
     else:
         messages.info(request, _("Der Bericht ist nicht fehlgeschlagen und wird nicht wiederholt."))
     return HttpResponseRedirect(reverse("report_list"))
+
+
+class ReportDetailView(ObjectDetailView):
+    """One report: its state, the PDF and, for FB 15, the way from draft to release."""
+
+    model = Report
+
+    def restricted(self, action=None):
+        return Report.objects.visible_to(self.request.user).select_related(
+            "field_of_action", "unit", "requested_by", "released_by", "replaces"
+        )
+
+    def preline(self):
+        return _("Statusbericht")
+
+    def page_actions(self):
+        report = self.object
+        if report.status != ReportStatus.DONE:
+            return []
+        label = _("Entwurf lesen (PDF)") if report.is_draft else _("PDF herunterladen")
+        url = reverse("report_download", args=[report.pk])
+        return [PageAction(label, url, "primary", "download")]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        report = self.object
+        may_edit = self.request.user.has_perm("reporting.change_report")
+        context["may_edit"] = may_edit
+        context["assessment_form"] = kwargs.get("assessment_form") or AssessmentForm(
+            initial={"assessment": report.assessment}
+        )
+        context["correction_form"] = kwargs.get("correction_form") or CorrectionForm()
+        context["corrections"] = Report.objects.visible_to(self.request.user).filter(
+            replaces=report
+        )
+        return context
+
+
+def _report_for_editing(request, pk: int) -> Report:
+    report = get_object_or_404(Report.objects.visible_to(request.user), pk=pk)
+    if not request.user.has_perm("reporting.change_report"):
+        raise PermissionDenied
+    return report
+
+
+def _detail_with_errors(request, report: Report, **forms_with_errors):
+    view = ReportDetailView()
+    view.setup(request, pk=report.pk)
+    view.object = report
+    context = view.get_context_data(object=report, **forms_with_errors)
+    return render(request, "reporting/report_detail.html", context, status=422)
+
+
+@login_required
+@require_POST
+def report_assessment(request, pk: int):
+    report = _report_for_editing(request, pk)
+    form = AssessmentForm(request.POST)
+    if not form.is_valid():
+        return _detail_with_errors(request, report, assessment_form=form)
+    try:
+        lifecycle.save_assessment(
+            actor=request.user, report=report, text=form.cleaned_data["assessment"]
+        )
+    except services.ReportError as error:  # released (or being rendered) meanwhile
+        messages.error(request, str(error))
+        return HttpResponseRedirect(report.get_absolute_url())
+    if request.POST.get("action") == "release":
+        return report_release(request, pk)
+    messages.success(request, _("Die Einschätzung ist gespeichert."))
+    return HttpResponseRedirect(report.get_absolute_url())
+
+
+@login_required
+@require_POST
+def report_release(request, pk: int):
+    report = _report_for_editing(request, pk)
+    try:
+        lifecycle.release_report(actor=request.user, report=report)
+    except services.ReportError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _(
+                "Der Bericht wird jetzt endgültig erzeugt und danach freigegeben; Rat und "
+                "Verwaltung werden benachrichtigt."
+            ),
+        )
+    return HttpResponseRedirect(report.get_absolute_url())
+
+
+@login_required
+@require_POST
+def report_correct(request, pk: int):
+    report = _report_for_editing(request, pk)
+    form = CorrectionForm(request.POST)
+    if form.is_valid():
+        try:
+            correction = lifecycle.request_correction(
+                actor=request.user, report=report, note=form.cleaned_data["note"]
+            )
+        except services.ReportError as error:
+            form.add_error("note", str(error))
+        else:
+            messages.success(
+                request, _("Die Berichtigung wird als Entwurf erzeugt; prüfen und freigeben.")
+            )
+            return HttpResponseRedirect(correction.get_absolute_url())
+    return _detail_with_errors(request, report, correction_form=form)
 
 
 @login_required

@@ -234,3 +234,18 @@ def make_world(personas, periods) -> dict:
             "risk": Risk.objects.create(project=project, description="Lieferverzug"),
         }
     return {**personas, **periods, "goal": goal, **objects}
+
+
+def release(client, report):
+    """FB 15 (logged in on `client`) writes its assessment and releases the draft `report`;
+    the final rendering runs where on-commit callbacks run (eager tasks)."""
+    from django.urls import reverse
+
+    assert report.status == "done", report.error
+    response = client.post(
+        reverse("report_assessment", args=[report.pk]),
+        {"assessment": "Die Umsetzung liegt im Plan.", "action": "release"},
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    report.refresh_from_db()
+    return report

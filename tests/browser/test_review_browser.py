@@ -152,6 +152,7 @@ def test_the_council_reaches_the_newest_pdf_in_two_clicks(
         period_starts_on=datetime.date(2026, 7, 1),
         period_ends_on=datetime.date(2026, 9, 30),
         status=ReportStatus.DONE,
+        released_at=timezone.now(),
         sha256=hashlib.sha256(content).hexdigest(),
         size=len(content),
         data_as_of=timezone.now(),

@@ -148,6 +148,7 @@ def test_the_council_gets_the_newest_report_as_a_direct_pdf_link(world, client_f
         period_starts_on=datetime.date(2026, 1, 1),
         period_ends_on=datetime.date(2026, 3, 31),
         status=ReportStatus.DONE,
+        released_at=timezone.now() - datetime.timedelta(days=90),
         finished_at=timezone.now() - datetime.timedelta(days=90),
     )
     newest = Report.objects.create(
@@ -155,6 +156,7 @@ def test_the_council_gets_the_newest_report_as_a_direct_pdf_link(world, client_f
         period_starts_on=datetime.date(2026, 4, 1),
         period_ends_on=datetime.date(2026, 6, 30),
         status=ReportStatus.DONE,
+        released_at=timezone.now(),
         finished_at=timezone.now(),
     )
     tasks = tasks_section(client_for(world["council"]))

@@ -153,6 +153,7 @@ def build_world() -> dict:
         period_starts_on=datetime.date(2026, 1, 1),
         period_ends_on=datetime.date(2026, 3, 31),
         status=ReportStatus.DONE,
+        released_at=timezone.now(),
         sha256=hashlib.sha256(content).hexdigest(),
         size=len(content),
         data_as_of=timezone.now(),

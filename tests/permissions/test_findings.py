@@ -19,7 +19,7 @@ from fb15.models import Role
 from fb15.permissions import sync_unit_grants
 from measures.models import StatusUpdate
 from measures.services import ensure_quarter, file_status_update, lock_period, save_project
-from reporting.models import Report, ReportStatus
+from reporting.models import Report
 from strategy.models import FieldOfAction, Goal
 from strategy.services import publish_revision
 from tests.factories import (
@@ -29,6 +29,7 @@ from tests.factories import (
     ProjectFactory,
     StrategyFactory,
     UserFactory,
+    release,
 )
 
 from .conftest import pdf_text
@@ -217,8 +218,8 @@ def test_report_regenerated_for_a_locked_period_leaves_out_a_measure_made_confid
                 reverse("report_add"), {"scope_kind": "strategy", "period": period.label}
             )
         assert response.status_code == 302
-        report = Report.objects.order_by("-pk").first()
-        assert report.status == ReportStatus.DONE, report.error
+        with django_capture_on_commit_callbacks(execute=True):
+            report = release(client_for(strategist), Report.objects.order_by("-pk").first())
         download = client_for(council).get(reverse("report_download", args=[report.pk]))
         assert download.status_code == 200
         assert download["Content-Type"] == "application/pdf"
@@ -342,8 +343,8 @@ def test_reports_and_the_lagebild_show_the_adopted_goals_not_the_draft(
             reverse("report_add"),
             {"scope_kind": "strategy", "period": ensure_quarter(timezone.localdate()).label},
         )
-    report = Report.objects.get()
-    assert report.status == ReportStatus.DONE, report.error
+    with django_capture_on_commit_callbacks(execute=True):
+        report = release(client_for(strategist), Report.objects.get())
     download = client_for(council).get(reverse("report_download", args=[report.pk]))
     text = pdf_text(b"".join(download))
     assert_no_draft(text, drafted, "report PDF")

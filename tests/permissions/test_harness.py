@@ -163,6 +163,10 @@ ROUTES: dict[str, dict] = {
     "report_dashboard": one("report_dashboard"),
     "report_add": one("report_add"),
     "report_download": one("report_download", lambda w: w["report"].pk),
+    "report_detail": one("report_detail", lambda w: w["report"].pk),
+    "report_assessment": one("report_assessment", lambda w: w["report"].pk),
+    "report_release": one("report_release", lambda w: w["report"].pk),
+    "report_correct": one("report_correct", lambda w: w["report"].pk),
     "report_retry": one("report_retry", lambda w: w["failed_report"].pk),
     "reportschedule_list": one("reportschedule_list"),
     "reportschedule_add": one("reportschedule_add"),
@@ -389,6 +393,12 @@ EXPECTED: dict[str, tuple] = {
     "report_dashboard": ("302 403 200 200 200 200 200", "302 403 200 200 200 200 200"),
     "report_add": ("302 403 403 403 403 403 200", "302 403 403 403 403 403 422"),
     "report_download": ("302 404 200 200 200 200 200", "302 404 200 200 200 200 200"),
+    # The world's report is released: frozen, so FB 15's assessment or release is refused
+    # with a message (302); a correction needs a note (422).
+    "report_detail": ("302 404 200 200 200 200 200", "302 405 405 405 405 405 405"),
+    "report_assessment": ("302 405 405 405 405 405 405", "302 404 403 403 403 403 302"),
+    "report_release": ("302 405 405 405 405 405 405", "302 404 403 403 403 403 302"),
+    "report_correct": ("302 405 405 405 405 405 405", "302 404 403 403 403 403 422"),
     "report_retry": ("405 405 405 405 405 405 405", "302 404 404 404 404 404 302"),
     "reportschedule_list": ("302 403 403 403 403 403 200", "302 403 403 403 403 403 405"),
     "reportschedule_add": ("302 403 403 403 403 403 200", "302 403 403 403 403 403 422"),

@@ -59,7 +59,7 @@ def test_broker_down_at_generate_gives_a_german_message_and_a_failed_report_not_
     assert response.redirect_chain == [(reverse("report_list"), 302)]
     page = response.content.decode()
     assert "Die Hintergrundverarbeitung war nicht erreichbar" in page
-    assert "in die Warteschlange gestellt" not in page
+    assert "wird als Entwurf erzeugt" not in page
     report = Report.objects.get()  # exactly one row, and it is not waiting for anything
     assert report.status == ReportStatus.FAILED
     assert report.error == str(services.BROKER_DOWN_ERROR)

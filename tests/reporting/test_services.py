@@ -7,6 +7,7 @@ import json
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 from pypdf import PdfReader
@@ -14,7 +15,7 @@ from pypdf import PdfReader
 from fb15.models import Notification
 from measures.models import ReportingPeriod
 from measures.services import file_status_update, lock_period
-from reporting import services, tasks
+from reporting import lifecycle, services, tasks
 from reporting.models import Report, ReportSchedule, ReportStatus, ScopeKind
 
 from .conftest import report_world
@@ -53,6 +54,7 @@ def test_pdf_lists_measures_traffic_lights_status_text_and_changes(world, weasyp
         period_starts_on=world["previous"].starts_on,
         period_ends_on=world["previous"].ends_on,
         status=ReportStatus.DONE,
+        released_at=timezone.now(),
         data_as_of=timezone.now(),
     )
     assert earlier.pk
@@ -245,16 +247,26 @@ def test_after_the_grace_period_missing_updates_are_escalated_and_the_period_loc
         assert services.run_update_cycle(day)["escalations"] == 0
 
 
-def test_strategy_team_and_council_are_told_when_a_report_is_done(
+def test_fb15_is_told_of_the_draft_and_everyone_only_of_the_release(
     world, mailoutbox, django_capture_on_commit_callbacks
 ):
     report = services.request_report(actor=None, enqueue=False)
     with django_capture_on_commit_callbacks(execute=True):
         services.run_report(report.pk)
+    assert [mail.to for mail in mailoutbox] == [["strategie@stadt.example"]]
+    assert "Entwurf zur Freigabe" in mailoutbox[0].subject
+    assert reverse("report_detail", args=[report.pk]) in mailoutbox[0].body
+    assert not Notification.objects.filter(key=f"report:{report.pk}").exists()
+
+    strategist = world["strategist"]
+    lifecycle.save_assessment(actor=strategist, report=report, text="Im Plan.")
+    with django_capture_on_commit_callbacks(execute=True):
+        lifecycle.release_report(actor=strategist, report=report)
+        services.run_report(report.pk)
     notice = mailoutbox[-1]
     assert sorted(notice.to) == ["rat@stadt.example", "strategie@stadt.example"]
     assert "Neuer Statusbericht" in notice.subject
-    assert Notification.objects.filter(key=f"report:{report.pk}").exists()
+    assert Notification.objects.filter(key=f"report:{report.pk}").count() == 1
 
 
 def test_a_schedule_keeps_its_beat_entry_in_step(world):

@@ -85,7 +85,9 @@ def assert_done_exactly_once(report: Report, media) -> None:
     assert report.status == ReportStatus.DONE and report.attempts == 2  # killed one + this
     assert [p.name for p in (media / "reports").iterdir()] == [report.file.name]
     assert services.verify_file(report) is not None
-    assert Notification.objects.filter(key=f"report:{report.pk}").count() == 1
+    # A draft: FB 15 is told once; readers only after the release.
+    assert Notification.objects.filter(key=f"report-draft:{report.pk}").count() == 1
+    assert not Notification.objects.filter(key=f"report:{report.pk}").exists()
 
 
 def test_a_killed_pool_child_is_taken_over_and_the_report_done_once(
@@ -166,6 +168,6 @@ def test_two_simultaneous_requests_make_one_report(personas, worker):
     assert [chain for chain, _page in pages] == [[(reverse("report_list"), 302)]] * 2
     report = Report.objects.get()  # exactly one
     told = " ".join(page for _chain, page in pages)
-    assert "in die Warteschlange gestellt" in told
+    assert "wird als Entwurf erzeugt" in told
     assert "wird bereits erzeugt" in told
     assert wait_until_finished(report).status == ReportStatus.DONE
