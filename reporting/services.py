@@ -506,6 +506,8 @@ class MeasureRow:
     budget_planned: Decimal | None
     budget_spent: Decimal | None
     is_stale: bool = False
+    summary_period: str = ""  # the period of the Sachstand when it is not the report's
+    decision: str = ""  # the decision its latest update says is needed ("Entscheidungsbedarf")
 
     @property
     def status_label(self) -> str:
@@ -514,6 +516,14 @@ class MeasureRow:
     @property
     def light_label(self) -> str:
         return str(LIGHT_LABELS.get(self.traffic_light, ""))
+
+
+@dataclass(frozen=True)
+class LatestUpdate:
+    starts_on: datetime.date
+    summary: str
+    period: str  # its period's label when that is not the report's
+    decision: str
 
 
 @dataclass
@@ -586,6 +596,16 @@ class ReportData:
     @property
     def measures(self) -> list[MeasureRow]:
         return [m for f in self.fields for m in f.measures]
+
+    @property
+    def decisions(self) -> list[MeasureRow]:
+        """Measures and projects whose latest update asks for a decision."""
+        return [row for row in [*self.measures, *self.projects] if row.decision]
+
+    @property
+    def critical(self) -> list[MeasureRow]:
+        """Red measures and projects, with their Sachstand as the reason."""
+        return [row for row in [*self.measures, *self.projects] if row.traffic_light == "red"]
 
     # The counts the templates show (the Lagebild's DashboardData has the same names).
     @property
@@ -760,8 +780,8 @@ def gather_report_data(
     projects = [p for p in projects if p.pk in public_ids]
     project_ids = [p.pk for p in projects]
 
-    # Latest status text per measure/project up to the reporting period.
-    summaries: dict[tuple[str, int], tuple[datetime.date, str]] = {}
+    # Latest status update per measure/project up to the reporting period.
+    latest: dict[tuple[str, int], LatestUpdate] = {}
     updates = _rows(StatusUpdate, when).filter(
         Q(measure_id__in=measure_ids) | Q(project_id__in=project_ids)
     )
@@ -777,15 +797,22 @@ def gather_report_data(
             .order_by("measure_id", "project_id", F("period__starts_on").desc(nulls_last=True))
             .distinct("measure_id", "project_id")
         )
-    for measure_id, project_id, period_id, summary in updates.values_list(
-        "measure_id", "project_id", "period_id", "summary"
+    for measure_id, project_id, period_id, summary, needs_decision, decision in updates.values_list(
+        "measure_id", "project_id", "period_id", "summary", "needs_decision", "decision_note"
     ):
-        starts_on = periods[period_id].starts_on if period_id in periods else datetime.date.min
+        of_period = periods.get(period_id)
+        starts_on = of_period.starts_on if of_period else datetime.date.min
         if starts_on > period.ends_on:
             continue
         key = ("m", measure_id) if measure_id else ("p", project_id)
-        if key not in summaries or summaries[key][0] < starts_on:
-            summaries[key] = (starts_on, summary)
+        if key not in latest or latest[key].starts_on < starts_on:
+            label = of_period.label if of_period else ""
+            latest[key] = LatestUpdate(
+                starts_on,
+                summary,
+                label if label != period.label else "",  # a Sachstand of another period
+                decision if needs_decision else "",
+            )
 
     def row(obj, key: str, goal: str = "") -> MeasureRow:
         active = obj.status in ACTIVE_STATUSES
@@ -798,7 +825,9 @@ def gather_report_data(
             status=obj.status,
             traffic_light=obj.traffic_light or "",
             progress=obj.progress,
-            summary=summaries.get((key, obj.pk), (None, ""))[1],
+            summary=latest[(key, obj.pk)].summary if (key, obj.pk) in latest else "",
+            summary_period=latest[(key, obj.pk)].period if (key, obj.pk) in latest else "",
+            decision=latest[(key, obj.pk)].decision if (key, obj.pk) in latest else "",
             budget_planned=obj.budget_planned,
             budget_spent=obj.budget_spent,
             is_stale=bool(

@@ -17,6 +17,7 @@ from measures.models import ReportingPeriod
 from measures.services import file_status_update, lock_period
 from reporting import lifecycle, services, tasks
 from reporting.models import Report, ReportSchedule, ReportStatus, ScopeKind
+from tests.factories import MeasureFactory
 
 from .conftest import report_world
 
@@ -360,3 +361,40 @@ def test_the_open_period_takes_the_grace_days_of_the_active_schedules(world):
     services.run_update_cycle(timezone.localdate())
     world["period"].refresh_from_db()
     assert world["period"].grace_days == 10
+
+
+def test_the_summary_names_decisions_needed_and_red_measures_and_dates_old_sachstaende(world):
+    measures, strategist = world["measures"], world["strategist"]
+    file_status_update(
+        actor=strategist,
+        subject=measures[1],
+        period=world["period"],
+        traffic_light="amber",
+        progress=10,
+        status="in_progress",
+        summary="Ausschreibung vorbereitet.",
+        needs_decision=True,
+        decision_note="Der Rat muss die Mittel für 2027 freigeben.",
+    )
+    late = MeasureFactory(
+        goal=measures[0].goal, code="M-1.1-09", title="Späte Maßnahme", owner=world["unit50"]
+    )
+    file_status_update(
+        actor=strategist,
+        subject=late,
+        period=world["previous"],
+        traffic_light="green",
+        progress=5,
+        status="in_progress",
+        summary="Vorbereitung läuft.",
+    )
+    text = pdf_text(render(services.request_report(actor=None, enqueue=False)))
+    # The chapter, after the table of contents (whose last line is the annex).
+    start = text.index("Zusammenfassung", text.index("Anhang: alle Maßnahmen"))
+    summary = text[start : text.index("Ampeln je Handlungsfeld", start)]
+    assert "Entscheidungsbedarf" in summary
+    assert "M-1.1-02 Onlinedienst 1-2 (FB 50): Der Rat muss die Mittel für 2027 freigeben." in (
+        " ".join(summary.split())
+    )
+    assert "Kritisch (Ampel rot)" in summary and "Sachstand Text M-2.1-01" in summary
+    assert f"Sachstand {world['previous'].label}: Vorbereitung läuft." in " ".join(text.split())
