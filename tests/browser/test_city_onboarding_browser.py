@@ -67,10 +67,10 @@ def test_a_new_city_goes_from_an_empty_instance_to_its_first_report(
     page.get_by_label("Zeitraum").fill(quarter)
     page.get_by_role("button", name="Erzeugen").click()
     row = page.get_by_role("row").filter(has_text=quarter)
-    expect(row.get_by_text("fertig")).to_be_visible()
+    expect(row.get_by_text("Entwurf", exact=True)).to_be_visible()
     assert_accessible(page)
     with page.expect_download() as download:
-        row.get_by_role("link", name="PDF herunterladen").click()
+        row.get_by_role("link", name="Entwurf lesen").click()
     with open(download.value.path(), "rb") as handle:
         reader = PdfReader(io.BytesIO(handle.read()))
     text = "\n".join(p.extract_text() for p in reader.pages).replace("\u2010\n", "")

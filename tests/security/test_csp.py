@@ -46,7 +46,7 @@ def test_pdf_download_goes_without_the_page_policy(personas, client_for, setting
     services.claim_report(report.pk, "task-1")
     services._record_success(report, "task-1", b"%PDF-1.7 Bericht", timezone.now())
     report = Report.objects.get(pk=report.pk)
-    response = client_for(personas["council"]).get(reverse("report_download", args=[report.pk]))
+    response = client_for(personas["strategist"]).get(reverse("report_download", args=[report.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert "Content-Security-Policy" not in response
 
