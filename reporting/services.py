@@ -589,6 +589,7 @@ class ReportData:
     confidential_left_out: int
     status_counts: list[tuple[str, int]] = field(default_factory=list)
     acknowledged_only: bool = False
+    units: list[tuple[str, str]] = field(default_factory=list)  # code, name of each unit named
     assessment: str = ""  # the "Einschätzung des FB 15"
     is_draft: bool = False  # rendered for FB 15 to read before the release
     correction: str = ""  # what a correction replaces, for its title page
@@ -949,7 +950,9 @@ def gather_report_data(
     )
     changes = measure_changes(measures, since)
     scope_label = _scope_label(scope_kind, field_of_action, unit)
+    named = {row.unit for row in [*all_rows, *project_rows]}
     return ReportData(
+        units=sorted((u.code, u.name) for u in units.values() if u.code in named),
         city=city_settings(),
         title=_("Statusbericht Digitalstrategie"),
         scope_label=scope_label,

@@ -363,7 +363,7 @@ def test_the_open_period_takes_the_grace_days_of_the_active_schedules(world):
     assert world["period"].grace_days == 10
 
 
-def test_the_summary_names_decisions_needed_and_red_measures_and_dates_old_sachstaende(world):
+def test_the_summary_names_decisions_and_red_measures_dates_old_sachstaende_and_units(world):
     measures, strategist = world["measures"], world["strategist"]
     file_status_update(
         actor=strategist,
@@ -398,3 +398,6 @@ def test_the_summary_names_decisions_needed_and_red_measures_and_dates_old_sachs
     )
     assert "Kritisch (Ampel rot)" in summary and "Sachstand Text M-2.1-01" in summary
     assert f"Sachstand {world['previous'].label}: Vorbereitung läuft." in " ".join(text.split())
+    # Units are named by code in the tables; the annex says which unit each code is.
+    annex = " ".join(text[text.rindex("Fachbereiche") :].split())
+    assert "FB 32 Sicherheit und Ordnung" in annex and "FB 50 Soziales und Integration" in annex
