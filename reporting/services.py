@@ -560,8 +560,24 @@ class OpenItem:
 class Change:
     code: str
     title: str
-    kind: str  # neu / abgeschlossen / geändert
+    group: str  # a key of CHANGE_GROUPS: how much the council needs to know it
     details: list[str]
+
+    @property
+    def kind(self) -> str:
+        return str(CHANGE_GROUPS[self.group])
+
+
+# The changes since the last report, most important first.
+CHANGE_GROUPS = {
+    "red": gettext_lazy("neu auf Rot"),
+    "done": gettext_lazy("abgeschlossen"),
+    "new": gettext_lazy("neu aufgenommen"),
+    "stopped": gettext_lazy("zurückgestellt oder verworfen"),
+    "moved": gettext_lazy("Termin verschoben"),
+    "other": gettext_lazy("geändert"),
+}
+STOPPED = (Status.ON_HOLD, Status.DROPPED)
 
 
 @dataclass
@@ -597,6 +613,22 @@ class ReportData:
     @property
     def measures(self) -> list[MeasureRow]:
         return [m for f in self.fields for m in f.measures]
+
+    @property
+    def change_groups(self) -> list[tuple[str, list[Change]]]:
+        """The important changes by group (label, changes); the rest is `other_changes`."""
+        groups = defaultdict(list)
+        for change in self.changes:
+            groups[change.group].append(change)
+        return [
+            (label, groups[key])
+            for key, label in CHANGE_GROUPS.items()
+            if key != "other" and key in groups
+        ]
+
+    @property
+    def other_changes(self) -> list[Change]:
+        return [change for change in self.changes if change.group == "other"]
 
     @property
     def decisions(self) -> list[MeasureRow]:
@@ -978,20 +1010,27 @@ def gather_report_data(
 
 
 def measure_changes(current: list, since: datetime.datetime) -> list[Change]:
-    """New, completed and changed measures (status, traffic light) from history: one query."""
+    """New, completed and changed measures (status, traffic light, progress, planned end)
+    from history, most important first: one query."""
     before = {m.pk: m for m in Measure.history.as_of(since).filter(id__in=[m.pk for m in current])}
     changes = []
     for measure in sorted(current, key=lambda m: m.code):
         if change := change_of(measure, before.get(measure.pk)):
             changes.append(change)
-    return changes
+    return by_importance(changes)
+
+
+def by_importance(changes: list[Change]) -> list[Change]:
+    order = list(CHANGE_GROUPS)
+    return sorted(changes, key=lambda change: order.index(change.group))  # stable: by code
 
 
 def change_of(measure, old) -> Change | None:
     """How `measure` moved since `old` (its state then, None if it did not exist yet); None if
-    neither status, traffic light nor progress changed. Both only need those attributes."""
+    neither status, traffic light, progress nor planned end changed. Both only need those
+    attributes."""
     if old is None:
-        return Change(measure.code, measure.title, _("neu"), [])
+        return Change(measure.code, measure.title, "new", [])
     details = []
     if old.traffic_light != measure.traffic_light:
         details.append(
@@ -1010,11 +1049,28 @@ def change_of(measure, old) -> Change | None:
         details.append(
             _("Fortschritt %(old)s → %(new)s %%") % {"old": old.progress, "new": measure.progress}
         )
-    if measure.status == Status.DONE and old.status != Status.DONE:
-        return Change(measure.code, measure.title, _("abgeschlossen"), details)
-    if details:
-        return Change(measure.code, measure.title, _("geändert"), details)
-    return None
+    if old.planned_end != measure.planned_end:
+        details.append(
+            _("geplantes Ende %(old)s → %(new)s")
+            % {"old": _short_date(old.planned_end), "new": _short_date(measure.planned_end)}
+        )
+    if not details:
+        return None
+    if measure.traffic_light == TrafficLight.RED and old.traffic_light != TrafficLight.RED:
+        group = "red"
+    elif measure.status == Status.DONE and old.status != Status.DONE:
+        group = "done"
+    elif measure.status in STOPPED and old.status not in STOPPED:
+        group = "stopped"
+    elif old.planned_end and measure.planned_end and measure.planned_end > old.planned_end:
+        group = "moved"
+    else:
+        group = "other"
+    return Change(measure.code, measure.title, group, details)
+
+
+def _short_date(day: datetime.date | None) -> str:
+    return day.strftime("%d.%m.%Y") if day else "—"
 
 
 @dataclass(frozen=True)
@@ -1024,6 +1080,7 @@ class _State:
     status: str
     traffic_light: str
     progress: int
+    planned_end: datetime.date | None
 
 
 def _changes_in_sql(measures, since: datetime.datetime) -> list[Change]:
@@ -1040,6 +1097,7 @@ def _changes_in_sql(measures, since: datetime.datetime) -> list[Change]:
             old_status=Subquery(last_before.values("status")[:1]),
             old_light=Subquery(last_before.values("traffic_light")[:1]),
             old_progress=Subquery(last_before.values("progress")[:1]),
+            old_end=Subquery(last_before.values("planned_end")[:1]),
         )
         .order_by("code")
         .values_list(
@@ -1048,20 +1106,22 @@ def _changes_in_sql(measures, since: datetime.datetime) -> list[Change]:
             "status",
             "traffic_light",
             "progress",
+            "planned_end",
             "old_type",
             "old_status",
             "old_light",
             "old_progress",
+            "old_end",
         )
     )
     changes = []
-    for code, title, status, light, progress, old_type, *old in moved:
-        now = _State(code, title, status, light, progress)
+    for code, title, status, light, progress, end, old_type, *old in moved:
+        now = _State(code, title, status, light, progress, end)
         # As `as_of` reads it: a measure deleted by then (restored since) counts as new.
         then = None if old_type in (None, "-") else _State(code, title, *old)
         if change := change_of(now, then):
             changes.append(change)
-    return changes
+    return by_importance(changes)
 
 
 # ------------------------------------------------------------------------------ Lagebild

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django_celery_beat.models import PeriodicTask
 from pypdf import PdfReader
 
+from fb15.history import save_with_history
 from fb15.models import Notification
 from measures.models import ReportingPeriod
 from measures.services import file_status_update, lock_period
@@ -401,3 +402,43 @@ def test_the_summary_names_decisions_and_red_measures_dates_old_sachstaende_and_
     # Units are named by code in the tables; the annex says which unit each code is.
     annex = " ".join(text[text.rindex("Fachbereiche") :].split())
     assert "FB 32 Sicherheit und Ordnung" in annex and "FB 50 Soziales und Integration" in annex
+
+
+def test_changes_since_the_last_report_come_grouped_most_important_first(world):
+    strategist, (green, amber, red, other) = world["strategist"], world["measures"]
+    other.planned_end = datetime.date(2027, 6, 30)
+    save_with_history(other, actor=strategist)
+    small = MeasureFactory(goal=green.goal, code="M-1.1-05", title="Kleine Maßnahme")
+    Report.objects.create(
+        period_label=world["previous"].label,
+        period_starts_on=world["previous"].starts_on,
+        period_ends_on=world["previous"].ends_on,
+        status=ReportStatus.DONE,
+        released_at=timezone.now(),
+        data_as_of=timezone.now(),
+    )
+
+    def report(measure, **values):
+        values = {"traffic_light": "green", "progress": 50, "status": "in_progress", **values}
+        file_status_update(
+            actor=strategist, subject=measure, period=world["period"], summary="Neu.", **values
+        )
+
+    report(green, traffic_light="red")
+    report(amber, status="done", progress=100)
+    report(red, traffic_light="red", status="on_hold")
+    other.planned_end = datetime.date(2027, 12, 31)
+    save_with_history(other, actor=strategist)
+    report(small, progress=20)
+
+    text = " ".join(pdf_text(render(services.request_report(actor=None, enqueue=False))).split())
+    chapter = text[text.index("die wichtigen zuerst") :]
+    groups = ["Neu auf Rot (1)", "Abgeschlossen (1)", "Zurückgestellt oder verworfen (1)"]
+    groups += ["Termin verschoben (1)"]
+    positions = [chapter.index(group) for group in groups]
+    assert positions == sorted(positions)
+    assert "M-1.1-01 Onlinedienst 1-1: Ampel grün → rot" in chapter
+    assert "geplantes Ende 30.06.2027 → 31.12.2027" in chapter
+    assert "Dazu 1 weitere Änderung (Fortschritt, Status oder Termin)" in chapter
+    annex = text[text.rindex("Weitere Änderungen seit dem letzten Bericht") :]
+    assert "M-1.1-05 Kleine Maßnahme" in annex and "Fortschritt 0 → 20 %" in annex
