@@ -46,6 +46,7 @@ from measures.models import (
     IndicatorValue,
     Measure,
     Milestone,
+    Priority,
     Project,
     ReportingPeriod,
     ReviewState,
@@ -508,6 +509,8 @@ class MeasureRow:
     is_stale: bool = False
     summary_period: str = ""  # the period of the Sachstand when it is not the report's
     decision: str = ""  # the decision its latest update says is needed ("Entscheidungsbedarf")
+    priority: str = ""
+    in_detail: bool = True  # shown with its Sachstand in its field's chapter (else: annex only)
 
     @property
     def status_label(self) -> str:
@@ -531,6 +534,15 @@ class GoalSection:
     number: str
     title: str
     measures: list[MeasureRow]
+
+    @property
+    def detailed(self) -> list[MeasureRow]:
+        return [m for m in self.measures if m.in_detail]
+
+    @property
+    def quiet_count(self) -> int:
+        """Measures shown only in the annex (nothing the council must read)."""
+        return len(self.measures) - len(self.detailed)
 
 
 @dataclass
@@ -861,6 +873,7 @@ def gather_report_data(
             summary=latest[(key, obj.pk)].summary if (key, obj.pk) in latest else "",
             summary_period=latest[(key, obj.pk)].period if (key, obj.pk) in latest else "",
             decision=latest[(key, obj.pk)].decision if (key, obj.pk) in latest else "",
+            priority=getattr(obj, "priority", ""),
             budget_planned=obj.budget_planned,
             budget_spent=obj.budget_spent,
             is_stale=bool(
@@ -981,6 +994,20 @@ def gather_report_data(
         datetime.datetime.combine(period.starts_on, datetime.time.min)
     )
     changes = measure_changes(measures, since)
+    # The chapters show what the council must read: priority 1, red, notably changed, or
+    # a decision needed; every measure stays in the annex's table.
+    notable = {change.code for change in changes if change.group != "other"}
+    for measure_row in all_rows:
+        measure_row.in_detail = bool(
+            measure_row.priority == Priority.HIGH
+            or measure_row.traffic_light == TrafficLight.RED
+            or measure_row.code in notable
+            or measure_row.decision
+        )
+    for project_row in project_rows:  # every project has its line; red ones their Sachstand
+        project_row.in_detail = bool(
+            project_row.traffic_light == TrafficLight.RED or project_row.decision
+        )
     scope_label = _scope_label(scope_kind, field_of_action, unit)
     named = {row.unit for row in [*all_rows, *project_rows]}
     return ReportData(
