@@ -63,6 +63,7 @@ class ReportScheduleForm(ScopeFormMixin, DomainForm):
             "reminder_days",
             "grace_days",
             "acknowledged_only",
+            "priority_only",
             "notify_council",
             "extra_recipients",
             "is_active",
@@ -118,6 +119,13 @@ class ReportRequestForm(ScopeFormMixin, KernFormMixin, forms.Form):
         help_text=_(
             "Der Bericht zeigt je Maßnahme den Sachstand der letzten von FB 15 bestätigten "
             "Statusmeldung; noch nicht bestätigte Meldungen bleiben außen vor."
+        ),
+    )
+    priority_only = forms.BooleanField(
+        label=_("nur Maßnahmen mit Priorität hoch"),
+        required=False,
+        help_text=_(
+            "Für den Blick des Rats auf die Prioritäten: nur diese Maßnahmen und ihre Projekte."
         ),
     )
 

@@ -94,6 +94,7 @@ def request_correction(*, actor, report: Report, note: str) -> Report:
         period_ends_on=report.period_ends_on,
         period=report.period,
         acknowledged_only=report.acknowledged_only,
+        priority_only=report.priority_only,
         assessment=report.assessment,
         replaces=report,
         correction_note=note,

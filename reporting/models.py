@@ -68,20 +68,40 @@ class ScopedModel(models.Model):
             "Statusmeldung; noch nicht bestätigte Meldungen bleiben außen vor."
         ),
     )
+    priority_only = models.BooleanField(
+        _("nur Maßnahmen mit Priorität hoch"),
+        default=False,
+        help_text=_(
+            "Der Bericht zeigt nur die Maßnahmen mit hoher Priorität (und ihre Projekte), "
+            "etwa für den quartalsweisen Blick des Rats auf die Prioritäten."
+        ),
+    )
 
     class Meta:
         abstract = True
 
     @property
     def scope_label(self) -> str:
-        if self.scope_kind == ScopeKind.FIELD and self.field_of_action_id:
-            return _("Handlungsfeld %(number)s: %(title)s") % {
-                "number": self.field_of_action.position,
-                "title": self.field_of_action.title,
-            }
-        if self.scope_kind == ScopeKind.UNIT and self.unit_id:
-            return f"{self.unit.code} – {self.unit.name}"
-        return str(_("Gesamte Digitalstrategie"))
+        return scope_label(
+            self.scope_kind,
+            self.field_of_action if self.field_of_action_id else None,
+            self.unit if self.unit_id else None,
+            priority_only=self.priority_only,
+        )
+
+
+def scope_label(scope_kind: str, field_of_action=None, unit=None, *, priority_only=False) -> str:
+    """What a report or schedule covers, e.g. "FB 32 – Sicherheit und Ordnung"."""
+    if scope_kind == ScopeKind.FIELD and field_of_action is not None:
+        label = _("Handlungsfeld %(number)s: %(title)s") % {
+            "number": field_of_action.position,
+            "title": field_of_action.title,
+        }
+    elif scope_kind == ScopeKind.UNIT and unit is not None:
+        label = f"{unit.code} – {unit.name}"
+    else:
+        label = str(_("Gesamte Digitalstrategie"))
+    return _("%(scope)s, nur Priorität hoch") % {"scope": label} if priority_only else label
 
 
 def _scope_constraint(prefix: str) -> models.CheckConstraint:

@@ -65,6 +65,7 @@ from .models import (
     ReportSchedule,
     ReportStatus,
     ScopeKind,
+    scope_label,
 )
 from .storage import report_storage
 
@@ -273,6 +274,7 @@ def request_report(
     period: Period | None = None,
     schedule: ReportSchedule | None = None,
     acknowledged_only: bool = False,
+    priority_only: bool = False,
     enqueue: bool = True,
 ) -> Report:
     """Create a queued report and hand it to the worker once the transaction commits.
@@ -297,6 +299,7 @@ def request_report(
         period=ensure_quarter(period.ends_on),
         requested_by=actor,
         acknowledged_only=acknowledged_only,
+        priority_only=priority_only,
     )
     report._history_user = actor
     try:
@@ -617,6 +620,7 @@ class ReportData:
     confidential_left_out: int
     status_counts: list[tuple[str, int]] = field(default_factory=list)
     acknowledged_only: bool = False
+    priority_only: bool = False
     units: list[tuple[str, str]] = field(default_factory=list)  # code, name of each unit named
     assessment: str = ""  # the "Einschätzung des FB 15"
     is_draft: bool = False  # rendered for FB 15 to read before the release
@@ -763,6 +767,7 @@ def gather_report_data(
     today: datetime.date | None = None,
     live: bool = False,
     acknowledged_only: bool = False,
+    priority_only: bool = False,
 ) -> ReportData:
     """Read what a report shows with a fixed number of queries (independent of its size).
 
@@ -804,6 +809,8 @@ def gather_report_data(
     )
     confidential = sum(1 for m in measures if m.pk not in public_ids)
     measures = [m for m in measures if m.pk in public_ids]
+    if priority_only:  # the council's look at the priorities: those measures, their projects
+        measures = [m for m in measures if m.priority == Priority.HIGH]
     measure_ids = [m.pk for m in measures]
 
     # Projects: all, those of the field's measures, or the unit's.
@@ -813,7 +820,7 @@ def gather_report_data(
     projects = _rows(Project, when)
     if scope_kind == ScopeKind.UNIT:
         projects = projects.filter(owner_id=unit.pk)
-    elif scope_kind == ScopeKind.FIELD:
+    elif scope_kind == ScopeKind.FIELD or priority_only:
         projects = projects.filter(id__in=links)
     projects = list(projects.order_by("code"))
     public_ids = set(
@@ -891,9 +898,10 @@ def gather_report_data(
                 for m in sorted(goal.items.get("measures", []), key=lambda m: m.code)
                 if m.pk in visible
             ]
-            if rows or scope_kind != ScopeKind.UNIT:
+            if rows or (scope_kind != ScopeKind.UNIT and not priority_only):
                 goals.append(GoalSection(goal.number, goal.goal.title, rows))
-        if goals and (scope_kind != ScopeKind.UNIT or any(g.measures for g in goals)):
+        narrowed = scope_kind == ScopeKind.UNIT or priority_only
+        if goals and (not narrowed or any(g.measures for g in goals)):
             fields.append(FieldSection(node.number, node.field.title, goals))
     project_rows = [row(p, "p") for p in projects]
     field_of_measure = {m.pk: f for f in fields for m in f.measures}
@@ -1008,13 +1016,13 @@ def gather_report_data(
         project_row.in_detail = bool(
             project_row.traffic_light == TrafficLight.RED or project_row.decision
         )
-    scope_label = _scope_label(scope_kind, field_of_action, unit)
+    label = scope_label(scope_kind, field_of_action, unit, priority_only=priority_only)
     named = {row.unit for row in [*all_rows, *project_rows]}
     return ReportData(
         units=sorted((u.code, u.name) for u in units.values() if u.code in named),
         city=city_settings(),
         title=_("Statusbericht Digitalstrategie"),
-        scope_label=scope_label,
+        scope_label=label,
         period=period,
         as_of=as_of,
         is_locked=when is not None,
@@ -1033,6 +1041,7 @@ def gather_report_data(
         confidential_left_out=confidential,
         status_counts=sorted(status_counts.items()),
         acknowledged_only=acknowledged_only,
+        priority_only=priority_only,
     )
 
 
@@ -1431,17 +1440,6 @@ def _num(value: Decimal) -> str:
     return f"{value:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".").removesuffix(",00")
 
 
-def _scope_label(scope_kind: str, field_of_action, unit) -> str:
-    if scope_kind == ScopeKind.FIELD and field_of_action is not None:
-        return _("Handlungsfeld %(number)s: %(title)s") % {
-            "number": field_of_action.position,
-            "title": field_of_action.title,
-        }
-    if scope_kind == ScopeKind.UNIT and unit is not None:
-        return f"{unit.code} – {unit.name}"
-    return _("Gesamte Digitalstrategie")
-
-
 def previous_report(report: Report) -> Report | None:
     """The last released report of the same scope before this one (for the changes)."""
     return (
@@ -1469,6 +1467,7 @@ def data_for_report(report: Report) -> ReportData:
         reporting_period=report.period,
         previous_as_of=previous.data_as_of if previous else None,
         acknowledged_only=report.acknowledged_only,
+        priority_only=report.priority_only,
     )
     return replace(
         data,
@@ -1797,6 +1796,7 @@ def run_schedule(schedule_id: int, today: datetime.date | None = None) -> Report
             period=period,
             schedule=schedule,
             acknowledged_only=schedule.acknowledged_only,
+            priority_only=schedule.priority_only,
         )
     except ReportInProgress as running:  # someone asked for the same report by hand
         return running.report

@@ -171,6 +171,7 @@ def report_add(request):
                 unit=data["unit"],
                 period=data["period"],
                 acknowledged_only=data["acknowledged_only"],
+                priority_only=data["priority_only"],
             )
         except services.ReportInProgress as running:  # a double click, or someone else
             messages.info(request, str(running))

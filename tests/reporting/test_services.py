@@ -442,3 +442,23 @@ def test_changes_since_the_last_report_come_grouped_most_important_first(world):
     assert "Dazu 1 weitere Änderung (Fortschritt, Status oder Termin)" in chapter
     annex = text[text.rindex("Weitere Änderungen seit dem letzten Bericht") :]
     assert "M-1.1-05 Kleine Maßnahme" in annex and "Fortschritt 0 → 20 %" in annex
+
+
+def test_a_priority_report_shows_only_the_high_priority_measures_and_their_projects(
+    world, client_for, django_capture_on_commit_callbacks
+):
+    high = world["measures"][0]  # linked to the project P-2026-01
+    high.priority = "high"
+    save_with_history(high, actor=world["strategist"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(world["strategist"]).post(
+            reverse("report_add"),
+            {"scope_kind": "strategy", "period": world["period"].label, "priority_only": "on"},
+        )
+    assert response.status_code == 302
+    report = Report.objects.get()
+    assert report.priority_only and report.scope_label.endswith(", nur Priorität hoch")
+    text = " ".join(pdf_text(services.verify_file(report)).split())
+    assert "nur Maßnahmen mit Priorität hoch und ihre Projekte" in text
+    assert high.code in text and "P-2026-01" in text
+    assert not any(m.code in text for m in world["measures"][1:])
