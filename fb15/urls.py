@@ -2,14 +2,15 @@ from django.contrib import admin
 from django.urls import include, path
 
 from fb15 import directory
+from fb15.views import accessibility, core, organisation
 from fb15.views import comments as comment_views
-from fb15.views import core, organisation
 from fb15.views import search as search_views
 from fb15.views import trash as trash_views
 
 urlpatterns = [
     path("", core.home, name="home"),
     path("healthz", core.healthz, name="healthz"),
+    path("barrierefreiheit/", accessibility.accessibility_statement, name="accessibility"),
     path("anmelden/", directory.LoginView.as_view(), name="login"),
     path("abmelden/", directory.LogoutView.as_view(), name="logout"),
     # OpenID Connect (404 unless configured); the names are the ones mozilla-django-oidc uses.

@@ -164,6 +164,7 @@ ROUTES: dict[str, dict] = {
     "report_add": one("report_add"),
     "report_download": one("report_download", lambda w: w["report"].pk),
     "report_detail": one("report_detail", lambda w: w["report"].pk),
+    "accessibility": one("accessibility"),
     "report_assessment": one("report_assessment", lambda w: w["report"].pk),
     "report_release": one("report_release", lambda w: w["report"].pk),
     "report_correct": one("report_correct", lambda w: w["report"].pk),
@@ -396,6 +397,8 @@ EXPECTED: dict[str, tuple] = {
     # The world's report is released: frozen, so FB 15's assessment or release is refused
     # with a message (302); a correction needs a note (422).
     "report_detail": ("302 404 200 200 200 200 200", "302 405 405 405 405 405 405"),
+    # The accessibility statement is public; its feedback form without a message is 422.
+    "accessibility": ("200 200 200 200 200 200 200", "422 422 422 422 422 422 422"),
     "report_assessment": ("302 405 405 405 405 405 405", "302 404 403 403 403 403 302"),
     "report_release": ("302 405 405 405 405 405 405", "302 404 403 403 403 403 302"),
     "report_correct": ("302 405 405 405 405 405 405", "302 404 403 403 403 403 422"),
