@@ -7,9 +7,10 @@ from django.utils.translation import gettext_lazy as _
 
 from fb15.forms import ComboboxSelect, DomainForm, KernFormMixin
 from fb15.models import OrgUnit
+from measures.models import Measure
 from strategy.models import FieldOfAction
 
-from .lifecycle import ASSESSMENT_MAX_LENGTH
+from .lifecycle import ASSESSMENT_MAX_LENGTH, NOTE_MAX_LENGTH
 from .models import ReportSchedule, ScopeKind
 from .services import Period, ReportError, parse_period, quarter_period
 
@@ -163,3 +164,30 @@ class CorrectionForm(KernFormMixin, forms.Form):
         error_messages={"required": _("Bitte beschreiben Sie, was berichtigt wird.")},
         help_text=_("Steht auf der Titelseite der Berichtigung und in der Benachrichtigung."),
     )
+
+
+class MeasureNoteForm(KernFormMixin, forms.Form):
+    """FB 15's note on one measure of a draft (empty: the note is removed)."""
+
+    measure = forms.ModelChoiceField(
+        label=_("Maßnahme"),
+        queryset=Measure.objects.none(),
+        widget=ComboboxSelect,
+        error_messages={"required": _("Bitte wählen Sie eine Maßnahme.")},
+    )
+    text = forms.CharField(
+        label=_("Anmerkung des FB 15"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        help_text=_("Steht im Bericht unter der Maßnahme. Leer lassen, um sie zu entfernen."),
+    )
+
+    def __init__(self, *args, user, report, **kwargs):
+        super().__init__(*args, **kwargs)
+        measures = Measure.objects.restrict(user, "view").filter(is_confidential=False)
+        if report.scope_kind == ScopeKind.FIELD:
+            measures = measures.filter(goal__field_of_action=report.field_of_action_id)
+        elif report.scope_kind == ScopeKind.UNIT:
+            measures = measures.filter(owner=report.unit_id)
+        self.fields["measure"].queryset = measures.order_by("code")

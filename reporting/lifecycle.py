@@ -20,6 +20,7 @@ from .models import Report, ReportStatus
 from .services import ReportError, ReportInProgress, enqueue_render, in_progress_like
 
 ASSESSMENT_MAX_LENGTH = 6000
+NOTE_MAX_LENGTH = 1000
 
 
 def _may_edit(actor) -> None:
@@ -48,6 +49,29 @@ def save_assessment(*, actor, report: Report, text: str) -> Report:
         )
     report.assessment = text
     return save_with_history(report, actor=actor, reason=_("Einschätzung geschrieben"))
+
+
+@transaction.atomic
+def save_measure_note(*, actor, report: Report, measure, text: str) -> Report:
+    """FB 15's note on one measure of a draft, printed under it; an empty text removes it.
+    `measure` comes from the measures the actor may read (the view restricts the choice)."""
+    _may_edit(actor)
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    _check_draft(report)
+    text = (text or "").strip()
+    if len(text) > NOTE_MAX_LENGTH:
+        raise ReportError(
+            _("Eine Anmerkung darf höchstens %(limit)s Zeichen lang sein (jetzt %(length)s).")
+            % {"limit": NOTE_MAX_LENGTH, "length": len(text)}
+        )
+    notes = dict(report.measure_notes)
+    if text:
+        notes[str(measure.pk)] = text
+    else:
+        notes.pop(str(measure.pk), None)
+    report.measure_notes = notes
+    reason = _("Anmerkung zu %(code)s") % {"code": measure.code}
+    return save_with_history(report, actor=actor, reason=reason)
 
 
 @transaction.atomic
@@ -96,6 +120,7 @@ def request_correction(*, actor, report: Report, note: str) -> Report:
         acknowledged_only=report.acknowledged_only,
         priority_only=report.priority_only,
         assessment=report.assessment,
+        measure_notes=report.measure_notes,
         replaces=report,
         correction_note=note,
         requested_by=actor,

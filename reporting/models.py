@@ -247,6 +247,8 @@ class Report(ScopedModel, DomainModel):
         blank=True,
         help_text=_("Einige Absätze: was gut lief, was kritisch ist, was nötig ist."),
     )
+    # FB 15's notes on single measures of a draft: {"<measure id>": "text"}; shown under them.
+    measure_notes = models.JSONField(_("Anmerkungen zu Maßnahmen"), default=dict, blank=True)
     release_requested = models.BooleanField(_("Freigabe angefordert"), default=False)
     released_at = models.DateTimeField(_("freigegeben am"), null=True, blank=True)
     released_by = models.ForeignKey(

@@ -514,6 +514,7 @@ class MeasureRow:
     decision: str = ""  # the decision its latest update says is needed ("Entscheidungsbedarf")
     priority: str = ""
     in_detail: bool = True  # shown with its Sachstand in its field's chapter (else: annex only)
+    note: str = ""  # FB 15's note on it in this report
 
     @property
     def status_label(self) -> str:
@@ -1469,6 +1470,9 @@ def data_for_report(report: Report) -> ReportData:
         acknowledged_only=report.acknowledged_only,
         priority_only=report.priority_only,
     )
+    for row in data.measures:  # FB 15's notes: shown under the measure, which is then shown
+        row.note = report.measure_notes.get(str(row.pk), "")
+        row.in_detail = row.in_detail or bool(row.note)
     return replace(
         data,
         assessment=report.assessment,

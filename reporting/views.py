@@ -32,7 +32,13 @@ from fb15.views.generic import (
 from measures.models import Measure, Project, ReportingPeriod
 
 from . import lifecycle, services
-from .forms import AssessmentForm, CorrectionForm, ReportRequestForm, ReportScheduleForm
+from .forms import (
+    AssessmentForm,
+    CorrectionForm,
+    MeasureNoteForm,
+    ReportRequestForm,
+    ReportScheduleForm,
+)
 from .models import Report, ReportSchedule, ReportStatus, ScopeKind
 
 logger = logging.getLogger(__name__)
@@ -239,6 +245,17 @@ class ReportDetailView(ObjectDetailView):
             initial={"assessment": report.assessment}
         )
         context["correction_form"] = kwargs.get("correction_form") or CorrectionForm()
+        if may_edit and report.is_draft:
+            context["note_form"] = kwargs.get("note_form") or MeasureNoteForm(
+                user=self.request.user, report=report
+            )
+            notes = report.measure_notes
+            context["notes"] = [
+                (measure, notes[str(measure.pk)])
+                for measure in Measure.objects.restrict(self.request.user, "view")
+                .filter(pk__in=[int(pk) for pk in notes])
+                .order_by("code")
+            ]
         context["corrections"] = Report.objects.visible_to(self.request.user).filter(
             replaces=report
         )
@@ -278,6 +295,32 @@ def report_assessment(request, pk: int):
         return report_release(request, pk)
     messages.success(request, _("Die Einschätzung ist gespeichert."))
     return HttpResponseRedirect(report.get_absolute_url())
+
+
+@login_required
+@require_POST
+def report_note(request, pk: int):
+    report = _report_for_editing(request, pk)
+    form = MeasureNoteForm(request.POST, user=request.user, report=report)
+    if not form.is_valid():
+        return _detail_with_errors(request, report, note_form=form)
+    try:
+        lifecycle.save_measure_note(
+            actor=request.user,
+            report=report,
+            measure=form.cleaned_data["measure"],
+            text=form.cleaned_data["text"],
+        )
+    except services.ReportError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("Anmerkung zu %(code)s gespeichert.") % {"code": form.cleaned_data["measure"].code}
+            if form.cleaned_data["text"]
+            else _("Anmerkung zu %(code)s entfernt.") % {"code": form.cleaned_data["measure"].code},
+        )
+    return HttpResponseRedirect(report.get_absolute_url() + "#notes-heading")
 
 
 @login_required

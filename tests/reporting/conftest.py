@@ -129,3 +129,18 @@ def report_world(personas, measures_per_goal: int = 2):
 @pytest.fixture
 def world(personas):
     return report_world(personas)
+
+
+def released_before(world):
+    """A report of the previous quarter, released with the data as of now: the changes of a
+    report rendered afterwards count from here."""
+    from reporting.models import Report, ReportStatus
+
+    return Report.objects.create(
+        period_label=world["previous"].label,
+        period_starts_on=world["previous"].starts_on,
+        period_ends_on=world["previous"].ends_on,
+        status=ReportStatus.DONE,
+        released_at=timezone.now(),
+        data_as_of=timezone.now(),
+    )

@@ -10,7 +10,7 @@ from reporting import lifecycle, services
 from reporting.models import Report, ReportStatus
 from reporting.services import ReportError
 
-from .conftest import report_world
+from .conftest import released_before, report_world
 from .test_services import pdf_text, render
 
 pytestmark = pytest.mark.django_db
@@ -126,3 +126,31 @@ def test_only_fb15_assesses_releases_and_corrects(world, draft, client_for):
         lifecycle.save_assessment(actor=world["council"], report=draft, text="x")
     draft.refresh_from_db()
     assert draft.assessment == "" and draft.is_draft
+
+
+def test_fb15_notes_a_single_measure_and_the_report_shows_it_under_it(
+    world, draft, client_for, release
+):
+    quiet = world["measures"][3]  # green, medium priority: otherwise only in the annex
+    client = client_for(world["strategist"])
+    url = reverse("report_note", args=[draft.pk])
+    response = client.post(url, {"text": "Ohne Maßnahme"})
+    assert (
+        response.status_code == 422
+        and "Bitte wählen Sie eine Maßnahme." in response.content.decode()
+    )
+    response = client.post(url, {"measure": world["secret"].pk, "text": "Geheim"})
+    assert response.status_code == 422  # confidential measures are not in the report
+    note = "Wird im nächsten Quartal mit M-1.1-01 zusammengelegt."
+    page = client.post(url, {"measure": quiet.pk, "text": note}, follow=True).content.decode()
+    assert f"Anmerkung zu {quiet.code} gespeichert." in page and note in page
+
+    # A report released before: nothing changed since, so only the note brings `quiet` in.
+    released_before(world)
+    released = release(Report.objects.get(pk=draft.pk))
+    text = " ".join(pdf_text(services.verify_file(released)).split())
+    chapters = text[: text.rindex("Anhang: alle Maßnahmen")]
+    assert f"{quiet.code} {quiet.title}" in chapters
+    assert f"Anmerkung des FB 15: {note}" in chapters
+    response = client.post(url, {"measure": quiet.pk, "text": ""}, follow=True)
+    assert "Ein freigegebener Bericht kann nicht mehr geändert werden." in response.content.decode()

@@ -20,7 +20,7 @@ from reporting import lifecycle, services, tasks
 from reporting.models import Report, ReportSchedule, ReportStatus, ScopeKind
 from tests.factories import MeasureFactory
 
-from .conftest import report_world
+from .conftest import released_before, report_world
 
 pytestmark = pytest.mark.django_db
 
@@ -51,14 +51,7 @@ def test_report_data_is_read_with_a_fixed_number_of_queries(
 
 def test_pdf_lists_measures_traffic_lights_status_text_and_changes(world, weasyprint_errors):
     strategist = world["strategist"]
-    earlier = Report.objects.create(
-        period_label=world["previous"].label,
-        period_starts_on=world["previous"].starts_on,
-        period_ends_on=world["previous"].ends_on,
-        status=ReportStatus.DONE,
-        released_at=timezone.now(),
-        data_as_of=timezone.now(),
-    )
+    earlier = released_before(world)
     assert earlier.pk
     amber = world["measures"][1]  # filed "amber" by the fixture
     file_status_update(
@@ -409,14 +402,7 @@ def test_changes_since_the_last_report_come_grouped_most_important_first(world):
     other.planned_end = datetime.date(2027, 6, 30)
     save_with_history(other, actor=strategist)
     small = MeasureFactory(goal=green.goal, code="M-1.1-05", title="Kleine Maßnahme")
-    Report.objects.create(
-        period_label=world["previous"].label,
-        period_starts_on=world["previous"].starts_on,
-        period_ends_on=world["previous"].ends_on,
-        status=ReportStatus.DONE,
-        released_at=timezone.now(),
-        data_as_of=timezone.now(),
-    )
+    released_before(world)
 
     def report(measure, **values):
         values = {"traffic_light": "green", "progress": 50, "status": "in_progress", **values}
