@@ -781,7 +781,7 @@ def gather_report_data(
     """
     when = None if live else _as_of_moment(reporting_period)
     as_of = when or timezone.now()
-    today = today or as_of.date()
+    today = today or timezone.localtime(as_of).date()  # the city's day, not UTC's
     strategy = Strategy.objects.order_by("pk").first()
     if strategy is None:
         raise ReportError(_("Es gibt noch keine Strategie, über die berichtet werden kann."))
@@ -1256,7 +1256,7 @@ def gather_dashboard_data(
     As in the report, confidential measures and projects are left out and only counted.
     """
     as_of = timezone.now()
-    today = today or as_of.date()
+    today = today or timezone.localtime(as_of).date()  # the city's day, not UTC's
     limit = limit or DASHBOARD_LIST_LIMIT
     strategy = Strategy.objects.order_by("pk").first()
     if strategy is None:
