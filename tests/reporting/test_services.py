@@ -71,6 +71,7 @@ def test_pdf_lists_measures_traffic_lights_status_text_and_changes(world, weasyp
     assert "grün" in text and "gelb" in text and "rot" in text
     assert "Änderungen seit dem letzten Bericht" in text
     assert "Ampel gelb → rot" in text
+    assert "Ampeln je Handlungsfeld (Anzahl der Maßnahmen)" in text  # the chart's visible title
     assert "Pilot live" in text  # overdue milestone
     assert "Online-Anteil" in text  # indicator below its path
     assert "Geheime Maßnahme" not in text
