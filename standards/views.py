@@ -408,7 +408,6 @@ class ExemptionDetailView(ObjectDetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["can_change"] = context["can_change"] and self.object.is_open
         context["decision_form"] = kwargs.get("decision_form") or DecisionForm()
         return context
 

@@ -202,9 +202,6 @@ class ObjectDetailView(RestrictedMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        user, obj = self.request.user, self.object
-        context["can_change"] = self.model.objects.can(user, "change", obj)
-        context["can_delete"] = self.model.objects.can(user, "delete", obj)
         context["heading"] = self.heading()
         context["preline"] = self.preline()
         context["page_actions"] = self.page_actions()
