@@ -246,7 +246,10 @@ MILESTONES = ["Konzept abgestimmt", "Pilotbetrieb gestartet", "Rollout abgeschlo
 
 
 def _at(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0)))
+    """10 o'clock on `day`, but never later than now (history must not lie ahead)."""
+    return min(
+        timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0))), timezone.now()
+    )
 
 
 def _goal_for(goals: list[Goal], keyword: str) -> Goal:
