@@ -140,6 +140,7 @@ ROUTES: dict[str, dict] = {
     "standard_compare": one("standard_compare", lambda w: w["standard"].pk),
     "compliance_matrix": one("compliance_matrix"),
     "compliance_csv": one("compliance_csv"),
+    "compliance_oscal": one("compliance_oscal"),
     "compliance_edit": one("compliance_edit", lambda w: w["unit32"].pk, lambda w: w["standard"].pk),
     "compliance_confirm": one(
         "compliance_confirm", lambda w: w["unit32"].pk, lambda w: w["standard"].pk
@@ -375,6 +376,7 @@ EXPECTED: dict[str, tuple] = {
     "standard_compare": ("302 404 200 200 200 200 200", "302 404 200 200 200 200 200"),
     "compliance_matrix": ("302 403 200 200 200 200 200", "302 403 200 200 200 200 200"),
     "compliance_csv": ("302 403 200 200 200 200 200", "302 403 200 200 200 200 200"),
+    "compliance_oscal": ("302 403 200 200 200 200 200", "302 403 200 200 200 200 200"),
     "compliance_edit": ("302 404 403 403 200 403 200", "302 404 403 403 422 403 422"),
     "compliance_confirm": ("302 405 405 405 405 405 405", "302 404 403 403 403 403 302"),
     "compliance_history": ("302 404 200 200 200 200 200", "302 405 405 405 405 405 405"),
