@@ -1,0 +1,28 @@
+"""`{% council_paper_section object as section %}`: what a page's „Drucksachen“ shows.
+
+Used by templates/inc/council_papers.html on the pages of revisions, measures and reports;
+the page read `object` through restrict(user, "view"). Two queries: the links with their
+papers, and (for FB 15) whether an OParl endpoint is set. No network: the beat job refreshes.
+"""
+
+from django import template
+from django.urls import reverse
+
+from fb15 import council
+from fb15.models import city_settings
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def council_paper_section(context, subject) -> dict:
+    user = context["request"].user
+    entry = council.linkable_for(type(subject))
+    may_link = council.may_link(user)
+    return {
+        "links": list(council.links_of(subject)),
+        "may_link": may_link,
+        "may_unlink": user.has_perm("fb15.delete_councilpaperlink"),
+        "link_url": reverse("council_paper_link", args=[entry.key, subject.pk]),
+        "is_configured": bool(city_settings().oparl_system_url) if may_link else True,
+    }
