@@ -89,8 +89,8 @@ def link_paper(*, actor, subject: models.Model, text: str) -> CouncilPaperLink:
             _("Bitte geben Sie das Aktenzeichen oder die Adresse der Drucksache an.")
         )
     try:
-        url = oparl.find_paper(city_settings().oparl_system_url, text)
-        response = oparl.get(url)
+        url, response = oparl.find_paper(city_settings().oparl_system_url, text)
+        response = response or oparl.get(url)
         fields = oparl.paper_fields(response.data)
     except oparl.OparlError as error:
         raise ValidationError(str(error)) from error
@@ -118,11 +118,21 @@ def unlink_paper(*, actor, link: CouncilPaperLink) -> None:
 
 
 def refresh_paper(paper: CouncilPaper) -> str:
-    """Ask the council information system again (conditionally); "changed", "unchanged" or
-    "failed". A failure keeps the last known state and records the German error."""
+    """Ask the council information system again; "changed", "unchanged" or "failed". A
+    failure keeps the last known state and records the German error.
+
+    The request is conditional (ETag / Last-Modified) once every consultation has its
+    result: a result is recorded on the meeting's agenda item, which need not change the
+    paper itself, so a paper still under consultation is read in full each time.
+    """
     now = timezone.now()
+    is_settled = all(consultation["result"] for consultation in paper.consultations)
     try:
-        response = oparl.get(paper.url, etag=paper.etag, last_modified=paper.last_modified)
+        response = oparl.get(
+            paper.url,
+            etag=paper.etag if is_settled else "",
+            last_modified=paper.last_modified if is_settled else "",
+        )
         if response.not_modified:
             paper.checked_at, paper.error = now, ""
             paper.save(update_fields=["checked_at", "error"])

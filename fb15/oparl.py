@@ -138,16 +138,17 @@ def normalise_reference(reference: str) -> str:
     return " ".join(reference.split()).casefold()
 
 
-def find_paper(system_url: str, text: str) -> str:
-    """The URL of the paper `text` names: its OParl URL, or its reference ("Dez.
-    I/0006/WP18") looked up in the paper lists of the system's bodies."""
+def find_paper(system_url: str, text: str) -> tuple[str, Response | None]:
+    """The URL of the paper `text` names — its OParl URL, or its reference ("Dez.
+    I/0006/WP18") looked up in the paper lists of the system's bodies — and, for a URL, the
+    paper as just read."""
     session = _session()
     text = text.strip()
     if urlsplit(text).scheme in ("http", "https"):
-        data = get(text, session=session).data
-        if not _is_paper(data):
+        response = get(text, session=session)
+        if not _is_paper(response.data):
             raise OparlError(_("Unter dieser Adresse steht keine Drucksache (OParl-Paper)."))
-        return data.get("id") or text
+        return response.data.get("id") or text, response
     if not system_url:
         raise OparlError(
             _(
@@ -166,7 +167,7 @@ def find_paper(system_url: str, text: str) -> str:
             continue
         for paper in _list_items(papers_url, session):
             if normalise_reference(str(paper.get("reference", ""))) == wanted:
-                return paper.get("id")
+                return paper.get("id"), None
     raise OparlError(
         _("Im Ratsinformationssystem gibt es keine Drucksache „%(reference)s“.")
         % {"reference": text}

@@ -114,6 +114,13 @@ def map_words(run: ImportRun, words: dict[str, dict[str, str]], *, actor) -> Imp
 
 
 @transaction.atomic
+def check_again(run: ImportRun) -> ImportRun:
+    """Check an OSCAL catalog again (its dry run died with its worker): no words to map."""
+    _enqueue(run, RunStatus.CHECKING)
+    return run
+
+
+@transaction.atomic
 def confirm_run(run: ImportRun, mode: str, *, actor) -> ImportRun:
     """Write the checked file: all rows (only if none has an error) or the valid ones."""
     run = ImportRun.objects.select_for_update().get(pk=run.pk)

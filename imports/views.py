@@ -146,6 +146,9 @@ def run_words(request, pk: int):
     if run.is_busy and not run.is_stale:
         messages.info(request, _("Der Import wird gerade bearbeitet."))
         return HttpResponseRedirect(run.get_absolute_url())
+    if run.is_oscal:
+        services.check_again(run)
+        return HttpResponseRedirect(run.get_absolute_url())
     if not form.is_valid():
         return _run_page(request, run, words_form=form, status=422)
     services.map_words(run, form.mapped(), actor=request.user)

@@ -1,8 +1,9 @@
 """`{% council_paper_section object as section %}`: what a page's „Drucksachen“ shows.
 
 Used by templates/inc/council_papers.html on the pages of revisions, measures and reports;
-the page read `object` through restrict(user, "view"). Two queries: the links with their
-papers, and (for FB 15) whether an OParl endpoint is set. No network: the beat job refreshes.
+the page read `object` through restrict(user, "view"). One query: the links with their
+papers (the city's settings, for FB 15, come from the page's context). No network: the
+beat job refreshes.
 """
 
 from django import template
@@ -12,6 +13,11 @@ from fb15 import council
 from fb15.models import city_settings
 
 register = template.Library()
+
+
+def _city(context):
+    """The city's settings of the page's context (queried once for header and section)."""
+    return context.get("city") or city_settings()
 
 
 @register.simple_tag(takes_context=True)
@@ -24,5 +30,5 @@ def council_paper_section(context, subject) -> dict:
         "may_link": may_link,
         "may_unlink": user.has_perm("fb15.delete_councilpaperlink"),
         "link_url": reverse("council_paper_link", args=[entry.key, subject.pk]),
-        "is_configured": bool(city_settings().oparl_system_url) if may_link else True,
+        "is_configured": bool(_city(context).oparl_system_url) if may_link else True,
     }

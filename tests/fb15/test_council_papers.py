@@ -208,6 +208,21 @@ def test_refresh_sends_the_etag_and_keeps_an_unchanged_paper_on_304(ris, linked)
     assert linked.fetched_at == before and linked.checked_at > before and not linked.error
 
 
+def test_a_paper_still_under_consultation_is_read_in_full_until_its_result_is_in(
+    ris, personas, measure
+):
+    meeting = ris.routes["/meeting/243"]
+    meeting["agendaItem"][0]["result"] = ""  # the committee has not decided yet
+    council.link_paper(actor=personas["strategist"], subject=measure, text="1234/2014")
+    ris.requests.clear()
+    meeting["agendaItem"][0]["result"] = "Geändert beschlossen"
+
+    assert refresh_council_papers() == {"changed": 1, "unchanged": 0, "failed": 0}
+
+    assert "If-None-Match" not in ris.requests[0][1]
+    assert CouncilPaper.objects.get().consultations[0]["result"] == "Geändert beschlossen"
+
+
 def test_refresh_takes_a_changed_paper(ris, linked):
     ris.routes["/paper/749"]["name"] = "Antwort auf Anfrage 1200/2014 (ergänzt)"
     linked.etag = '"older"'

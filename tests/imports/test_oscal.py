@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from imports.models import ImportRun, RunStatus
 from imports.oscal import read_catalog, run_catalog
@@ -166,6 +167,21 @@ def test_a_changed_control_updates_its_standard_by_id_with_history(personas, tmp
             "ist ein OSCAL-Sicherheitskonzept (system-security-plan), kein Katalog",
         ),
         ("liste.json", b"[1, 2, 3]", "ist kein OSCAL-Katalog: das Objekt „catalog“ fehlt"),
+        (
+            "typen.json",
+            json.dumps({"catalog": {"metadata": {"title": "K"}, "groups": "VER"}}).encode(),
+            "„groups“ ist im Katalog keine Liste von Objekten.",
+        ),
+        (
+            "leer.json",
+            json.dumps({"catalog": {"metadata": {"title": "K"}, "groups": []}}).encode(),
+            "Der OSCAL-Katalog enthält keine Anforderungen (controls).",
+        ),
+        (
+            "ohne-titel.json",
+            json.dumps({"catalog": {"metadata": {}, "controls": []}}).encode(),
+            "Dem OSCAL-Katalog fehlen die Metadaten mit Titel (metadata.title).",
+        ),
         ("gross.json", b" " * (5 * 1024 * 1024 + 1), "größer als 5 MB"),
     ],
 )
@@ -191,6 +207,23 @@ def test_duplicate_control_ids_are_refused_with_the_id_named(client_for, persona
     assert response.status_code == 422
     assert "Die Kennung „KONF.2.2“ kommt im Katalog mehrfach vor" in response.content.decode()
     assert not ImportRun.objects.exists() and not Standard.objects.exists()
+
+
+def test_a_dry_run_that_died_with_its_worker_is_checked_again(client_for, personas, post):
+    client = client_for(personas["strategist"])
+    upload(client, post, TLS.name, TLS.read_bytes())
+    run = ImportRun.objects.get()
+    ImportRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.CHECKING, updated_at=run.updated_at - timezone.timedelta(hours=1)
+    )
+    run.refresh_from_db()
+    assert run.is_stale
+    assert "Erneut prüfen" in client.get(run.get_absolute_url()).content.decode()
+
+    post(client, reverse("import_words", args=[run.pk]))
+
+    run.refresh_from_db()
+    assert run.status == RunStatus.CHECKED and run.counts["create"] == 17
 
 
 @pytest.mark.parametrize("persona", ["lead32", "council", "staff"])
