@@ -200,6 +200,8 @@ def paper_fields(data: dict) -> dict:
     """What fb15 keeps of a paper, with its consultations (bodies, meetings, results)."""
     if not _is_paper(data):
         raise OparlError(_("Unter dieser Adresse steht keine Drucksache (OParl-Paper)."))
+    if data.get("deleted") is True:
+        raise OparlError(_("Die Drucksache wurde im Ratsinformationssystem gelöscht."))
     session = _session()
     cache: dict[str, dict] = {}
     consultations = []

@@ -260,6 +260,18 @@ def test_a_failing_endpoint_leaves_the_last_known_state_and_the_page_says_so(
     assert "Geändert beschlossen" in page
 
 
+def test_a_paper_deleted_in_the_council_system_keeps_its_last_state(ris, linked):
+    ris.routes["/paper/749"]["deleted"] = True
+    linked.etag = ""
+    linked.save()
+
+    assert refresh_council_papers()["failed"] == 1
+
+    linked.refresh_from_db()
+    assert linked.error == "Die Drucksache wurde im Ratsinformationssystem gelöscht."
+    assert linked.name == "Antwort auf Anfrage 1200/2014"
+
+
 def test_an_unreachable_endpoint_leaves_the_last_known_state(
     ris, linked, personas, measure, client_for
 ):
