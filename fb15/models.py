@@ -1,5 +1,7 @@
 """The cross-cutting core: users, the organisation (Dezernate and Fachbereiche), roles."""
 
+import datetime
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -451,7 +453,18 @@ class CouncilPaper(models.Model):
 
     @property
     def consultations(self) -> list[dict]:
-        return self.details.get("consultations", [])
+        """The stored consultations, each with `meeting_day` (a date, for the pages)."""
+        return [
+            {**consultation, "meeting_day": _iso_day(consultation.get("meeting_start"))}
+            for consultation in self.details.get("consultations", [])
+        ]
+
+
+def _iso_day(value) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
 
 
 class CouncilPaperLink(models.Model):

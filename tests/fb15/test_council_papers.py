@@ -72,7 +72,7 @@ def test_fb15_links_a_measure_to_a_paper_by_its_reference(ris, personas, measure
         "Beantwortung einer Anfrage",
         datetime.date(2014, 4, 4),
     )
-    assert paper.consultations == [
+    assert paper.details["consultations"] == [
         {
             "role": "Beschlussfassung",
             "authoritative": False,
@@ -94,7 +94,7 @@ def test_fb15_links_a_measure_to_a_paper_by_its_reference(ris, personas, measure
         "1234/2014: Antwort auf Anfrage 1200/2014",
         "Beantwortung einer Anfrage",
         "Ausschuss für Haushalt und Finanzen",
-        "4. Sitzung des Finanzausschusses",
+        "4. Sitzung des Finanzausschusses (04.01.2013)",
         "Geändert beschlossen",
     ):
         assert text in page
