@@ -25,8 +25,11 @@ def council_paper_section(context, subject) -> dict:
     user = context["request"].user
     entry = council.linkable_for(type(subject))
     may_link = council.may_link(user)
+    links = list(council.links_of(subject))
     return {
-        "links": list(council.links_of(subject)),
+        "links": links,
+        # A revision names its council decision's Drucksache: offered for the first link.
+        "suggestion": "" if links else getattr(subject, "decision_reference", ""),
         "may_link": may_link,
         "may_unlink": user.has_perm("fb15.delete_councilpaperlink"),
         "link_url": reverse("council_paper_link", args=[entry.key, subject.pk]),
