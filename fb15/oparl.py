@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -27,6 +28,8 @@ MAX_BYTES = 5 * 1024 * 1024
 # Paper lists of a big council system are long; a search by reference reads at most this
 # many pages per body (the newest come first in the systems we know).
 MAX_LIST_PAGES = 50
+# A search by reference runs while FB 15 waits for the page: it gives up after this long.
+SEARCH_SECONDS = 30
 USER_AGENT = "fb15 (OParl-Client)"
 
 
@@ -118,13 +121,20 @@ def _is_paper(data: dict) -> bool:
     return isinstance(data.get("type"), str) and data["type"].endswith(PAPER_TYPE)
 
 
-def _list_items(url: str, session) -> list[dict]:
-    """All items of an OParl list, page by page (`links.next`), or of a plain array."""
+def _list_items(url: str, session, deadline: float) -> list[dict]:
+    """All items of an OParl list, page by page (`links.next`), until `deadline`."""
     items: list[dict] = []
     seen = set()
     for _page in range(MAX_LIST_PAGES):
         if url in seen:
             break
+        if time.monotonic() > deadline:
+            raise OparlError(
+                _(
+                    "Die Suche nach dem Aktenzeichen im Ratsinformationssystem dauert zu lange "
+                    "– bitte die OParl-Adresse der Drucksache angeben."
+                )
+            )
         seen.add(url)
         page = get(url, session=session).data
         items += [item for item in page.get("data", []) if isinstance(item, dict)]
@@ -161,11 +171,12 @@ def find_paper(system_url: str, text: str) -> tuple[str, Response | None]:
     if not isinstance(bodies_url, str):
         raise OparlError(_("Das OParl-System nennt keine Körperschaften (body)."))
     wanted = normalise_reference(text)
-    for body in _list_items(bodies_url, session):
+    deadline = time.monotonic() + SEARCH_SECONDS
+    for body in _list_items(bodies_url, session, deadline):
         papers_url = body.get("paper")
         if not isinstance(papers_url, str):
             continue
-        for paper in _list_items(papers_url, session):
+        for paper in _list_items(papers_url, session, deadline):
             if normalise_reference(str(paper.get("reference", ""))) == wanted:
                 return paper.get("id"), None
     raise OparlError(

@@ -140,6 +140,19 @@ def test_an_unknown_reference_or_a_url_of_no_paper_is_refused_in_german(
     assert not CouncilPaper.objects.exists() and not CouncilPaperLink.objects.exists()
 
 
+def test_a_search_by_reference_that_takes_too_long_gives_up_with_advice(
+    ris, personas, measure, client_for, monkeypatch
+):
+    monkeypatch.setattr(oparl, "SEARCH_SECONDS", 0)
+
+    response = link(client_for(personas["strategist"]), "massnahmen", measure, "1234/2014")
+
+    assert "bitte die OParl-Adresse der Drucksache angeben" in (
+        client_for(personas["strategist"]).get(response["Location"]).content.decode()
+    )
+    assert not CouncilPaperLink.objects.exists()
+
+
 def test_linking_the_same_paper_twice_is_refused(ris, personas, measure, client_for):
     client = client_for(personas["strategist"])
     link(client, "massnahmen", measure, "1234/2014")
