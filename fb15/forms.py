@@ -309,9 +309,24 @@ class OrgUnitForm(DomainForm):
 
 
 class CitySettingsForm(DomainForm):
+    oparl_system_url = forms.URLField(
+        label=CitySettings._meta.get_field("oparl_system_url").verbose_name,
+        help_text=CitySettings._meta.get_field("oparl_system_url").help_text,
+        required=False,
+        assume_scheme="https",
+    )
+
     class Meta:
         model = CitySettings
-        fields = ["city_name", "office_name", "logo", "email", "phone", "address"]
+        fields = [
+            "city_name",
+            "office_name",
+            "logo",
+            "email",
+            "phone",
+            "address",
+            "oparl_system_url",
+        ]
         widgets = {"logo": forms.ClearableFileInput(attrs={"accept": ".png,.jpg,.jpeg,.svg"})}
 
 

@@ -204,6 +204,10 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "0")
 # Seconds before an unreachable mail server counts as down (the mail is retried later).
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", "30")
+
+# Seconds an OParl request to the council information system may take (connect and each
+# read); the page then shows the paper's last known state (fb15/oparl.py).
+OPARL_TIMEOUT = envint("OPARL_TIMEOUT", "10")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "fb15@localhost")
 # Absolute base address for links in emails (no request exists in Celery tasks).
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000")

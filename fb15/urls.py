@@ -4,6 +4,7 @@ from django.urls import include, path
 from fb15 import directory
 from fb15.views import accessibility, core, organisation
 from fb15.views import comments as comment_views
+from fb15.views import council as council_views
 from fb15.views import search as search_views
 from fb15.views import trash as trash_views
 
@@ -55,6 +56,16 @@ urlpatterns = [
     ),
     path("kommentare/<int:pk>/bearbeiten/", comment_views.comment_edit, name="comment_edit"),
     path("kommentare/<int:pk>/loeschen/", comment_views.comment_delete, name="comment_delete"),
+    path(
+        "drucksachen/<slug:key>/<int:object_id>/verknuepfen/",
+        council_views.council_paper_link,
+        name="council_paper_link",
+    ),
+    path(
+        "drucksachen/verknuepfung/<int:pk>/loesen/",
+        council_views.council_paper_unlink,
+        name="council_paper_unlink",
+    ),
     path(
         "beobachten/<slug:key>/<int:object_id>/",
         comment_views.follow_toggle,

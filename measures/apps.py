@@ -61,6 +61,9 @@ class MeasuresConfig(AppConfig):
 
         register_commentable(Measure, "massnahmen")
         register_commentable(Project, "projekte")
+        from fb15.council import register_council_linkable
+
+        register_council_linkable(Measure, "massnahmen")
 
 
 ALL_ACTIONS = ("view", "add", "change", "delete")

@@ -30,6 +30,24 @@ def history_id(world, obj):
     return [obj.history.order_by("history_id").first().history_id]
 
 
+def paper_link(world, variant: str) -> int:
+    """The id of a council paper's link on the public or the confidential measure."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from fb15.models import CouncilPaper, CouncilPaperLink
+
+    measure = world["measure"][variant]
+    paper, _ = CouncilPaper.objects.get_or_create(
+        url="http://ris.example/paper/1", defaults={"reference": "1/2026"}
+    )
+    link, _ = CouncilPaperLink.objects.get_or_create(
+        paper=paper,
+        content_type=ContentType.objects.get_for_model(measure),
+        object_id=measure.pk,
+    )
+    return link.pk
+
+
 def on_measure(name: str) -> dict:
     """A comment or follow URL of the public and the confidential measure."""
 
@@ -101,6 +119,12 @@ ROUTES: dict[str, dict] = {
     "comment_edit": per("comment_edit", "comment", *PV),
     "comment_delete": per("comment_delete", "comment", *PV),
     "follow_toggle": on_measure("follow_toggle"),
+    # Council papers (a linked paper on each measure)
+    "council_paper_link": on_measure("council_paper_link"),
+    "council_paper_unlink": {
+        variant: (lambda w, v=variant: reverse("council_paper_unlink", args=[paper_link(w, v)]))
+        for variant in PV
+    },
     # Strategy
     "strategy_detail": one("strategy_detail"),
     "strategy_edit": one("strategy_edit"),
@@ -140,6 +164,7 @@ ROUTES: dict[str, dict] = {
     "standard_compare": one("standard_compare", lambda w: w["standard"].pk),
     "compliance_matrix": one("compliance_matrix"),
     "compliance_csv": one("compliance_csv"),
+    "compliance_oscal": one("compliance_oscal"),
     "compliance_edit": one("compliance_edit", lambda w: w["unit32"].pk, lambda w: w["standard"].pk),
     "compliance_confirm": one(
         "compliance_confirm", lambda w: w["unit32"].pk, lambda w: w["standard"].pk
@@ -311,6 +336,16 @@ EXPECTED: dict[str, tuple] = {
         "302 405 405 405 405 405 405",
         {"public": "302 404 302 302 302 302 302", "confidential": "302 404 404 404 302 404 302"},
     ),
+    # Only FB 15 links and unlinks council papers, on objects it reads; an empty reference
+    # comes back as a message on the measure's page (302).
+    "council_paper_link": (
+        "302 405 405 405 405 405 405",
+        {"public": "302 404 403 403 403 403 302", "confidential": "302 404 404 404 403 404 302"},
+    ),
+    "council_paper_unlink": (
+        "302 405 405 405 405 405 405",
+        {"public": "302 404 403 403 403 403 302", "confidential": "302 404 404 404 403 404 302"},
+    ),
     "strategy_detail": ("302 403 200 200 200 200 200", "302 403 200 200 200 200 200"),
     "strategy_edit": ("302 404 403 403 403 403 200", "302 404 403 403 403 403 422"),
     "strategy_history": ("302 404 403 200 200 200 200", "302 405 405 405 405 405 405"),
@@ -375,6 +410,7 @@ EXPECTED: dict[str, tuple] = {
     "standard_compare": ("302 404 200 200 200 200 200", "302 404 200 200 200 200 200"),
     "compliance_matrix": ("302 403 200 200 200 200 200", "302 403 200 200 200 200 200"),
     "compliance_csv": ("302 403 200 200 200 200 200", "302 403 200 200 200 200 200"),
+    "compliance_oscal": ("302 403 200 200 200 200 200", "302 403 200 200 200 200 200"),
     "compliance_edit": ("302 404 403 403 200 403 200", "302 404 403 403 422 403 422"),
     "compliance_confirm": ("302 405 405 405 405 405 405", "302 404 403 403 403 403 302"),
     "compliance_history": ("302 404 200 200 200 200 200", "302 405 405 405 405 405 405"),
