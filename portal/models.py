@@ -70,7 +70,8 @@ class PortalSettings(DomainModel):
 
 
 def portal_settings() -> PortalSettings:
-    """The settings row, or unsaved defaults (portal off): reading never writes."""
+    """The settings row (created by migration 0001), or unsaved defaults (portal off) on a
+    database without it: reading never writes."""
     return PortalSettings.objects.filter(pk=1).first() or PortalSettings(pk=1)
 
 

@@ -194,7 +194,8 @@ class PortalSettingsEditView(ObjectEditView):
         if not self.request.user.has_perm("portal.change_portalsettings"):
             raise PermissionDenied
         if self.request.method != "POST":
-            return portal_settings()  # a GET writes nothing, not even the first row
+            # A GET writes nothing; the row comes from migration 0001.
+            return PortalSettings.objects.filter(pk=1).first() or PortalSettings()
         self.kwargs["pk"] = 1
         return PortalSettings.objects.get_or_create(pk=1)[0]
 

@@ -6,6 +6,11 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def create_the_row(apps, schema_editor):
+    """The one settings row exists from the start (portal off), so reading it never writes."""
+    apps.get_model("portal", "PortalSettings").objects.get_or_create(pk=1)
+
+
 class Migration(migrations.Migration):
 
     initial = True
@@ -53,4 +58,5 @@ class Migration(migrations.Migration):
                 'constraints': [models.CheckConstraint(condition=models.Q(('pk', 1)), name='portal_settings_single_row')],
             },
         ),
+        migrations.RunPython(create_the_row, migrations.RunPython.noop),
     ]
