@@ -82,6 +82,10 @@ def public_measures(goal, unit, count: int, start: int = 1) -> list:
 
 @pytest.fixture
 def portal_world(personas):
+    return make_portal_world(personas)
+
+
+def make_portal_world(personas) -> dict:
     """Published: field „Digitale Services“, goal „Alles online“, public measures and one
     confidential measure. Afterwards, in the draft: a renamed goal, a new field, a new
     Leitbild. Reports: public, released but internal, and an unreleased draft."""
