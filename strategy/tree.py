@@ -56,6 +56,8 @@ class GoalItems:
             else self.model.history.as_of(when)
         ).filter(**{f"{self.goal_field}_id__in": list(goal_ids)})
         if public:
+            if self.visible_to is not None:
+                return []  # rows read by a rule of their own are never public
             manager = self.model.objects
             rows = rows.filter(
                 manager.public_condition() if when is None else manager.public_history_condition()
