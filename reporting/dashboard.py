@@ -28,6 +28,7 @@ from . import charts
 from .changes import LIGHT_LABELS, Change, changes_in_sql
 from .periods import Period, ReportError
 from .report_data import OpenItem, ReportData, number_text, revision_in_force
+from .trend import QuarterPoint, quarter_trend
 
 # The Lagebild lists at most this many open items and changes per list; the full list is
 # one click away (the measure list, paginated).
@@ -60,8 +61,10 @@ class DashboardData:
     change_count: int = 0
     changes_since: str = ""
     list_limit: int = DASHBOARD_LIST_LIMIT
+    trend: list[QuarterPoint] = field(default_factory=list)
 
     chart_field = ReportData.chart_field
+    chart_trend = ReportData.chart_trend
     chart_unit = ReportData.chart_unit
     chart_budget = ReportData.chart_budget
 
@@ -183,8 +186,8 @@ def gather_dashboard_data(
     for owner_id, traffic_light, count in (
         measures.order_by().values_list("owner_id", "traffic_light").annotate(Count("id"))
     ):
-        code = units[owner_id].code if owner_id in units else "—"
-        by_unit[code][light(traffic_light)] += count
+        label = f"{units[owner_id].code} {units[owner_id].name}" if owner_id in units else "—"
+        by_unit[label][light(traffic_light)] += count
     light_by_unit = [
         charts.LightBar(code, dict(counts)) for code, counts in sorted(by_unit.items())
     ]
@@ -254,6 +257,7 @@ def gather_dashboard_data(
     if not lists:
         return data
 
+    data.trend = quarter_trend(measures.values("pk"), period)
     for ms in overdue.select_related("measure", "project").order_by("due_on", "pk")[:limit]:
         subject = ms.measure or ms.project
         data.overdue_milestones.append(

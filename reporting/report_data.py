@@ -38,6 +38,7 @@ from .models import (
     scope_label,
 )
 from .periods import Period, ReportError
+from .trend import QuarterPoint, quarter_trend, trend_chart
 
 
 @dataclass
@@ -146,6 +147,7 @@ class ReportData:
     assessment: str = ""  # the "Einschätzung des FB 15"
     is_draft: bool = False  # rendered for FB 15 to read before the release
     correction: str = ""  # what a correction replaces, for its title page
+    trend: list[QuarterPoint] = field(default_factory=list)  # the last quarters, oldest first
 
     @property
     def measures(self) -> list[MeasureRow]:
@@ -231,6 +233,9 @@ class ReportData:
             f"{prefix}-unit", _("Ampeln je Fachbereich"), self.light_by_unit
         )
 
+    def chart_trend(self, prefix: str = "c"):
+        return trend_chart(f"{prefix}-trend", self.trend)
+
     def chart_budget(self, prefix: str = "c"):
         return charts.budget_bars(
             f"{prefix}-budget",
@@ -297,7 +302,7 @@ def gather_report_data(
 
     Confidential measures and projects are left out (the report goes to the council); only
     their number is stated. Fields of action and goals are those of the revision in force
-    (`adopted_tree`), never the draft.
+    (`adopted_tree`), never the draft. Each section has its builder below.
     """
     when = None if live else _as_of_moment(reporting_period)
     as_of = when or timezone.now()
@@ -308,12 +313,112 @@ def gather_report_data(
     revision = revision_in_force(strategy, as_of)
     tree = adopted_tree(strategy, revision, when)
     units = OrgUnit.objects.in_bulk()
-    periods = ReportingPeriod.objects.in_bulk()
+    narrowed = scope_kind == ScopeKind.UNIT or priority_only
 
-    # Measures in scope (from the tree, as of `when`).
     field_nodes = tree.fields
     if scope_kind == ScopeKind.FIELD:
         field_nodes = [n for n in field_nodes if n.field.pk == field_of_action.pk]
+    scope = _scope(field_nodes, when, scope_kind, unit, priority_only)
+    latest = _latest_updates(scope, when, period, acknowledged_only)
+
+    def row(obj, key: str, goal: str = "") -> MeasureRow:
+        update = latest.get((key, obj.pk))
+        active = obj.status in ACTIVE_STATUSES
+        return MeasureRow(
+            pk=obj.pk,
+            code=obj.code,
+            title=obj.title,
+            unit=units[obj.owner_id].code if obj.owner_id in units else "—",
+            goal=goal,
+            status=obj.status,
+            traffic_light=obj.traffic_light or "",
+            progress=obj.progress,
+            summary=update.summary if update else "",
+            summary_period=update.period if update else "",
+            decision=update.decision if update else "",
+            priority=getattr(obj, "priority", ""),
+            budget_planned=obj.budget_planned,
+            budget_spent=obj.budget_spent,
+            is_stale=bool(
+                active and reporting_period and obj.last_update_period_id != reporting_period.pk
+            ),
+        )
+
+    fields = _field_sections(field_nodes, scope, row, narrowed)
+    project_rows = [row(p, "p") for p in scope.projects]
+    all_rows = [m for f in fields for m in f.measures]
+    overdue = _overdue_milestones(scope, when, today, fields, all_rows, project_rows)
+    off_target = _indicators_off_target(scope, when, today, fields, all_rows)
+    stale = _stale_items(reporting_period, all_rows, project_rows)
+    since = previous_as_of or timezone.make_aware(
+        datetime.datetime.combine(period.starts_on, datetime.time.min)
+    )
+    changes = measure_changes(scope.measures, since, when)
+    _choose_detailed(all_rows, project_rows, changes)
+    status_counts = defaultdict(int)
+    for r in all_rows:
+        status_counts[r.status_label] += 1
+    named = {r.unit for r in [*all_rows, *project_rows]}
+    return ReportData(
+        units=sorted((u.code, u.name) for u in units.values() if u.code in named),
+        city=city_settings(),
+        title=_("Statusbericht Digitalstrategie"),
+        scope_label=scope_label(scope_kind, field_of_action, unit, priority_only=priority_only),
+        period=period,
+        as_of=as_of,
+        is_locked=when is not None,
+        strategy_title=tree.strategy.title if tree.strategy else strategy.title,
+        revision_label=str(revision) if revision else _("Arbeitsstand (keine Fortschreibung)"),
+        fields=fields,
+        projects=project_rows,
+        light_by_field=[
+            charts.LightBar(f"{f.number} {f.title}", _light_counts(f.measures))
+            for f in fields
+            if f.measures
+        ],
+        light_by_unit=_light_by_unit(all_rows, units),
+        budget_rows=[
+            (
+                f"{f.number} {f.title}",
+                sum((m.budget_planned or Decimal(0) for m in f.measures), Decimal(0)),
+                sum((m.budget_spent or Decimal(0) for m in f.measures), Decimal(0)),
+            )
+            for f in fields
+            if f.measures
+        ],
+        overdue_milestones=overdue,
+        stale_items=stale,
+        indicators_off_target=off_target,
+        changes=changes,
+        changes_since=timezone.localtime(since).strftime("%d.%m.%Y %H:%M"),
+        confidential_left_out=scope.confidential,
+        status_counts=sorted(status_counts.items()),
+        acknowledged_only=acknowledged_only,
+        priority_only=priority_only,
+        trend=quarter_trend(scope.measure_ids, period, when),
+    )
+
+
+@dataclass
+class _Scope:
+    """The measures and projects a report covers (as of its moment), confidential ones out."""
+
+    measures: list
+    projects: list
+    confidential: int
+
+    @property
+    def measure_ids(self) -> list[int]:
+        return [m.pk for m in self.measures]
+
+    @property
+    def project_ids(self) -> list[int]:
+        return [p.pk for p in self.projects]
+
+
+def _scope(field_nodes, when, scope_kind: str, unit, priority_only: bool) -> _Scope:
+    """Measures from the tree (a unit's only, high priority only), projects of the whole
+    strategy, of the field's measures or of the unit; both without confidential rows."""
     measures = [
         item
         for node in field_nodes
@@ -332,12 +437,9 @@ def gather_report_data(
     measures = [m for m in measures if m.pk in public_ids]
     if priority_only:  # the council's look at the priorities: those measures, their projects
         measures = [m for m in measures if m.priority == Priority.HIGH]
-    measure_ids = [m.pk for m in measures]
-
-    # Projects: all, those of the field's measures, or the unit's.
-    links = Project.measures.through.objects.filter(measure_id__in=measure_ids).values_list(
-        "project_id", flat=True
-    )
+    links = Project.measures.through.objects.filter(
+        measure_id__in=[m.pk for m in measures]
+    ).values_list("project_id", flat=True)
     projects = _rows(Project, when)
     if scope_kind == ScopeKind.UNIT:
         projects = projects.filter(owner_id=unit.pk)
@@ -350,13 +452,18 @@ def gather_report_data(
         .values_list("id", flat=True)
     )
     confidential += sum(1 for p in projects if p.pk not in public_ids)
-    projects = [p for p in projects if p.pk in public_ids]
-    project_ids = [p.pk for p in projects]
+    return _Scope(measures, [p for p in projects if p.pk in public_ids], confidential)
 
-    # Latest status update per measure/project up to the reporting period.
+
+def _latest_updates(
+    scope: _Scope, when, period: Period, acknowledged_only: bool
+) -> dict[tuple[str, int], LatestUpdate]:
+    """The latest status update per measure ("m", id) and project ("p", id) up to the
+    report's period."""
+    periods = ReportingPeriod.objects.in_bulk()
     latest: dict[tuple[str, int], LatestUpdate] = {}
     updates = _rows(StatusUpdate, when).filter(
-        Q(measure_id__in=measure_ids) | Q(project_id__in=project_ids)
+        Q(measure_id__in=scope.measure_ids) | Q(project_id__in=scope.project_ids)
     )
     if acknowledged_only:
         updates = updates.filter(review_state=ReviewState.ACKNOWLEDGED)
@@ -386,30 +493,13 @@ def gather_report_data(
                 label if label != period.label else "",  # a Sachstand of another period
                 decision if needs_decision else "",
             )
+    return latest
 
-    def row(obj, key: str, goal: str = "") -> MeasureRow:
-        active = obj.status in ACTIVE_STATUSES
-        return MeasureRow(
-            pk=obj.pk,
-            code=obj.code,
-            title=obj.title,
-            unit=units[obj.owner_id].code if obj.owner_id in units else "—",
-            goal=goal,
-            status=obj.status,
-            traffic_light=obj.traffic_light or "",
-            progress=obj.progress,
-            summary=latest[(key, obj.pk)].summary if (key, obj.pk) in latest else "",
-            summary_period=latest[(key, obj.pk)].period if (key, obj.pk) in latest else "",
-            decision=latest[(key, obj.pk)].decision if (key, obj.pk) in latest else "",
-            priority=getattr(obj, "priority", ""),
-            budget_planned=obj.budget_planned,
-            budget_spent=obj.budget_spent,
-            is_stale=bool(
-                active and reporting_period and obj.last_update_period_id != reporting_period.pk
-            ),
-        )
 
-    visible = set(measure_ids)
+def _field_sections(field_nodes, scope: _Scope, row, narrowed: bool) -> list[FieldSection]:
+    """Fields of action with their goals and measure rows; a narrowed report (one unit, or
+    high priority only) leaves out goals and fields without any of its measures."""
+    visible = set(scope.measure_ids)
     fields = []
     for node in field_nodes:
         goals = []
@@ -419,48 +509,42 @@ def gather_report_data(
                 for m in sorted(goal.items.get("measures", []), key=lambda m: m.code)
                 if m.pk in visible
             ]
-            if rows or (scope_kind != ScopeKind.UNIT and not priority_only):
+            if rows or not narrowed:
                 goals.append(GoalSection(goal.number, goal.goal.title, rows))
-        narrowed = scope_kind == ScopeKind.UNIT or priority_only
         if goals and (not narrowed or any(g.measures for g in goals)):
             fields.append(FieldSection(node.number, node.field.title, goals))
-    project_rows = [row(p, "p") for p in projects]
-    field_of_measure = {m.pk: f for f in fields for m in f.measures}
-    all_rows = [m for f in fields for m in f.measures]
+    return fields
 
-    # Roll-ups for the charts.
-    def counts(rows: list[MeasureRow]) -> dict[str, int]:
-        result: dict[str, int] = defaultdict(int)
-        for r in rows:
-            result[r.traffic_light] += 1
-        return dict(result)
 
-    light_by_field = [
-        charts.LightBar(f"{f.number} {f.title}", counts(f.measures)) for f in fields if f.measures
-    ]
+def _light_counts(rows: list[MeasureRow]) -> dict[str, int]:
+    result: dict[str, int] = defaultdict(int)
+    for r in rows:
+        result[r.traffic_light] += 1
+    return dict(result)
+
+
+def _light_by_unit(rows: list[MeasureRow], units: dict) -> list[charts.LightBar]:
+    """One bar per unit, labelled with its code and name."""
     by_unit: dict[str, list[MeasureRow]] = defaultdict(list)
-    for r in all_rows:
+    for r in rows:
         by_unit[r.unit].append(r)
-    light_by_unit = [charts.LightBar(code, counts(rows)) for code, rows in sorted(by_unit.items())]
-    budget_rows = [
-        (
-            f"{f.number} {f.title}",
-            sum((m.budget_planned or Decimal(0) for m in f.measures), Decimal(0)),
-            sum((m.budget_spent or Decimal(0) for m in f.measures), Decimal(0)),
-        )
-        for f in fields
-        if f.measures
+    names = {u.code: u.name for u in units.values()}
+    return [
+        charts.LightBar(f"{code} {names[code]}" if code in names else code, _light_counts(rs))
+        for code, rs in sorted(by_unit.items())
     ]
-    status_counts = defaultdict(int)
-    for r in all_rows:
-        status_counts[r.status_label] += 1
 
-    # Overdue milestones, indicators off target, missing status updates.
+
+def _overdue_milestones(
+    scope: _Scope, when, today: datetime.date, fields, all_rows, project_rows
+) -> list[OpenItem]:
+    """Milestones past due and not reached, listed in their field's chapter too."""
     by_key = {("m", r.pk): r for r in all_rows} | {("p", r.pk): r for r in project_rows}
+    field_of_measure = {m.pk: f for f in fields for m in f.measures}
     overdue = []
     milestones = (
         _rows(Milestone, when)
-        .filter(Q(measure_id__in=measure_ids) | Q(project_id__in=project_ids))
+        .filter(Q(measure_id__in=scope.measure_ids) | Q(project_id__in=scope.project_ids))
         .filter(Q(reached_on__isnull=True) | Q(reached_on__gt=today), due_on__lt=today)
         .order_by("due_on")
     )
@@ -476,7 +560,18 @@ def gather_report_data(
         overdue.append(item)
         if ms.measure_id in field_of_measure:
             field_of_measure[ms.measure_id].overdue.append(item)
-    indicators = list(_rows(Indicator, when).filter(measure_id__in=measure_ids).order_by("pk"))
+    return overdue
+
+
+def _indicators_off_target(
+    scope: _Scope, when, today: datetime.date, fields, all_rows
+) -> list[OpenItem]:
+    """Indicators whose course misses their target, listed in their field's chapter too."""
+    by_pk = {r.pk: r for r in all_rows}
+    field_of_measure = {m.pk: f for f in fields for m in f.measures}
+    indicators = list(
+        _rows(Indicator, when).filter(measure_id__in=scope.measure_ids).order_by("pk")
+    )
     values = defaultdict(list)
     for value in (
         _rows(IndicatorValue, when)
@@ -488,7 +583,7 @@ def gather_report_data(
     for indicator in indicators:
         series = values[indicator.pk]
         if on_track(indicator, series) is False:
-            subject = by_key[("m", indicator.measure_id)]
+            subject = by_pk[indicator.measure_id]
             item = OpenItem(
                 _("Kennzahl"),
                 subject.code,
@@ -504,8 +599,12 @@ def gather_report_data(
             )
             off_target.append(item)
             field_of_measure[indicator.measure_id].off_target.append(item)
-    # Measures first, then projects (kind by list, not by a search through the rows).
-    stale = [
+    return off_target
+
+
+def _stale_items(reporting_period, all_rows, project_rows) -> list[OpenItem]:
+    """Active measures, then projects, without a status update for the period."""
+    return [
         OpenItem(
             kind,
             r.code,
@@ -518,13 +617,11 @@ def gather_report_data(
         if r.is_stale
     ]
 
-    # What changed since the previous report (or since the period began).
-    since = previous_as_of or timezone.make_aware(
-        datetime.datetime.combine(period.starts_on, datetime.time.min)
-    )
-    changes = measure_changes(measures, since)
-    # The chapters show what the council must read: priority 1, red, notably changed, or
-    # a decision needed; every measure stays in the annex's table.
+
+def _choose_detailed(all_rows, project_rows, changes: list[Change]) -> None:
+    """The chapters show what the council must read: priority 1, red, notably changed, or a
+    decision needed; every measure stays in the annex's table. Every project has its line,
+    red ones (and those asking for a decision) their Sachstand."""
     notable = {change.code for change in changes if change.group != "other"}
     for measure_row in all_rows:
         measure_row.in_detail = bool(
@@ -533,37 +630,10 @@ def gather_report_data(
             or measure_row.code in notable
             or measure_row.decision
         )
-    for project_row in project_rows:  # every project has its line; red ones their Sachstand
+    for project_row in project_rows:
         project_row.in_detail = bool(
             project_row.traffic_light == TrafficLight.RED or project_row.decision
         )
-    label = scope_label(scope_kind, field_of_action, unit, priority_only=priority_only)
-    named = {row.unit for row in [*all_rows, *project_rows]}
-    return ReportData(
-        units=sorted((u.code, u.name) for u in units.values() if u.code in named),
-        city=city_settings(),
-        title=_("Statusbericht Digitalstrategie"),
-        scope_label=label,
-        period=period,
-        as_of=as_of,
-        is_locked=when is not None,
-        strategy_title=tree.strategy.title if tree.strategy else strategy.title,
-        revision_label=str(revision) if revision else _("Arbeitsstand (keine Fortschreibung)"),
-        fields=fields,
-        projects=project_rows,
-        light_by_field=light_by_field,
-        light_by_unit=light_by_unit,
-        budget_rows=budget_rows,
-        overdue_milestones=overdue,
-        stale_items=stale,
-        indicators_off_target=off_target,
-        changes=changes,
-        changes_since=timezone.localtime(since).strftime("%d.%m.%Y %H:%M"),
-        confidential_left_out=confidential,
-        status_counts=sorted(status_counts.items()),
-        acknowledged_only=acknowledged_only,
-        priority_only=priority_only,
-    )
 
 
 def number_text(value: Decimal) -> str:

@@ -46,14 +46,15 @@ logger = logging.getLogger(__name__)
 
 
 def dashboard_data(today=None, *, lists: bool = True) -> DashboardData | None:
-    """The live state of the whole strategy, compared with the last finished report.
+    """The live state of the whole strategy, compared with the last released report.
 
     None while there is no strategy to report on. `lists=False` (the start page): the
     figures and the chart only, without open items and changes.
     """
     today = today or timezone.localdate()
     last = (
-        Report.objects.filter(status=ReportStatus.DONE, scope_kind=ScopeKind.STRATEGY)
+        Report.objects.released()
+        .filter(scope_kind=ScopeKind.STRATEGY)
         .exclude(data_as_of=None)
         .order_by("-data_as_of")
         .first()
