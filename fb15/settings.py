@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "measures",
     "reporting",
     "imports",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -111,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "fb15.context_processors.navigation",
                 "fb15.context_processors.city",
+                "portal.context_processors.portal",
             ],
         },
     },

@@ -346,6 +346,26 @@ def report_release(request, pk: int):
 
 @login_required
 @require_POST
+def report_publicity(request, pk: int):
+    """FB 15 offers a released report on the public portal (or takes it back)."""
+    report = _report_for_editing(request, pk)
+    is_public = request.POST.get("is_public") == "1"
+    try:
+        lifecycle.set_public(actor=request.user, report=report, is_public=is_public)
+    except services.ReportError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("Der Bericht steht jetzt im öffentlichen Portal.")
+            if is_public
+            else _("Der Bericht steht nicht mehr im öffentlichen Portal."),
+        )
+    return HttpResponseRedirect(report.get_absolute_url())
+
+
+@login_required
+@require_POST
 def report_correct(request, pk: int):
     report = _report_for_editing(request, pk)
     form = CorrectionForm(request.POST)

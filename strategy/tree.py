@@ -45,14 +45,24 @@ class GoalItems:
     live_queryset: Callable[[], models.QuerySet] | None = None
     visible_to: Callable[[object], models.Q] | None = None
 
-    def load(self, goal_ids: Iterable[int], when: datetime.datetime | None, user=None) -> list:
-        """Rows below the goals, live (`when` None) or as of `when`; readable by `user`."""
+    def load(
+        self, goal_ids: Iterable[int], when: datetime.datetime | None, user=None, public=False
+    ) -> list:
+        """Rows below the goals, live (`when` None) or as of `when`; readable by `user`, or
+        by anyone (`public`: the public portal, restrict()'s confidentiality rule alone)."""
         rows = (
             (self.live_queryset() if self.live_queryset else self.model._base_manager.all())
             if when is None
             else self.model.history.as_of(when)
         ).filter(**{f"{self.goal_field}_id__in": list(goal_ids)})
-        if user is not None:
+        if public:
+            if self.visible_to is not None:
+                return []  # rows read by a rule of their own are never public
+            manager = self.model.objects
+            rows = rows.filter(
+                manager.public_condition() if when is None else manager.public_history_condition()
+            )
+        elif user is not None:
             rows = rows.filter(self.readable_condition(user))
         return list(rows)
 
@@ -155,13 +165,15 @@ def build_tree(
     *,
     user=None,
     live_items: bool = False,
+    public: bool = False,
 ) -> StrategyTree:
     """The strategy as it is now (`when` None) or was at `when`: one query per model.
 
     For a moment, the strategy row itself is read from history too (its vision text may
     have changed since); if it did not exist yet the tree is empty with `strategy` None.
-    Goal items (measures) are those `user` may read (None: all), as of `when` too unless
-    `live_items` asks for their current state below the goals of that moment.
+    Goal items (measures) are those `user` may read (None: all; `public`: those anyone may
+    read), as of `when` too unless `live_items` asks for their current state below the goals
+    of that moment.
     """
     if when is None:
         fields = list(FieldOfAction.objects.filter(strategy=strategy))
@@ -173,10 +185,14 @@ def build_tree(
         fields = list(FieldOfAction.history.as_of(when).filter(strategy_id=strategy.pk))
         field_ids = [f.pk for f in fields]
         goals = list(Goal.history.as_of(when).filter(field_of_action_id__in=field_ids))
-    return assemble(strategy, when, fields, goals, user, None if live_items else when)
+    return assemble(
+        strategy, when, fields, goals, user, None if live_items else when, public=public
+    )
 
 
-def assemble(strategy, when, fields: list, goals: list, user=None, items_when=None):
+def assemble(
+    strategy, when, fields: list, goals: list, user=None, items_when=None, *, public=False
+):
     """Order, number and roll up already loaded rows (no queries but the goal items')."""
     fields.sort(key=lambda f: f.position)
     goals_by_field: dict[int, list] = defaultdict(list)
@@ -186,7 +202,7 @@ def assemble(strategy, when, fields: list, goals: list, user=None, items_when=No
     goal_ids = [goal.pk for goal in goals]
     for key, spec in GOAL_ITEMS.items():
         grouped: dict[int, list] = defaultdict(list)
-        for item in spec.load(goal_ids, items_when, user) if goal_ids else []:
+        for item in spec.load(goal_ids, items_when, user, public) if goal_ids else []:
             grouped[spec.goal_id(item)].append(item)
         items_by_goal[key] = grouped
     nodes = []
