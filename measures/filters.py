@@ -11,7 +11,7 @@ from fb15.forms import ComboboxSelect
 from fb15.models import OrgUnit
 from strategy.models import FieldOfAction, Goal, may_read_draft
 
-from .models import Phase, Priority, ReportingPeriod, Status, TrafficLight
+from .models import Phase, Priority, ReportingPeriod, ReviewState, Status, TrafficLight
 
 FLAG_CHOICES = [
     ("", _("alle")),
@@ -109,3 +109,27 @@ class ProjectFilterForm(ListFilterForm):
     phase = forms.ChoiceField(label=_("Phase"), choices=with_all(Phase.choices), required=False)
 
     person_field = "lead"
+
+
+class ChildFilterForm(FilterForm):
+    """The API's lists of rows below measures and projects: by parent id (and period)."""
+
+    measure = forms.IntegerField(label=_("Maßnahme (ID)"), min_value=1, required=False)
+    project = forms.IntegerField(label=_("Projekt (ID)"), min_value=1, required=False)
+
+
+class StatusUpdateFilterForm(ChildFilterForm):
+    period = forms.ModelChoiceField(
+        label=_("Berichtszeitraum (ID)"), queryset=ReportingPeriod.objects.all(), required=False
+    )
+    review_state = forms.ChoiceField(
+        label=_("Prüfung durch FB 15"), choices=with_all(ReviewState.choices), required=False
+    )
+
+
+class IndicatorFilterForm(FilterForm):
+    measure = forms.IntegerField(label=_("Maßnahme (ID)"), min_value=1, required=False)
+
+
+class IndicatorValueFilterForm(FilterForm):
+    indicator = forms.IntegerField(label=_("Kennzahl (ID)"), min_value=1, required=False)

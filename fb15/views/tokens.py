@@ -1,0 +1,74 @@
+"""Personal access tokens for the JSON API: each user creates, lists and revokes their own."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from fb15 import services
+from fb15.forms import ApiTokenForm
+from fb15.models import ApiToken
+
+DEFAULT_VALIDITY = datetime.timedelta(days=90)
+HISTORY_SHOWN = 20
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def token_list(request):
+    """The user's tokens and the form for a new one; a new token's secret is shown once,
+    in the answer to the POST that created it, and never again."""
+    user = request.user
+    form = ApiTokenForm(
+        request.POST or None, initial={"expires_on": timezone.localdate() + DEFAULT_VALIDITY}
+    )
+    created = secret = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                created, secret = services.create_api_token(actor=user, **form.cleaned_data)
+            except ValidationError as error:
+                form.add_error(None, error)
+        if secret is None:
+            status = 422
+        else:
+            form = ApiTokenForm(initial={"expires_on": timezone.localdate() + DEFAULT_VALIDITY})
+    tokens = ApiToken.objects.restrict(user, "view")
+    history = (
+        ApiToken.history.filter(id__in=tokens.values("pk"))
+        .select_related("history_user")
+        .order_by("-history_date")[:HISTORY_SHOWN]
+    )
+    return render(
+        request,
+        "fb15/token_list.html",
+        {
+            "form": form,
+            "tokens": tokens,
+            "created": created,
+            "secret": secret,
+            "history": history,
+            "now": timezone.now(),
+            "api_docs_url": reverse("api-docs"),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk: int):
+    token = get_object_or_404(ApiToken.objects.restrict(request.user, "change"), pk=pk)
+    services.revoke_api_token(actor=request.user, token=token)
+    messages.success(request, _("Das Token „%(name)s“ wurde widerrufen.") % {"name": token.name})
+    return HttpResponseRedirect(reverse("token_list"))
