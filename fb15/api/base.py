@@ -43,7 +43,13 @@ def exception_handler(exc, context):
         exc = exceptions.ParseError(_("Der Inhalt der Anfrage ist kein gültiges JSON."))
     if isinstance(exc, DjangoPermissionDenied) and not str(exc):
         exc = exceptions.PermissionDenied()
-    return drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)
+    if response is not None and isinstance(response.data, dict):
+        general = response.data.get("detail")
+        if isinstance(general, list):
+            # Errors about the whole request (NON_FIELD_ERRORS_KEY) read as one `detail` text.
+            response.data["detail"] = " ".join(str(message) for message in general)
+    return response
 
 
 class StrictSerializer(serializers.Serializer):

@@ -174,7 +174,7 @@ class StatusUpdateFilingSerializer(StrictSerializer):
     def validate(self, data):
         if ("measure" in data) == ("project" in data):
             raise serializers.ValidationError(
-                {"detail": _("Bitte genau eines angeben: „measure“ oder „project“.")}
+                _("Bitte genau eines angeben: „measure“ oder „project“.")
             )
         return data
 
