@@ -20,30 +20,32 @@ from fb15.models import ApiToken
 
 DEFAULT_VALIDITY = datetime.timedelta(days=90)
 HISTORY_SHOWN = 20
+NEW_TOKEN_KEY = "fb15_new_api_token"
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def token_list(request):
-    """The user's tokens and the form for a new one; a new token's secret is shown once,
-    in the answer to the POST that created it, and never again."""
+    """The user's tokens and the form for a new one.
+
+    A new token's secret survives exactly one redirect in the session and is shown once by
+    the page that follows (reloading it neither shows the secret again nor makes a token).
+    """
     user = request.user
     form = ApiTokenForm(
         request.POST or None, initial={"expires_on": timezone.localdate() + DEFAULT_VALIDITY}
     )
-    created = secret = None
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                created, secret = services.create_api_token(actor=user, **form.cleaned_data)
-            except ValidationError as error:
-                form.add_error(None, error)
-        if secret is None:
-            status = 422
+    if request.method == "POST" and form.is_valid():
+        try:
+            token, secret = services.create_api_token(actor=user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
         else:
-            form = ApiTokenForm(initial={"expires_on": timezone.localdate() + DEFAULT_VALIDITY})
+            request.session[NEW_TOKEN_KEY] = {"id": token.pk, "secret": secret}
+            return HttpResponseRedirect(reverse("token_list"))
+    new = request.session.pop(NEW_TOKEN_KEY, None)
     tokens = ApiToken.objects.restrict(user, "view")
+    created = tokens.filter(pk=new["id"]).first() if new else None
     history = (
         ApiToken.history.filter(id__in=tokens.values("pk"))
         .select_related("history_user")
@@ -56,12 +58,12 @@ def token_list(request):
             "form": form,
             "tokens": tokens,
             "created": created,
-            "secret": secret,
+            "secret": new["secret"] if created else None,
             "history": history,
             "now": timezone.now(),
             "api_docs_url": reverse("api-docs"),
         },
-        status=status,
+        status=422 if form.is_bound else 200,
     )
 
 

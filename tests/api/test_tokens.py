@@ -31,8 +31,8 @@ def create_on_page(client, **data):
 def test_token_page_shows_the_secret_once_and_stores_only_its_hash(personas, client_for):
     client = client_for(personas["lead32"])
     response = create_on_page(client)
-    assert response.status_code == 200
-    page = response.content.decode()
+    assert response.status_code == 302
+    page = client.get(response.url).content.decode()
     secret = re.search(r'value="(fb15_[\w-]+)"', page).group(1)
     assert "nur dieses eine Mal angezeigt" in page
     token = ApiToken.objects.get()
