@@ -66,6 +66,19 @@ class ListFilterForm(FilterForm):
         return queryset.filter(**{f"{self.person_field}__isnull": True})
 
 
+def adopted_titles(model, user):
+    """Option labels as the latest revision names the rows; read once, when first shown
+    (filtering alone, as the CSV export and the API do, needs no labels)."""
+    titles = {}
+
+    def label(obj) -> str:
+        if not titles:
+            titles.update((row.pk, str(row)) for row in model.objects.as_read_by(user))
+        return titles[obj.pk]
+
+    return label
+
+
 class MeasureFilterForm(ListFilterForm):
     field_of_action = forms.ModelChoiceField(
         label=_("Handlungsfeld"),
@@ -95,8 +108,7 @@ class MeasureFilterForm(ListFilterForm):
         if not may_read_draft(user):
             # Options named as the adopted revision names them, not by their draft title.
             for name, model in (("field_of_action", FieldOfAction), ("goal", Goal)):
-                titles = {row.pk: str(row) for row in model.objects.as_read_by(user)}
-                self.fields[name].label_from_instance = lambda obj, titles=titles: titles[obj.pk]
+                self.fields[name].label_from_instance = adopted_titles(model, user)
         self.order_fields(
             ["q", "field_of_action", "goal", "owner", "status", "traffic_light", "priority", "flag"]
         )
