@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from fb15.api.base import StrictSerializer
@@ -35,22 +38,31 @@ REPORTED_FIELDS = (
 )
 
 
-class PageUrlField(serializers.HyperlinkedIdentityField):
-    """The object's HTML page (get_absolute_url), absolute."""
+@extend_schema_field(OpenApiTypes.URI)
+class PageUrlField(serializers.Field):
+    """The object's HTML page, absolute. The URL is reversed once per list, not per row."""
 
-    def __init__(self, **kwargs):
-        super().__init__(view_name="", read_only=True, **kwargs)
+    MARKER = 987654321
 
-    def get_url(self, obj, view_name, request, format):
-        url = obj.get_absolute_url()
-        return request.build_absolute_uri(url) if request else url
+    def __init__(self, url_name: str, **kwargs):
+        super().__init__(source="pk", read_only=True, **kwargs)
+        self.url_name = url_name
+        self.pattern = None
+
+    def to_representation(self, pk) -> str:
+        if self.pattern is None:
+            url = reverse(self.url_name, args=[self.MARKER])
+            request = self.context.get("request")
+            url = request.build_absolute_uri(url) if request else url
+            self.pattern = url.replace(str(self.MARKER), "{}")
+        return self.pattern.format(pk)
 
 
 class MeasureSerializer(serializers.ModelSerializer):
     owner_code = serializers.CharField(source="owner.code", read_only=True)
     responsible = serializers.StringRelatedField()
     last_update_period = serializers.SlugRelatedField(slug_field="label", read_only=True)
-    url = PageUrlField()
+    url = PageUrlField("measure_detail")
 
     class Meta:
         model = Measure
@@ -75,7 +87,7 @@ class ProjectSerializer(serializers.ModelSerializer):
     last_update_period = serializers.SlugRelatedField(slug_field="label", read_only=True)
     # Only the measures the reader may read (prefetched through restrict() by the view).
     measures = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
-    url = PageUrlField()
+    url = PageUrlField("project_detail")
 
     class Meta:
         model = Project

@@ -250,3 +250,13 @@ def test_invalid_filter_and_cursor_are_answered_in_german(world):
     cursor = world["lead"].get(reverse("api-measure-list"), cursor="kaputt")
     assert cursor.status_code == 404
     assert cursor.json() == {"detail": "Ungültiger Zeiger für die Seite (cursor)."}
+
+
+def test_measures_and_projects_link_their_pages(world):
+    measure, project = world["own"]["measure"], world["own"]["project"]
+    listed = world["lead"].get(reverse("api-measure-list")).json()["results"]
+    urls = {item["id"]: item["url"] for item in listed}
+    assert urls[measure.pk] == f"http://testserver/massnahmen/{measure.pk}/"
+    shown = world["lead"].get(reverse("api-project-detail", args=[project.pk])).json()
+    assert shown["url"] == f"http://testserver/projekte/{project.pk}/"
+    assert shown["measures"] == [measure.pk]
