@@ -149,6 +149,12 @@ def status_body(world, variant):
     }
 
 
+def project_status_body(world, variant):
+    body = status_body(world, variant)
+    del body["measure"]
+    return {**body, "project": world["project"][variant].pk}
+
+
 ROWS: list[ApiRow] = []
 for name, key, variants, codes in READABLE:
     ROWS.append(ApiRow(f"api-{name}-detail", detail(name, key, variants), codes))
@@ -188,6 +194,13 @@ ROWS += [
         {"public": "401 404 403 403 200 403 200", "confidential": "401 404 404 404 200 404 200"},
         "POST",
         status_body,
+    ),
+    ApiRow(
+        "api-statusupdate-list",
+        {v: (lambda w: reverse("api-statusupdate-list")) for v in PV},
+        {"public": "401 404 403 403 201 403 201", "confidential": "401 404 404 404 201 404 201"},
+        "POST",
+        project_status_body,
     ),
     ApiRow(
         "api-milestone-detail",
