@@ -260,3 +260,37 @@ def test_measures_and_projects_link_their_pages(world):
     shown = world["lead"].get(reverse("api-project-detail", args=[project.pk])).json()
     assert shown["url"] == f"http://testserver/projekte/{project.pk}/"
     assert shown["measures"] == [measure.pk]
+
+
+@pytest.mark.parametrize(
+    ("changes", "status"),
+    [
+        ({"measure": 10**30}, 404),
+        ({"period": 10**30}, 400),
+        ({"progress": 10**30}, 400),
+        ({"summary": "Null\x00zeichen"}, 400),
+        ({"budget_spent": "1e400"}, 400),
+        ({"seen_at": "gestern"}, 400),
+    ],
+)
+def test_extreme_values_never_reach_the_database_as_errors(world, changes, status):
+    response = world["lead"].post(STATUS_URL, update_body(world, **changes))
+    assert response.status_code == status, response.content
+    assert response.json()
+    assert not StatusUpdate.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/measures/99999999999999999999/",
+        "/api/v1/measures/?owner=99999999999999999999",
+        "/api/v1/measures/?q=Null%00zeichen",
+        "/api/v1/status-updates/?period=abc",
+        "/api/v1/strategy/?revision=99999999999999999999",
+    ],
+)
+def test_odd_queries_are_answered_without_a_server_error(world, url):
+    response = world["lead"].client.get(url, headers=world["lead"].headers)
+    assert response.status_code in (400, 404), response.content
+    assert response.json()
