@@ -33,7 +33,8 @@ def token_list(request):
     """
     user = request.user
     form = ApiTokenForm(
-        request.POST or None, initial={"expires_on": timezone.localdate() + DEFAULT_VALIDITY}
+        request.POST if request.method == "POST" else None,
+        initial={"expires_on": timezone.localdate() + DEFAULT_VALIDITY},
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -231,9 +231,9 @@ ROWS += [
         "PATCH",
         lambda w, v: {"summary": "Neu"},
     ),
-    # The schema and its documentation page are public: they describe, they hold no data.
-    ApiRow("api-schema", one("api-schema"), "200 200 200 200 200 200 200"),
-    ApiRow("api-docs", one("api-docs"), "200 200 200 200 200 200 200"),
+    # The schema and its documentation page: for everybody signed in (the page: by session).
+    ApiRow("api-schema", one("api-schema"), "401 200 200 200 200 200 200"),
+    ApiRow("api-docs", one("api-docs"), "302 302 302 302 302 302 302"),
 ]
 
 

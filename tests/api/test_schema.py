@@ -61,8 +61,9 @@ def test_schema_validates_and_lists_every_endpoint(schema):
     assert {"traffic_light", "progress", "status", "summary"} <= set(filing["required"])
 
 
-def test_documentation_page_uses_only_our_own_scripts_and_styles(client):
-    response = client.get(reverse("api-docs"))
+def test_documentation_page_uses_only_our_own_scripts_and_styles(personas, client_for):
+    assert client_for(None).get(reverse("api-docs")).status_code == 302  # to the login
+    response = client_for(personas["council"]).get(reverse("api-docs"))
     assert response.status_code == 200
     page = response.content.decode()
     sources = re.findall(r'(?:src|href)="([^"]+)"', page)

@@ -191,3 +191,10 @@ def test_throttling_counts_per_token_and_answers_429_in_german(personas, setting
         assert second.get(url).status_code == 200  # another token counts on its own
     finally:
         TokenRateThrottle.THROTTLE_RATES = original
+
+
+def test_an_empty_token_form_is_refused_with_422_and_german_messages(personas, client_for):
+    response = client_for(personas["staff"]).post(reverse("token_list"), {})
+    assert response.status_code == 422
+    assert "Dieses Feld ist zwingend erforderlich." in response.content.decode()
+    assert not ApiToken.objects.exists()
