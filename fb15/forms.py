@@ -11,7 +11,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
-from .models import COMMENT_MAX_LENGTH, CitySettings, Division, OrgUnit, User
+from .models import COMMENT_MAX_LENGTH, CitySettings, Division, OrgUnit, TokenScope, User
 
 
 def accept_digit_groups(field: forms.DecimalField | forms.FloatField) -> None:
@@ -348,4 +348,28 @@ class CommentForm(KernFormMixin, forms.Form):
                 "(jetzt %(show_value)d)."
             ),
         },
+    )
+
+
+class ApiTokenForm(KernFormMixin, forms.Form):
+    """A new personal access token for the JSON API (services.create_api_token checks it)."""
+
+    name = forms.CharField(
+        label=_("Bezeichnung"),
+        max_length=100,
+        help_text=_("Wofür ist das Token? z. B. „Projekttool FB 32“"),
+    )
+    scope = forms.ChoiceField(
+        label=_("Berechtigung"),
+        choices=TokenScope.choices,
+        initial=TokenScope.READ,
+        help_text=_(
+            "„lesen und schreiben“ erlaubt Statusmeldungen, Messwerte und Meilensteine – "
+            "nur dort, wo Sie selbst melden dürfen."
+        ),
+    )
+    expires_on = forms.DateField(
+        label=_("gültig bis"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Höchstens ein Jahr."),
     )

@@ -503,3 +503,73 @@ class CouncilPaperLink(models.Model):
 
     def __str__(self) -> str:
         return str(self.paper)
+
+
+class TokenScope(models.TextChoices):
+    READ = "read", _("nur lesen")
+    WRITE = "write", _("lesen und schreiben")
+
+
+class ApiTokenQuerySet(RestrictedQuerySet):
+    """A token is its owner's alone: nobody else lists, sees or revokes it."""
+
+    def restrict(self, user, action: str = "view") -> "ApiTokenQuerySet":
+        if action not in ("view", "add", "change", "delete"):
+            raise ValueError(f"unknown action {action!r} for ApiToken")
+        if not (user and user.is_authenticated and user.is_active):
+            return self.none()
+        return self.filter(owner=user)
+
+    def usable(self, now=None) -> "ApiTokenQuerySet":
+        now = now or timezone.now()
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now)
+
+
+class ApiToken(DomainModel):
+    """A personal access token for the JSON API (`Authorization: Bearer fb15_…`).
+
+    The secret is shown once when the token is created; only its SHA-256 is stored (the
+    secret is 256 random bits, so a fast hash is safe and a lookup is one index hit).
+    A token acts as its owner, never with more rights; `scope` "read" allows reads only.
+    """
+
+    owner = models.ForeignKey(
+        User, verbose_name=_("Inhaber*in"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(
+        _("Bezeichnung"), max_length=100, help_text=_("Wofür? z. B. „Projekttool FB 32“")
+    )
+    scope = models.CharField(
+        _("Berechtigung"), max_length=5, choices=TokenScope.choices, default=TokenScope.READ
+    )
+    prefix = models.CharField(_("Anfang des Tokens"), max_length=12, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("angelegt am"), default=timezone.now)
+    expires_at = models.DateTimeField(_("gültig bis"))
+    revoked_at = models.DateTimeField(_("widerrufen am"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("zuletzt benutzt"), null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["key_hash", "last_used_at"])
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Zugangstoken")
+        verbose_name_plural = _("Zugangstokens")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def get_absolute_url(self) -> str:
+        return reverse("token_list")
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    def is_expired(self, now=None) -> bool:
+        return self.expires_at <= (now or timezone.now())
+
+    @property
+    def may_write(self) -> bool:
+        return self.scope == TokenScope.WRITE

@@ -6,6 +6,7 @@ from fb15.views import accessibility, core, organisation
 from fb15.views import comments as comment_views
 from fb15.views import council as council_views
 from fb15.views import search as search_views
+from fb15.views import tokens as token_views
 from fb15.views import trash as trash_views
 
 urlpatterns = [
@@ -78,5 +79,20 @@ urlpatterns = [
     path("import/", include("imports.urls")),
     path("", include("portal.urls")),
     path("suche/", search_views.search_page, name="search"),
+    path("zugangstoken/", token_views.token_list, name="token_list"),
+    path("zugangstoken/<int:pk>/widerrufen/", token_views.token_revoke, name="token_revoke"),
+    # The JSON API, version 1: each app's endpoints from its own api/urls.py.
+    path(
+        "api/v1/",
+        include(
+            [
+                path("", include("fb15.api.urls")),
+                path("", include("strategy.api.urls")),
+                path("", include("measures.api.urls")),
+                path("", include("standards.api.urls")),
+                path("", include("reporting.api.urls")),
+            ]
+        ),
+    ),
     path("admin/", admin.site.urls),
 ]

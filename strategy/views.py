@@ -8,7 +8,6 @@ latest published revision by default. Editing needs the model permissions (Strat
 
 from __future__ import annotations
 
-import datetime
 from itertools import pairwise
 
 from django.contrib import messages
@@ -65,13 +64,7 @@ can_read_draft = may_read_draft
 
 
 def _readable_strategy(request) -> Strategy | None:
-    """The strategy if the user may read it; 403 for users without any strategy role."""
-    strategies = Strategy.objects.restrict(request.user, "view")
-    if not Strategy.objects.may_add(request.user) and not request.user.has_perm(
-        "strategy.view_strategy"
-    ):
-        raise PermissionDenied
-    return strategies.order_by("pk").first()
+    return services.readable_strategy(request.user)
 
 
 def _revisions(request, strategy) -> list[Revision]:
@@ -142,10 +135,6 @@ def strategy_detail(request):
     )
 
 
-def _end_of_day(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
-
-
 @login_required
 def strategy_as_of(request):
     """The strategy as published in a revision, or as it stood at the end of a day.
@@ -163,19 +152,9 @@ def strategy_as_of(request):
         return render(request, "strategy/strategy_as_of.html", context)
     if not form.is_valid():
         return render(request, "strategy/strategy_as_of.html", context, status=400)
-    by_number = {r.number: r for r in revisions}
     day = form.cleaned_data.get("datum")
     number = form.cleaned_data.get("revision")
-    if number:
-        revision = by_number[number]
-        when = revision.published_at
-    else:
-        when = _end_of_day(day)
-        in_force = [r for r in revisions if r.published_at <= when]
-        revision = in_force[0] if in_force else None
-        if not can_read_draft(request.user):
-            # The council reads adopted revisions only, also when asking for a date.
-            when = revision.published_at if revision else None
+    when, revision = services.moment_as_of(request.user, revisions, number=number, day=day)
     tree = build_tree(strategy, when, user=request.user) if when else None
     older = [r for r in revisions if revision and r.number < revision.number]
     context.update(

@@ -67,6 +67,9 @@ ROUTES: dict[str, dict] = {
     "oidc_authentication_init": one("oidc_authentication_init"),
     "oidc_authentication_callback": one("oidc_authentication_callback"),
     "search": one("search"),
+    # Personal access tokens: everybody's own (the world's token is the lead of FB 32's)
+    "token_list": one("token_list"),
+    "token_revoke": one("token_revoke", lambda w: w["token"].pk),
     "set_language": one("set_language"),
     # Organisation
     "orgunit_list": one("orgunit_list"),
@@ -233,6 +236,8 @@ EXPECTED: dict[str, tuple] = {
         "404 404 404 404 404 404 404",
     ),
     "search": ("302 200 200 200 200 200 200", "302 405 405 405 405 405 405"),
+    "token_list": ("302 200 200 200 200 200 200", "302 422 422 422 422 422 422"),
+    "token_revoke": ("302 405 405 405 405 405 405", "302 404 404 404 302 404 404"),
     "login": ("200 200 200 200 200 200 200", "200 200 200 200 200 200 200"),
     "logout": ("405 405 405 405 405 405 405", "302 302 302 302 302 302 302"),
     "set_language": ("302 302 302 302 302 302 302", "302 302 302 302 302 302 302"),
