@@ -43,6 +43,7 @@ class MeasuresConfig(AppConfig):
                     "actual_end",
                 ),
                 live_queryset=lambda: Measure.objects.all(),
+                order_by=("code", "id"),
                 # Which rows a reader sees: restrict()'s rule (Measure.objects.history_condition).
             )
         )

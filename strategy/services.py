@@ -194,10 +194,16 @@ def revision_moment(revision: Revision) -> datetime.datetime:
     return revision.published_at
 
 
-def revision_tree(revision: Revision, *, user=None, live_items: bool = False) -> StrategyTree:
+def revision_tree(
+    revision: Revision, *, user=None, live_items: bool = False, inline_limit: int | None = None
+) -> StrategyTree:
     """The strategy exactly as published in `revision`, from history (see `build_tree`)."""
     return build_tree(
-        revision.strategy, revision_moment(revision), user=user, live_items=live_items
+        revision.strategy,
+        revision_moment(revision),
+        user=user,
+        live_items=live_items,
+        inline_limit=inline_limit,
     )
 
 

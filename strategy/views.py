@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from itertools import pairwise
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -26,6 +27,7 @@ from django.views import View
 from django.views.decorators.http import require_POST
 
 from fb15.empty_state import IMPORT_ACTION, EmptyAction, empty_state, may_add
+from fb15.htmx import htmx_partial
 from fb15.views.generic import (
     Column,
     ObjectDeleteView,
@@ -109,13 +111,13 @@ def strategy_detail(request):
         )
     empty = None
     if can_read_draft(user):
-        tree = build_tree(strategy, user=user)
+        tree = build_tree(strategy, user=user, inline_limit=INLINE_ITEMS)
         shown_revision = None
         if not tree.fields:
             empty = empty_state(user, EMPTY_STRATEGY, EMPTY_STRATEGY_ACTIONS)
     elif latest:
         # The adopted text of the latest revision, with the measures' current state below it.
-        tree = services.revision_tree(latest, user=user, live_items=True)
+        tree = services.revision_tree(latest, user=user, live_items=True, inline_limit=INLINE_ITEMS)
         shown_revision = latest
     else:
         tree = None
@@ -146,6 +148,92 @@ def _end_of_day(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
 
 
+def _as_of_moment(request, form: AsOfForm, revisions: list[Revision]):
+    """(moment, revision in force) a valid as-of form asks for, as the user may read it.
+
+    The council sees for a day the revision in force then; draft readers the exact state.
+    """
+    number = form.cleaned_data.get("revision")
+    if number:
+        revision = next(r for r in revisions if r.number == number)
+        return revision.published_at, revision
+    when = _end_of_day(form.cleaned_data["datum"])
+    in_force = [r for r in revisions if r.published_at <= when]
+    revision = in_force[0] if in_force else None
+    if not can_read_draft(request.user):
+        # The council reads adopted revisions only, also when asking for a date.
+        when = revision.published_at if revision else None
+    return when, revision
+
+
+# Goals with more items (measures) than this show their roll-up and load the list on
+# demand, so the strategy page stays small at any size of the portfolio.
+INLINE_ITEMS = 25
+GOAL_ITEMS_PAGE_SIZE = 50
+
+
+@login_required
+def goal_items(request, pk: int, key: str):
+    """The items (measures) below one goal, a page at a time: on demand from the strategy
+    page (htmx swaps the list in) or as a page of its own (the plain link).
+
+    The moment is the page's: no parameters for the strategy page (the draft, or for the
+    council the latest revision with the items' current state), `revision`/`datum` as on
+    the as-of page. The goal must exist then; the items are those the user may read.
+    """
+    spec = GOAL_ITEMS.get(key)
+    strategy = _readable_strategy(request)
+    if spec is None or strategy is None:
+        raise Http404
+    revisions = _revisions(request, strategy)
+    items_query = ""
+    if "revision" in request.GET or "datum" in request.GET:
+        form = AsOfForm(request.GET, revisions=revisions)
+        if not form.is_valid():
+            raise Http404
+        when, _in_force = _as_of_moment(request, form, revisions)
+        if when is None:
+            raise Http404
+        items_when = when
+        items_query = urlencode(
+            {name: request.GET[name] for name in ("revision", "datum") if name in request.GET}
+        )
+    elif can_read_draft(request.user):
+        when = items_when = None
+    elif revisions:
+        when, items_when = revisions[0].published_at, None
+    else:
+        raise Http404
+    if when is None:
+        goals = Goal.objects.restrict(request.user, "view").filter(
+            field_of_action__strategy=strategy
+        )
+    else:
+        fields = FieldOfAction.history.as_of(when).filter(strategy_id=strategy.pk)
+        goals = Goal.history.as_of(when).filter(field_of_action_id__in=fields.values("id"))
+    goal = goals.filter(pk=pk).first()
+    if goal is None:
+        raise Http404
+    rows = spec.queryset([goal.pk], items_when, request.user).order_by(*spec.order_by)
+    page = Paginator(rows, GOAL_ITEMS_PAGE_SIZE).get_page(request.GET.get("seite"))
+    context = {
+        "goal": goal,
+        "key": key,
+        "label": spec.label,
+        "page": page,
+        "items_query": items_query,
+        "back_url": (
+            f"{reverse('strategy_as_of')}?{items_query}"
+            if items_query
+            else reverse("strategy_detail")
+        )
+        + f"#ziel-{goal.pk}",
+    }
+    if htmx_partial(request):
+        return render(request, "strategy/inc/goal_items.html", context)
+    return render(request, "strategy/goal_items.html", context)
+
+
 @login_required
 def strategy_as_of(request):
     """The strategy as published in a revision, or as it stood at the end of a day.
@@ -163,20 +251,12 @@ def strategy_as_of(request):
         return render(request, "strategy/strategy_as_of.html", context)
     if not form.is_valid():
         return render(request, "strategy/strategy_as_of.html", context, status=400)
-    by_number = {r.number: r for r in revisions}
-    day = form.cleaned_data.get("datum")
+    when, revision = _as_of_moment(request, form, revisions)
     number = form.cleaned_data.get("revision")
-    if number:
-        revision = by_number[number]
-        when = revision.published_at
-    else:
-        when = _end_of_day(day)
-        in_force = [r for r in revisions if r.published_at <= when]
-        revision = in_force[0] if in_force else None
-        if not can_read_draft(request.user):
-            # The council reads adopted revisions only, also when asking for a date.
-            when = revision.published_at if revision else None
-    tree = build_tree(strategy, when, user=request.user) if when else None
+    day = form.cleaned_data.get("datum")
+    tree = (
+        build_tree(strategy, when, user=request.user, inline_limit=INLINE_ITEMS) if when else None
+    )
     older = [r for r in revisions if revision and r.number < revision.number]
     context.update(
         _tree_context(
@@ -186,6 +266,7 @@ def strategy_as_of(request):
             revision=revision,
             previous_revision=older[0] if older else None,
             day=None if number else day,
+            items_query=urlencode({"revision": number} if number else {"datum": day.isoformat()}),
         )
         if tree
         else {"tree": None, "revision": revision, "day": day, "can_read_draft": False}
