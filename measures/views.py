@@ -156,10 +156,23 @@ def _date(value) -> str:
     return value.isoformat() if value else ""
 
 
+class Choice:
+    """A column showing a field's choice label, looked up once per export, not per row
+    (`get_FOO_display` translates the labels anew for every row)."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def bind(self, model):
+        name = self.name
+        labels = {value: str(label) for value, label in model._meta.get_field(name).flatchoices}
+        return lambda item: labels.get(getattr(item, name), getattr(item, name))
+
+
 # (column header, value of a row) of the CSV exports; the page's filters apply.
 SHARED_COLUMNS = [
-    (gettext_lazy("Status"), lambda item: item.get_status_display()),
-    (gettext_lazy("Ampel"), lambda item: item.get_traffic_light_display()),
+    (gettext_lazy("Status"), Choice("status")),
+    (gettext_lazy("Ampel"), Choice("traffic_light")),
     (gettext_lazy("Fortschritt (%)"), lambda item: item.progress),
     (gettext_lazy("Budget geplant (EUR)"), lambda item: _money(item.budget_planned)),
     (gettext_lazy("Budget verausgabt (EUR)"), lambda item: _money(item.budget_spent)),
@@ -173,7 +186,7 @@ MEASURE_COLUMNS = [
     (gettext_lazy("Ziel"), lambda m: m.goal_label.title),
     (gettext_lazy("Fachbereich"), lambda m: m.owner.code),
     (gettext_lazy("verantwortliche Person"), lambda m: str(m.responsible or "")),
-    (gettext_lazy("Priorität"), lambda m: m.get_priority_display()),
+    (gettext_lazy("Priorität"), Choice("priority")),
     *SHARED_COLUMNS,
 ]
 PROJECT_COLUMNS = [
@@ -181,7 +194,7 @@ PROJECT_COLUMNS = [
     (gettext_lazy("Titel"), lambda p: p.title),
     (gettext_lazy("Fachbereich"), lambda p: p.owner.code),
     (gettext_lazy("Projektleitung"), lambda p: str(p.lead or "")),
-    (gettext_lazy("Phase"), lambda p: p.get_phase_display()),
+    (gettext_lazy("Phase"), Choice("phase")),
     *SHARED_COLUMNS,
 ]
 
@@ -194,11 +207,14 @@ def export_view(model, filter_form_class, columns, filename: str):
         form = filter_form_class(request.GET, user=request.user)
         items = form.apply(model.objects.restrict(request.user, "view").with_list_data())
         labels = goal_labels(request.user)
+        values = [
+            value.bind(model) if isinstance(value, Choice) else value for _label, value in columns
+        ]
 
         def rows():
             for item in items.iterator(500):
                 label_goals([item], labels)
-                yield [value(item) for _label, value in columns]
+                yield [value(item) for value in values]
 
         return csv_response(filename, [str(label) for label, _value in columns], rows())
 
