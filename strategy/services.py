@@ -195,7 +195,12 @@ def revision_moment(revision: Revision) -> datetime.datetime:
 
 
 def revision_tree(
-    revision: Revision, *, user=None, live_items: bool = False, inline_limit: int | None = None
+    revision: Revision,
+    *,
+    user=None,
+    live_items: bool = False,
+    inline_limit: int | None = None,
+    only_items: dict | None = None,
 ) -> StrategyTree:
     """The strategy exactly as published in `revision`, from history (see `build_tree`)."""
     return build_tree(
@@ -204,6 +209,7 @@ def revision_tree(
         user=user,
         live_items=live_items,
         inline_limit=inline_limit,
+        only_items=only_items,
     )
 
 

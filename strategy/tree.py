@@ -46,19 +46,34 @@ class GoalItems:
     order_by: tuple[str, ...] = ("pk",)  # of a goal's list shown on its own
     visible_to: Callable[[object], models.Q] | None = None
 
-    def queryset(self, goal_ids, when: datetime.datetime | None, user=None) -> models.QuerySet:
-        """Rows below the goals, live (`when` None) or as of `when`; readable by `user`."""
+    def queryset(
+        self, goal_ids, when: datetime.datetime | None, user=None, only=None
+    ) -> models.QuerySet:
+        """Rows below the goals, live (`when` None) or as of `when`; readable by `user`;
+        only those with a pk in `only` (a subquery) if given."""
         rows = (
             (self.live_queryset() if self.live_queryset else self.model._base_manager.all())
             if when is None
             else self.model.history.as_of(when)
         ).filter(**{f"{self.goal_field}_id__in": list(goal_ids)})
+        if only is not None:
+            rows = rows.filter(**{f"{self.model._meta.pk.attname}__in": only})
         if user is not None:
             rows = rows.filter(self.readable_condition(user))
         return rows
 
-    def load(self, goal_ids: Iterable[int], when: datetime.datetime | None, user=None) -> list:
-        return list(self.queryset(goal_ids, when, user))
+    def load(
+        self, goal_ids: Iterable[int], when: datetime.datetime | None, user=None, only=None
+    ) -> list:
+        return list(self.queryset(goal_ids, when, user, only))
+
+    def changed_between(self, start: datetime.datetime, end: datetime.datetime | None):
+        """Pks of the rows with a history record after `start` (up to `end`): the only rows
+        that can differ between the two moments (a subquery)."""
+        records = self.model.history.filter(history_date__gt=start)
+        if end is not None:
+            records = records.filter(history_date__lte=end)
+        return records.values(self.model._meta.pk.attname)
 
     @property
     def has_rollup(self) -> bool:
@@ -223,6 +238,7 @@ def build_tree(
     user=None,
     live_items: bool = False,
     inline_limit: int | None = None,
+    only_items: dict | None = None,
 ) -> StrategyTree:
     """The strategy as it is now (`when` None) or was at `when`: one query per model.
 
@@ -233,7 +249,8 @@ def build_tree(
 
     With `inline_limit` the roll-ups are counted in SQL and only goals with at most that
     many items get them loaded; the others name their count in `GoalNode.deferred` (the
-    page loads them on demand). Without it every item is loaded (comparisons need them).
+    page loads them on demand). Without it every item is loaded, or with `only_items`
+    (key → subquery of pks) only those: a comparison needs just the rows that changed.
     """
     if when is None:
         fields = list(FieldOfAction.objects.filter(strategy=strategy))
@@ -248,7 +265,7 @@ def build_tree(
     items_when = None if live_items else when
     if inline_limit is not None:
         return assemble_counted(strategy, when, fields, goals, user, items_when, inline_limit)
-    return assemble(strategy, when, fields, goals, user, items_when)
+    return assemble(strategy, when, fields, goals, user, items_when, only_items)
 
 
 def _ordered(fields: list, goals: list) -> dict[int, list]:
@@ -306,14 +323,15 @@ def assemble_counted(strategy, when, fields: list, goals: list, user, items_when
     return StrategyTree(strategy, when, nodes)
 
 
-def assemble(strategy, when, fields: list, goals: list, user=None, items_when=None):
+def assemble(strategy, when, fields: list, goals: list, user=None, items_when=None, only=None):
     """Order, number and roll up already loaded rows (no queries but the goal items')."""
     goals_by_field = _ordered(fields, goals)
     items_by_goal: dict[str, dict[int, list]] = {}
     goal_ids = [goal.pk for goal in goals]
     for key, spec in GOAL_ITEMS.items():
         grouped: dict[int, list] = defaultdict(list)
-        for item in spec.load(goal_ids, items_when, user) if goal_ids else []:
+        subset = only.get(key) if only else None
+        for item in spec.load(goal_ids, items_when, user, subset) if goal_ids else []:
             grouped[spec.goal_id(item)].append(item)
         items_by_goal[key] = grouped
     nodes = []
@@ -656,8 +674,16 @@ def _sort_key(change: ItemChange):
     return [int(part) for part in number.split(".") if part.isdigit()]
 
 
+def changed_items(start: datetime.datetime, end: datetime.datetime | None) -> dict:
+    """For `build_tree(only_items=…)`: per kind of goal item, the rows that can differ
+    between two moments (a row without a history record in between is the same in both)."""
+    return {key: spec.changed_between(start, end) for key, spec in GOAL_ITEMS.items()}
+
+
 def diff_trees(old: StrategyTree, new: StrategyTree) -> TreeDiff:
-    """What changed from `old` to `new`: fields, goals and registered goal items."""
+    """What changed from `old` to `new`: fields, goals and registered goal items.
+
+    The trees may hold only the items that changed in between (`changed_items`)."""
     strategy_changes = []
     if old.strategy and new.strategy:
         strategy_changes = _value_changes(

@@ -48,7 +48,7 @@ from .forms import (
     StrategyForm,
 )
 from .models import FieldOfAction, Goal, Revision, Strategy, may_read_draft
-from .tree import CONTENT, GOAL_ITEMS, PROGRESS, build_tree, diff_trees
+from .tree import CONTENT, GOAL_ITEMS, PROGRESS, build_tree, changed_items, diff_trees
 
 DRAFT = "entwurf"
 
@@ -328,11 +328,16 @@ def strategy_compare(request):
         return render(request, "strategy/strategy_compare.html", context, status=400)
     old_revision = by_number[start]
     new_revision = None if end == DRAFT else by_number[end]
-    old_tree = services.revision_tree(old_revision, user=request.user)
+    # Only goal items with a history record in between can differ: the others are not loaded.
+    if new_revision is None:
+        only = changed_items(old_revision.published_at, None)
+    else:
+        only = changed_items(*sorted([old_revision.published_at, new_revision.published_at]))
+    old_tree = services.revision_tree(old_revision, user=request.user, only_items=only)
     new_tree = (
-        services.revision_tree(new_revision, user=request.user)
+        services.revision_tree(new_revision, user=request.user, only_items=only)
         if new_revision
-        else build_tree(strategy, user=request.user)
+        else build_tree(strategy, user=request.user, only_items=only)
     )
     diff = diff_trees(old_tree, new_tree)
     views = {key: diff.view(key) for key in VIEW_LABELS}

@@ -180,3 +180,52 @@ def test_query_counts_do_not_grow_with_the_measures(
         client = client_for(world[who])
         with django_assert_max_num_queries(18):
             assert client.get(url).status_code == 200
+
+
+def test_comparison_reads_only_changed_measures_and_finds_the_same_changes(world):
+    """A measure without a history record between two moments is the same in both: the
+    comparison leaves it unread and still lists every change (added, removed, moved, edited,
+    made confidential), either way round."""
+    from strategy.tree import changed_items, diff_trees
+
+    strategist, large, small = world["strategist"], world["large"], world["small"]
+    measures = list(Measure.objects.filter(goal=large).order_by("code"))
+    for measure, change in zip(
+        measures, [{"goal": small}, {"title": "Neu benannt"}, {"progress": 99}], strict=False
+    ):
+        for name, value in change.items():
+            setattr(measure, name, value)
+        measure._change_reason = "Test"
+        measure.save()
+    measures[3].is_confidential = True
+    measures[3].save()
+    measures[4].delete()
+    add_measures(small, world["unit50"], 2, offset=500)
+    second = services.publish_revision(
+        actor=strategist,
+        strategy=world["strategy"],
+        number=2,
+        title="Fortschreibung 2",
+        decided_on=timezone.localdate(),
+        decision_reference="DS 0002/2026",
+    )
+    first = second.strategy.revisions.get(number=1)
+
+    def signature(diff):
+        return [
+            (row.title, row.old_number, row.new_number, row.kinds, len(row.progress_changes))
+            for row in diff.items["measures"]
+        ]
+
+    for old, new in ((first, second), (second, first)):
+        for user in (strategist, world["lead50"]):
+            full = diff_trees(
+                services.revision_tree(old, user=user), services.revision_tree(new, user=user)
+            )
+            only = changed_items(*sorted([old.published_at, new.published_at]))
+            part = diff_trees(
+                services.revision_tree(old, user=user, only_items=only),
+                services.revision_tree(new, user=user, only_items=only),
+            )
+            assert signature(part) == signature(full)
+            assert len(full.items["measures"]) >= 4
