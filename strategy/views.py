@@ -447,9 +447,10 @@ def revision_publish(request):
             return HttpResponseRedirect(reverse("revision_list"))
     pending = None
     if latest:
+        only = changed_items(latest.published_at, None)  # the goal items that can differ
         pending = diff_trees(
-            services.revision_tree(latest, user=request.user),
-            build_tree(strategy, user=request.user),
+            services.revision_tree(latest, user=request.user, only_items=only),
+            build_tree(strategy, user=request.user, only_items=only),
         )
     return render(
         request,
