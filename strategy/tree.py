@@ -44,6 +44,7 @@ class GoalItems:
     compared_fields: tuple[str, ...] = ("title",)
     live_queryset: Callable[[], models.QuerySet] | None = None
     order_by: tuple[str, ...] = ("pk",)  # of a goal's list shown on its own
+    url_name: str = ""  # the row's page, reversed with its pk (else get_absolute_url)
     visible_to: Callable[[object], models.Q] | None = None
 
     def queryset(

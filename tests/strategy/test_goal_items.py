@@ -235,3 +235,24 @@ def test_comparison_reads_only_changed_measures_and_finds_the_same_changes(world
             )
             assert signature(part) == signature(full)
             assert len(full.items["measures"]) >= 4
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_goal_item_line_is_the_markup_of_the_former_template(world, language):
+    """Each row's link, badge and progress come out as the per-row template wrote them."""
+    from django.template import engines
+    from django.utils import translation
+
+    former = engines["django"].from_string(
+        '{% load lights %}<a class="kern-link kern-link--no-visited-state" '
+        'href="{{ item.get_absolute_url }}">{{ item }}</a>{% if item.traffic_light is not None %}'
+        " {{ item.traffic_light|light_badge:item.get_traffic_light_display }}{% endif %}"
+        '{% if item.progress is not None %} <span class="kern-body kern-body--small">'
+        "{{ item.progress }} %</span>{% endif %}"
+    )
+    line = engines["django"].from_string("{% load goal_items %}{{ item|goal_item_line }}")
+    measures = Measure.objects.filter(goal=world["small"])
+    measures.filter(pk=measures[0].pk).update(title="<Sonderzeichen> & Co")
+    with translation.override(language):
+        for measure in measures:
+            assert line.render({"item": measure}) == former.render({"item": measure})
