@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from fb15.empty_state import IMPORT_ACTION, EmptyAction, empty_state, may_add
 from fb15.htmx import htmx_partial
@@ -173,6 +173,7 @@ GOAL_ITEMS_PAGE_SIZE = 50
 
 
 @login_required
+@require_GET
 def goal_items(request, pk: int, key: str):
     """The items (measures) below one goal, a page at a time: on demand from the strategy
     page (htmx swaps the list in) or as a page of its own (the plain link).
