@@ -43,6 +43,8 @@ class MeasuresConfig(AppConfig):
                     "actual_end",
                 ),
                 live_queryset=lambda: Measure.objects.all(),
+                order_by=("code", "id"),
+                url_name="measure_detail",
                 # Which rows a reader sees: restrict()'s rule (Measure.objects.history_condition).
             )
         )

@@ -45,11 +45,14 @@ from .models import Report, ReportSchedule, ReportStatus, ScopeKind
 logger = logging.getLogger(__name__)
 
 
-def dashboard_data(today=None, *, lists: bool = True) -> DashboardData | None:
+def dashboard_data(
+    today=None, *, lists: bool = True, changes: bool | None = None
+) -> DashboardData | None:
     """The live state of the whole strategy, compared with the last released report.
 
     None while there is no strategy to report on. `lists=False` (the start page): the
-    figures and the chart only, without open items and changes.
+    figures and the chart only, without open items and changes (`changes=True`: with the
+    changes).
     """
     today = today or timezone.localdate()
     last = (
@@ -66,6 +69,7 @@ def dashboard_data(today=None, *, lists: bool = True) -> DashboardData | None:
             previous_as_of=last.data_as_of if last else None,
             today=today,
             lists=lists,
+            changes=changes,
         )
     except periods.ReportError:
         return None

@@ -227,7 +227,13 @@ def revision_moment(revision: Revision) -> datetime.datetime:
 
 
 def revision_tree(
-    revision: Revision, *, user=None, live_items: bool = False, public: bool = False
+    revision: Revision,
+    *,
+    user=None,
+    live_items: bool = False,
+    inline_limit: int | None = None,
+    only_items: dict | None = None,
+    public: bool = False,
 ) -> StrategyTree:
     """The strategy exactly as published in `revision`, from history (see `build_tree`)."""
     return build_tree(
@@ -235,6 +241,8 @@ def revision_tree(
         revision_moment(revision),
         user=user,
         live_items=live_items,
+        inline_limit=inline_limit,
+        only_items=only_items,
         public=public,
     )
 

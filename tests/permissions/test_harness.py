@@ -157,6 +157,7 @@ ROUTES: dict[str, dict] = {
     "goal_move": per("goal_move", "goal", *DV),
     "goal_history": per("goal_history", "goal", *DV),
     "goal_restore": per("goal_restore", "goal", *DV, extra=history_id),
+    "goal_items": per("goal_items", "goal", *DV, extra=lambda w, obj: ["measures"]),
     # Standards
     "standard_list": one("standard_list"),
     "standard_add": one("standard_add"),
@@ -417,6 +418,11 @@ EXPECTED: dict[str, tuple] = {
     "goal_restore": (
         {"published": "302 404 403 403 403 403 200", "draft": "302 404 404 403 403 403 200"},
         {"published": "302 404 403 403 403 403 200", "draft": "302 404 404 403 403 403 200"},
+    ),
+    # A goal's measures, as the strategy page shows them: the council reads the latest revision.
+    "goal_items": (
+        {"published": "302 403 200 200 200 200 200", "draft": "302 403 404 200 200 200 200"},
+        "302 405 405 405 405 405 405",
     ),
     "standard_list": ("302 200 200 200 200 200 200", "302 405 405 405 405 405 405"),
     "standard_add": ("302 403 403 403 403 403 200", "302 403 403 403 403 403 422"),
