@@ -65,6 +65,7 @@ urlpatterns = [
     path("standards/", include("standards.urls")),
     path("berichte/", include("reporting.urls")),
     path("import/", include("imports.urls")),
+    path("bedarfe/", include("needs.urls")),
     path("suche/", search_views.search_page, name="search"),
     path("admin/", admin.site.urls),
 ]

@@ -33,6 +33,7 @@ from django.utils import timezone
 from fb15.comments import post_comment
 from imports.models import ImportRun
 from measures.models import Indicator, Milestone, Risk, StatusUpdate
+from needs.models import NeedAttachment
 from reporting.models import Report, ReportSchedule, ReportStatus
 from standards.models import Compliance
 from strategy import services as strategy_services
@@ -41,6 +42,7 @@ from tests.factories import (
     FieldOfActionFactory,
     GoalFactory,
     MeasureFactory,
+    NeedFactory,
     ProjectFactory,
     StandardFactory,
     StrategyFactory,
@@ -146,6 +148,18 @@ def build_world() -> dict:
         unit=unit, standard=standard, requested_by=personas["lead32"]
     )
     world["trend"] = TrendFactory(title="E-Akte", units=[unit])
+    for variant, confidential in (("public", False), ("confidential", True)):
+        need = NeedFactory(
+            owner=unit,
+            title=f"Bedarf {variant}",
+            is_confidential=confidential,
+            submitted_by=personas["lead32"],
+        )
+        attachment = NeedAttachment(need=need, name="bedarf.pdf", size=15)
+        attachment.file.save("bedarf.pdf", ContentFile(b"%PDF-1.4 bedarf"), save=False)
+        attachment.save()
+        world.setdefault("need", {})[variant] = need
+        world.setdefault("need_attachment", {})[variant] = attachment
     world["schedule"] = ReportSchedule.objects.create(name="Quartalsbericht")
     content = b"%PDF-1.4 harness"
     report = Report(

@@ -183,6 +183,13 @@ ROUTES: dict[str, dict] = {
     "import_words": one("import_words", lambda w: w["import_run"].pk),
     "import_confirm": one("import_confirm", lambda w: w["import_run"].pk),
     "import_rejected": one("import_rejected", lambda w: w["import_run"].pk),
+    # Needs (Bedarfsmeldungen) of FB 32, one public, one confidential
+    "need_list": one("need_list"),
+    "need_add": one("need_add"),
+    "need_detail": per("need_detail", "need", *PV),
+    "need_edit": per("need_edit", "need", *PV),
+    "need_history": per("need_history", "need", *PV),
+    "need_attachment": per("need_attachment", "need_attachment", *PV),
 }
 
 # Expected (GET, POST) per URL name; codes in ROLES order:
@@ -431,6 +438,14 @@ EXPECTED: dict[str, tuple] = {
     "import_confirm": ("405 405 405 405 405 405 405", "302 403 403 403 403 403 422"),
     # The world's run rejected no rows: nothing to download.
     "import_rejected": ("302 403 403 403 403 403 404", "302 405 405 405 405 405 405"),
+    # Needs: a unit reads and files its own (other units see public titles in the list
+    # only); FB 15 reads all. Public or not, another unit's need is 404.
+    "need_list": ("302 200 200 200 200 200 200", "302 405 405 405 405 405 405"),
+    "need_add": ("302 403 403 403 200 200 200", "302 403 403 403 422 422 422"),
+    "need_detail": ("302 404 404 404 200 404 200", "302 405 405 405 405 405 405"),
+    "need_edit": ("302 404 404 404 200 404 200", "302 404 404 404 422 404 422"),
+    "need_history": ("302 404 404 404 200 404 200", "302 405 405 405 405 405 405"),
+    "need_attachment": ("302 404 404 404 200 404 200", "302 405 405 405 405 405 405"),
 }
 
 ROWS: dict[str, Row] = {

@@ -1,0 +1,43 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+MODELS = ("need", "needattachment", "scoringcriterion", "needscore", "priorityround")
+ALL_ACTIONS = ("view", "add", "change", "delete")
+
+
+def _register_role_permissions():
+    from fb15.models import Role
+    from fb15.permissions import register_role_permissions
+
+    grants = {f"needs.{name}": ALL_ACTIONS for name in MODELS}
+    # Triage (state, scores, rank) is `triage_need`, the strategy team's alone.
+    grants["needs.need"] = (*ALL_ACTIONS, "triage")
+    grants["needs.priorityproposal"] = ALL_ACTIONS
+    grants["needs.synergymark"] = ALL_ACTIONS
+    register_role_permissions(Role.STRATEGY_TEAM, grants)
+    # Units answer FB 15's proposals in a round: staff (leads and members) read the rounds;
+    # which proposals each reads follows its unit (PriorityProposal.unit_scope).
+    register_role_permissions(Role.STAFF, {"needs.priorityround": ("view",)})
+
+
+def _register_navigation():
+    from fb15.navigation import NavigationEntry, register_navigation
+
+    from .models import Need
+
+    section = "strategy"
+    for entry in (
+        NavigationEntry(_("Bedarfsmeldungen"), "need_list", Need.objects.may_add, 40, section),
+    ):
+        register_navigation(entry)
+
+
+class NeedsConfig(AppConfig):
+    name = "needs"
+    verbose_name = _("Bedarfe und Synergien")
+
+    def ready(self):
+        from . import search  # noqa: F401  (registers what the header search finds)
+
+        _register_role_permissions()
+        _register_navigation()

@@ -1,0 +1,162 @@
+"""Forms of needs: the Bedarfsmeldung with its attachment, and FB 15's triage forms."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from fb15.forms import ComboboxSelectMultiple, DomainForm, UserChoiceField
+from fb15.models import OrgUnit, User
+
+from .models import ATTACHMENT_EXTENSIONS, Need
+
+TEXT_MAX_LENGTH = 5000
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# What a file of each kind starts with: PDF, Office Open XML / OpenDocument (zip), old Office.
+SIGNATURES = {
+    "pdf": (b"%PDF-",),
+    "docx": (b"PK\x03\x04",),
+    "xlsx": (b"PK\x03\x04",),
+    "pptx": (b"PK\x03\x04",),
+    "odt": (b"PK\x03\x04",),
+    "ods": (b"PK\x03\x04",),
+    "odp": (b"PK\x03\x04",),
+    "doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
+    "xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
+    "ppt": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
+}
+
+
+def validate_attachment(upload) -> None:
+    """PDF or Office only, at most NEED_ATTACHMENT_MAX_MB, and the content must match the
+    name (a renamed program or script is refused)."""
+    limit_mb = settings.NEED_ATTACHMENT_MAX_MB
+    name = upload.name or ""
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in ATTACHMENT_EXTENSIONS:
+        raise forms.ValidationError(
+            _(
+                "„%(name)s“ ist keine erlaubte Datei. Erlaubt sind PDF- und Office-Dateien "
+                "(%(extensions)s)."
+            ),
+            params={"name": name, "extensions": ", ".join(ATTACHMENT_EXTENSIONS)},
+        )
+    if upload.size > limit_mb * 1024 * 1024:
+        raise forms.ValidationError(
+            _("„%(name)s“ ist zu groß: höchstens %(limit)s MB sind erlaubt."),
+            params={"name": name, "limit": limit_mb},
+        )
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if not head.startswith(SIGNATURES[extension]):
+        raise forms.ValidationError(
+            _("Der Inhalt von „%(name)s“ passt nicht zur Dateiendung „.%(extension)s“."),
+            params={"name": name, "extension": extension},
+        )
+
+
+def limited_text(label, required=True, rows=4, help_text=""):
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=TEXT_MAX_LENGTH,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={
+            "max_length": _(
+                "Höchstens %(limit_value)d Zeichen sind erlaubt (jetzt %(show_value)d)."
+            ),
+        },
+    )
+
+
+class NeedForm(DomainForm):
+    """A unit's Bedarfsmeldung; the unit choice offers only the user's own units."""
+
+    problem = limited_text(
+        _("Problem"), help_text=Need._meta.get_field("problem").help_text, rows=5
+    )
+    processes = limited_text(
+        _("betroffene Prozesse oder Leistungen"),
+        required=False,
+        rows=2,
+        help_text=Need._meta.get_field("processes").help_text,
+    )
+    affected = limited_text(
+        _("Wer ist betroffen?"),
+        required=False,
+        rows=2,
+        help_text=Need._meta.get_field("affected").help_text,
+    )
+    legal_obligation = limited_text(
+        _("rechtliche Verpflichtung"),
+        required=False,
+        rows=2,
+        help_text=Need._meta.get_field("legal_obligation").help_text,
+    )
+    benefit = limited_text(_("erwarteter Nutzen"), rows=3)
+    contact = UserChoiceField(
+        label=_("Ansprechperson"), queryset=User.objects.filter(is_active=True), required=False
+    )
+    attachment = forms.FileField(
+        label=_("Anhang"),
+        required=False,
+        help_text=_(
+            "Optional: eine PDF- oder Office-Datei (z. B. Gutachten, Prozessbeschreibung), "
+            "höchstens %(limit)s MB."
+        )
+        % {"limit": settings.NEED_ATTACHMENT_MAX_MB},
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ",".join(f".{ext}" for ext in ATTACHMENT_EXTENSIONS)}
+        ),
+        validators=[validate_attachment],
+    )
+
+    class Meta:
+        model = Need
+        fields = [
+            "owner",
+            "title",
+            "problem",
+            "processes",
+            "affected",
+            "legal_obligation",
+            "deadline",
+            "urgency",
+            "benefit",
+            "effort",
+            "contact",
+            "trends",
+            "is_confidential",
+        ]
+        widgets = {"deadline": DATE_WIDGET, "trends": ComboboxSelectMultiple}
+        error_messages = {
+            "title": {"required": _("Bitte geben Sie einen Titel an.")},
+            "owner": {"required": _("Bitte wählen Sie den meldenden Fachbereich.")},
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        # The unit choice is restricted by the base class to the user's own units.
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["owner"].queryset = OrgUnit.objects.all()
+        self.fields["title"].error_messages["required"] = _("Bitte geben Sie einen Titel an.")
+        self.fields["problem"].error_messages["required"] = _("Bitte beschreiben Sie das Problem.")
+        self.fields["benefit"].error_messages["required"] = _(
+            "Bitte beschreiben Sie den erwarteten Nutzen."
+        )
+        if self.instance.pk:
+            # A filed need stays with its unit.
+            self.fields["owner"].disabled = True
+        if not self.is_bound and not self.instance.pk:
+            units = list(Need.objects.units_for(user, "add")[:2])
+            if len(units) == 1:
+                self.initial["owner"] = units[0].pk
+            self.initial.setdefault("contact", user.pk)
+
+    def clean_title(self) -> str:
+        title = " ".join(self.cleaned_data["title"].split())
+        if not title:
+            raise forms.ValidationError(_("Bitte geben Sie einen Titel an."))
+        return title
