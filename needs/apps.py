@@ -37,7 +37,12 @@ class NeedsConfig(AppConfig):
     verbose_name = _("Bedarfe und Synergien")
 
     def ready(self):
+        from fb15.panels import register_object_panel
+
         from . import search  # noqa: F401  (registers what the header search finds)
+        from .panels import need_link_panel
 
         _register_role_permissions()
         _register_navigation()
+        for model_label in ("measures.measure", "measures.project"):
+            register_object_panel(model_label, need_link_panel)

@@ -6,8 +6,15 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from fb15.forms import ComboboxSelectMultiple, DomainForm, UserChoiceField
+from fb15.forms import (
+    ComboboxSelect,
+    ComboboxSelectMultiple,
+    DomainForm,
+    KernFormMixin,
+    UserChoiceField,
+)
 from fb15.models import OrgUnit, User
+from measures.models import Measure, Project
 
 from .models import ATTACHMENT_EXTENSIONS, Need
 
@@ -160,3 +167,36 @@ class NeedForm(DomainForm):
         if not title:
             raise forms.ValidationError(_("Bitte geben Sie einen Titel an."))
         return title
+
+
+class TriageForm(KernFormMixin, forms.Form):
+    """FB 15's next step for a need: the new state, the reason the unit reads, and for
+    "übernommen" the measure or project it became."""
+
+    state = forms.ChoiceField(label=_("neuer Stand"), choices=())
+    reason = forms.CharField(
+        label=_("Begründung für den Fachbereich"),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Bei „zurückgestellt“ und „abgelehnt“ Pflicht; der Fachbereich sieht sie."),
+    )
+    measure = forms.ModelChoiceField(
+        label=_("übernommen als Maßnahme"),
+        queryset=Measure.objects.none(),
+        required=False,
+        widget=ComboboxSelect,
+    )
+    project = forms.ModelChoiceField(
+        label=_("übernommen als Projekt"),
+        queryset=Project.objects.none(),
+        required=False,
+        widget=ComboboxSelect,
+    )
+
+    def __init__(self, *args, need: Need, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = need.next_states
+        self.fields["measure"].queryset = Measure.objects.restrict(user, "view")
+        self.fields["project"].queryset = Project.objects.restrict(user, "view")
+        self.fields["state"].error_messages["required"] = _("Bitte wählen Sie den neuen Stand.")

@@ -3,11 +3,14 @@ and the Synergien page. Every object comes through restrict()."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from fb15.empty_state import EmptyAction, may_add
 from fb15.views.generic import (
@@ -19,7 +22,7 @@ from fb15.views.generic import (
 )
 
 from . import services
-from .forms import NeedForm
+from .forms import NeedForm, TriageForm
 from .models import Need, NeedAttachment
 
 # --- Bedarfsmeldungen ----------------------------------------------------------------------
@@ -67,11 +70,14 @@ class NeedDetailView(ObjectDetailView):
         ).prefetch_related("trends", "attachments")
 
     def preline(self):
-        return _bedarf_preline(self.object)
+        return f"{Need._meta.verbose_name} · {self.object.owner.code}"
 
-
-def _bedarf_preline(need: Need) -> str:
-    return f"{Need._meta.verbose_name} · {need.owner.code}"
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        need, user = self.object, self.request.user
+        if need.next_states and Need.objects.can(user, "triage", need):
+            context["triage_form"] = kwargs.get("triage_form") or TriageForm(need=need, user=user)
+        return context
 
 
 class NeedEditView(ObjectEditView):
@@ -111,6 +117,37 @@ def need_attachment(request, pk: int):
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
+
+
+@login_required
+@require_POST
+def need_triage(request, pk: int):
+    """FB 15 moves a need on; a unit's lead or member gets 403 and nothing is written."""
+    need = get_object_or_404(Need.objects.restrict(request.user, "view"), pk=pk)
+    if not Need.objects.can(request.user, "triage", need):
+        raise PermissionDenied
+    form = TriageForm(request.POST, need=need, user=request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            need = services.change_state(
+                actor=request.user,
+                need=need,
+                state=data["state"],
+                reason=data["reason"],
+                measure=data["measure"],
+                project=data["project"],
+            )
+        except services.TriageError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _("Neuer Stand: „%(state)s“. Der Fachbereich wird per E-Mail informiert.")
+                % {"state": need.get_state_display()},
+            )
+            return HttpResponseRedirect(need.get_absolute_url())
+    return render_need(request, need, status=422, triage_form=form)
 
 
 def render_need(request, need, status=200, **extra):

@@ -190,6 +190,7 @@ ROUTES: dict[str, dict] = {
     "need_edit": per("need_edit", "need", *PV),
     "need_history": per("need_history", "need", *PV),
     "need_attachment": per("need_attachment", "need_attachment", *PV),
+    "need_triage": per("need_triage", "need", *PV),
 }
 
 # Expected (GET, POST) per URL name; codes in ROLES order:
@@ -446,6 +447,8 @@ EXPECTED: dict[str, tuple] = {
     "need_edit": ("302 404 404 404 200 404 200", "302 404 404 404 422 404 422"),
     "need_history": ("302 404 404 404 200 404 200", "302 405 405 405 405 405 405"),
     "need_attachment": ("302 404 404 404 200 404 200", "302 405 405 405 405 405 405"),
+    # Triage is FB 15's: the unit's lead reads the need but may not decide (403).
+    "need_triage": ("302 405 405 405 405 405 405", "302 404 404 404 403 404 422"),
 }
 
 ROWS: dict[str, Row] = {
