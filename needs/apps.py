@@ -17,7 +17,9 @@ def _register_role_permissions():
     register_role_permissions(Role.STRATEGY_TEAM, grants)
     # Units answer FB 15's proposals in a round: staff (leads and members) read the rounds;
     # which proposals each reads follows its unit (PriorityProposal.unit_scope).
-    register_role_permissions(Role.STAFF, {"needs.priorityround": ("view",)})
+    # The council reads rounds too: the priority list goes into its reports.
+    for reader in (Role.STAFF, Role.COUNCIL):
+        register_role_permissions(reader, {"needs.priorityround": ("view",)})
 
 
 def _register_navigation():
@@ -28,6 +30,12 @@ def _register_navigation():
     section = "strategy"
     for entry in (
         NavigationEntry(_("Bedarfsmeldungen"), "need_list", Need.objects.may_add, 40, section),
+        NavigationEntry(
+            _("Bedarfe bewerten"), "need_triage_list", "needs.triage_need", 45, section
+        ),
+        NavigationEntry(
+            _("Prioritätenrunden"), "priorityround_list", "needs.view_priorityround", 50, section
+        ),
     ):
         register_navigation(entry)
 
@@ -40,9 +48,11 @@ class NeedsConfig(AppConfig):
         from fb15.panels import register_object_panel
 
         from . import search  # noqa: F401  (registers what the header search finds)
-        from .panels import need_link_panel
+        from .panels import need_link_panel, priority_history_panel
 
         _register_role_permissions()
         _register_navigation()
         for model_label in ("measures.measure", "measures.project"):
             register_object_panel(model_label, need_link_panel)
+        for model_label in ("needs.need", "measures.measure"):
+            register_object_panel(model_label, priority_history_panel)

@@ -16,7 +16,15 @@ from fb15.forms import (
 from fb15.models import OrgUnit, User
 from measures.models import Measure, Project
 
-from .models import ATTACHMENT_EXTENSIONS, Need
+from .models import (
+    ATTACHMENT_EXTENSIONS,
+    PRIORITY_CHOICES,
+    SCORE_CHOICES,
+    Need,
+    PriorityRound,
+    ScoringCriterion,
+    Statement,
+)
 
 TEXT_MAX_LENGTH = 5000
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -200,3 +208,132 @@ class TriageForm(KernFormMixin, forms.Form):
         self.fields["measure"].queryset = Measure.objects.restrict(user, "view")
         self.fields["project"].queryset = Project.objects.restrict(user, "view")
         self.fields["state"].error_messages["required"] = _("Bitte wählen Sie den neuen Stand.")
+
+
+class ScoreForm(KernFormMixin, forms.Form):
+    """FB 15's scores (0–3) of one need, one field per active criterion."""
+
+    prefix = "score"  # shares the need's page with other forms
+
+    def __init__(self, *args, criteria, scores: dict[int, int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        for criterion in self.criteria:
+            self.fields[f"criterion_{criterion.pk}"] = forms.TypedChoiceField(
+                label=_("%(name)s (Gewicht %(weight)s)")
+                % {"name": criterion.name, "weight": criterion.weight},
+                choices=SCORE_CHOICES,
+                coerce=int,
+                initial=scores.get(criterion.pk, 0),
+                help_text=criterion.description,
+            )
+        # Fields added after KernFormMixin.__init__ get their KERN classes here.
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = "kern-form-input__select"
+            if field.help_text:
+                field.widget.attrs["aria-describedby"] = f"{self.field_id(name)}_hint"
+
+    def scores(self) -> dict[int, int]:
+        return {c.pk: self.cleaned_data[f"criterion_{c.pk}"] for c in self.criteria}
+
+
+class RankForm(KernFormMixin, forms.Form):
+    prefix = "rank"  # shares the need's page with the triage form (both have a reason)
+    rank = forms.IntegerField(
+        label=_("Rang festlegen"),
+        required=False,
+        min_value=1,
+        max_value=999,
+        help_text=_("Leer lassen: Rang ergibt sich aus der Bewertung."),
+        error_messages={"min_value": _("Der Rang beginnt bei 1.")},
+    )
+    reason = forms.CharField(
+        label=_("Begründung des festgelegten Rangs"), required=False, max_length=300
+    )
+
+
+class ScoringCriterionForm(DomainForm):
+    class Meta:
+        model = ScoringCriterion
+        fields = ["name", "description", "weight", "position", "is_active"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {
+            "name": {
+                "unique": _("Es gibt bereits ein Kriterium mit dieser Bezeichnung."),
+                "required": _("Bitte geben Sie eine Bezeichnung an."),
+            },
+            "weight": {
+                "min_value": _("Das Gewicht liegt zwischen 1 und 10."),
+                "max_value": _("Das Gewicht liegt zwischen 1 und 10."),
+            },
+        }
+
+
+class PriorityRoundForm(DomainForm):
+    class Meta:
+        model = PriorityRound
+        fields = ["label", "starts_on", "ends_on"]
+        widgets = {"starts_on": DATE_WIDGET, "ends_on": DATE_WIDGET}
+        help_texts = {"label": _("Vorgabe: das laufende Quartal, z. B. „2026-Q3“")}
+
+
+class ProposalForm(KernFormMixin, forms.Form):
+    """FB 15's proposal: a priority (1–3) for one need or one measure."""
+
+    prefix = "proposal"
+    need = forms.ModelChoiceField(
+        label=_("Bedarfsmeldung"),
+        queryset=Need.objects.none(),
+        required=False,
+        widget=ComboboxSelect,
+    )
+    measure = forms.ModelChoiceField(
+        label=_("oder Maßnahme"),
+        queryset=Measure.objects.none(),
+        required=False,
+        widget=ComboboxSelect,
+    )
+    priority = forms.TypedChoiceField(
+        label=_("vorgeschlagene Priorität"),
+        choices=PRIORITY_CHOICES,
+        coerce=int,
+        error_messages={"required": _("Bitte wählen Sie eine Priorität.")},
+    )
+    note = forms.CharField(
+        label=_("Begründung"),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        needs = Need.objects.restrict(user, "view").open().select_related("owner")
+        self.fields["need"].queryset = needs
+        self.fields["need"].label_from_instance = lambda need: f"{need.title} ({need.owner.code})"
+        self.fields["measure"].queryset = Measure.objects.restrict(user, "view").active()
+
+    def clean(self):
+        cleaned = super().clean()
+        if bool(cleaned.get("need")) == bool(cleaned.get("measure")):
+            raise forms.ValidationError(
+                _("Bitte wählen Sie genau eine Bedarfsmeldung oder eine Maßnahme.")
+            )
+        return cleaned
+
+
+class ResponseForm(KernFormMixin, forms.Form):
+    """The owning unit's statement on a proposal."""
+
+    statement = forms.ChoiceField(
+        label=_("Stellungnahme"),
+        choices=[(Statement.AGREED, _("einverstanden")), (Statement.OBJECTED, _("Einwand"))],
+        error_messages={"required": _("Bitte wählen Sie „einverstanden“ oder „Einwand“.")},
+    )
+    comment = forms.CharField(
+        label=_("Kommentar"),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Bei einem Einwand Pflicht."),
+    )

@@ -122,6 +122,20 @@ class NeedQuerySet(RestrictedQuerySet):
     def open(self) -> NeedQuerySet:
         return self.filter(state__in=OPEN_STATES)
 
+    def ranked(self) -> list[Need]:
+        """The ranked list: by score (highest first, older first on a tie), then every need
+        with a rank fixed by FB 15 moved to that place. Each need gets `rank`."""
+        needs = list(self.with_score().select_related("owner").order_by("-score", "created_at"))
+        fixed = sorted(
+            (need for need in needs if need.rank_override), key=lambda need: need.rank_override
+        )
+        ranked = [need for need in needs if not need.rank_override]
+        for need in fixed:
+            ranked.insert(min(need.rank_override, len(ranked) + 1) - 1, need)
+        for position, need in enumerate(ranked, start=1):
+            need.rank = position
+        return ranked
+
     def with_score(self) -> NeedQuerySet:
         """Annotate `score`: the sum of weight × score over the active criteria."""
         weighted = models.Sum(

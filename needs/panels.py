@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fb15.panels import Panel
 
-from .models import Need
+from .models import Need, PriorityProposal
 
 
 def need_link_panel(request, obj) -> Panel | None:
@@ -21,3 +21,18 @@ def need_link_panel(request, obj) -> Panel | None:
     if not needs:
         return None
     return Panel("needs/inc/panel_origin.html", {"origin_needs": needs})
+
+
+def priority_history_panel(request, obj) -> Panel | None:
+    """ "Prioritäten je Runde": FB 15's proposals for this need or measure in every round,
+    with the unit's statements, as far as the reader may read them."""
+    field = obj._meta.model_name  # "need" or "measure"
+    proposals = list(
+        PriorityProposal.objects.restrict(request.user, "view")
+        .filter(**{field: obj})
+        .select_related("round", "stated_by")
+        .order_by("-round__starts_on")
+    )
+    if not proposals:
+        return None
+    return Panel("needs/inc/panel_priorities.html", {"priority_proposals": proposals})

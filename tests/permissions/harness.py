@@ -33,7 +33,7 @@ from django.utils import timezone
 from fb15.comments import post_comment
 from imports.models import ImportRun
 from measures.models import Indicator, Milestone, Risk, StatusUpdate
-from needs.models import NeedAttachment
+from needs.models import NeedAttachment, PriorityProposal, PriorityRound, ScoringCriterion
 from reporting.models import Report, ReportSchedule, ReportStatus
 from standards.models import Compliance
 from strategy import services as strategy_services
@@ -160,6 +160,13 @@ def build_world() -> dict:
         attachment.save()
         world.setdefault("need", {})[variant] = need
         world.setdefault("need_attachment", {})[variant] = attachment
+    world["criterion"] = ScoringCriterion.objects.create(name="Rechtliche Pflicht", weight=3)
+    world["round"] = PriorityRound.objects.create(
+        label="2026-Q3", starts_on=datetime.date(2026, 7, 1), ends_on=datetime.date(2026, 9, 30)
+    )
+    world["proposal"] = PriorityProposal.objects.create(
+        round=world["round"], measure=world["measure"]["public"], unit=unit, priority=1
+    )
     world["schedule"] = ReportSchedule.objects.create(name="Quartalsbericht")
     content = b"%PDF-1.4 harness"
     report = Report(

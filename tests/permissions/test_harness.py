@@ -191,6 +191,20 @@ ROUTES: dict[str, dict] = {
     "need_history": per("need_history", "need", *PV),
     "need_attachment": per("need_attachment", "need_attachment", *PV),
     "need_triage": per("need_triage", "need", *PV),
+    "need_score": per("need_score", "need", *PV),
+    "need_rank": per("need_rank", "need", *PV),
+    "need_triage_list": one("need_triage_list"),
+    "scoringcriterion_list": one("scoringcriterion_list"),
+    "scoringcriterion_add": one("scoringcriterion_add"),
+    "scoringcriterion_edit": one("scoringcriterion_edit", lambda w: w["criterion"].pk),
+    "priorityround_list": one("priorityround_list"),
+    "priorityround_add": one("priorityround_add"),
+    "priorityround_detail": one("priorityround_detail", lambda w: w["round"].pk),
+    "priorityround_edit": one("priorityround_edit", lambda w: w["round"].pk),
+    "priorityround_history": one("priorityround_history", lambda w: w["round"].pk),
+    "priority_propose": one("priority_propose", lambda w: w["round"].pk),
+    "priorityround_close": one("priorityround_close", lambda w: w["round"].pk),
+    "priority_respond": one("priority_respond", lambda w: w["proposal"].pk),
 }
 
 # Expected (GET, POST) per URL name; codes in ROLES order:
@@ -449,6 +463,23 @@ EXPECTED: dict[str, tuple] = {
     "need_attachment": ("302 404 404 404 200 404 200", "302 405 405 405 405 405 405"),
     # Triage is FB 15's: the unit's lead reads the need but may not decide (403).
     "need_triage": ("302 405 405 405 405 405 405", "302 404 404 404 403 404 422"),
+    # Scores and rank: FB 15's (no score chosen: 422; an empty rank frees the rank: 302).
+    "need_score": ("302 405 405 405 405 405 405", "302 404 404 404 403 404 422"),
+    "need_rank": ("302 405 405 405 405 405 405", "302 404 404 404 403 404 302"),
+    "need_triage_list": ("302 403 403 403 403 403 200", "302 405 405 405 405 405 405"),
+    "scoringcriterion_list": ("302 403 403 403 403 403 200", "302 405 405 405 405 405 405"),
+    "scoringcriterion_add": ("302 403 403 403 403 403 200", "302 403 403 403 403 403 422"),
+    "scoringcriterion_edit": ("302 404 404 404 404 404 200", "302 404 404 404 404 404 422"),
+    # Priority rounds: everybody with a role reads them, FB 15 proposes and closes; only the
+    # owning unit answers a proposal (FB 15 may not answer for it: 403).
+    "priorityround_list": ("302 200 200 200 200 200 200", "302 405 405 405 405 405 405"),
+    "priorityround_add": ("302 403 403 403 403 403 200", "302 403 403 403 403 403 422"),
+    "priorityround_detail": ("302 404 200 200 200 200 200", "302 405 405 405 405 405 405"),
+    "priorityround_edit": ("302 404 403 403 403 403 200", "302 404 403 403 403 403 422"),
+    "priorityround_history": ("302 404 200 200 200 200 200", "302 405 405 405 405 405 405"),
+    "priority_propose": ("302 405 405 405 405 405 405", "302 404 403 403 403 403 422"),
+    "priorityround_close": ("302 405 405 405 405 405 405", "302 404 403 403 403 403 302"),
+    "priority_respond": ("302 405 405 405 405 405 405", "302 404 404 404 422 404 403"),
 }
 
 ROWS: dict[str, Row] = {
