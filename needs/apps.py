@@ -25,17 +25,18 @@ def _register_role_permissions():
 def _register_navigation():
     from fb15.navigation import NavigationEntry, register_navigation
 
-    from .models import Need
-
     section = "strategy"
     for entry in (
-        NavigationEntry(_("Bedarfsmeldungen"), "need_list", Need.objects.may_add, 40, section),
+        # Everyone with a role: units file and follow their needs, others see public titles
+        # (a permission, not a query: the navigation is on every page).
+        NavigationEntry(_("Bedarfsmeldungen"), "need_list", "fb15.view_orgunit", 40, section),
         NavigationEntry(
             _("Bedarfe bewerten"), "need_triage_list", "needs.triage_need", 45, section
         ),
         NavigationEntry(
             _("Prioritätenrunden"), "priorityround_list", "needs.view_priorityround", 50, section
         ),
+        NavigationEntry(_("Synergien"), "synergies", "needs.view_synergymark", 55, section),
     ):
         register_navigation(entry)
 
@@ -45,14 +46,19 @@ class NeedsConfig(AppConfig):
     verbose_name = _("Bedarfe und Synergien")
 
     def ready(self):
+        from fb15.inbox import register_tasks
         from fb15.panels import register_object_panel
 
         from . import search  # noqa: F401  (registers what the header search finds)
-        from .panels import need_link_panel, priority_history_panel
+        from .home import needs_tasks
+        from .panels import need_link_panel, priority_history_panel, similar_items_panel
 
         _register_role_permissions()
         _register_navigation()
+        register_tasks(needs_tasks)
         for model_label in ("measures.measure", "measures.project"):
             register_object_panel(model_label, need_link_panel)
         for model_label in ("needs.need", "measures.measure"):
             register_object_panel(model_label, priority_history_panel)
+        for model_label in ("needs.need", "measures.measure", "measures.project"):
+            register_object_panel(model_label, similar_items_panel)

@@ -99,9 +99,11 @@ class NeedQuerySet(RestrictedQuerySet):
         return condition
 
     def may_add(self, user) -> bool:
-        if super().may_add(user):
+        if not (user and user.is_authenticated and user.is_active):
+            return False
+        if user.is_superuser or user.has_perm("needs.add_need"):
             return True
-        return bool(user and user.is_authenticated and units_of(user).exists())
+        return units_of(user).exists()
 
     def units_for(self, user, action: str) -> models.QuerySet:
         if not (user and user.is_authenticated and user.is_active):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fb15.panels import Panel
 
-from .models import Need, PriorityProposal
+from .models import Need, PriorityProposal, SynergyKind, SynergyMark
 
 
 def need_link_panel(request, obj) -> Panel | None:
@@ -36,3 +36,20 @@ def priority_history_panel(request, obj) -> Panel | None:
     if not proposals:
         return None
     return Panel("needs/inc/panel_priorities.html", {"priority_proposals": proposals})
+
+
+def similar_items_panel(request, obj) -> Panel:
+    """ "Ähnliche Vorhaben in anderen Fachbereichen": items of other units about the same
+    thing, as far as the reader may see them (needs of other units by title only)."""
+    from .synergies import similar_items
+
+    may_mark = SynergyMark.objects.may_add(request.user)
+    return Panel(
+        "needs/inc/panel_similar.html",
+        {
+            "similar_items": similar_items(request.user, obj),
+            "source_key": f"{obj._meta.model_name}:{obj.pk}",
+            "may_mark": may_mark,
+            "mark_kinds": SynergyKind.choices,
+        },
+    )

@@ -35,5 +35,7 @@ urlpatterns = [
     path("runden/<int:pk>/vorschlag/", views.priority_propose, name="priority_propose"),
     path("runden/<int:pk>/abschliessen/", views.priorityround_close, name="priorityround_close"),
     path("vorschlaege/<int:pk>/stellungnahme/", views.priority_respond, name="priority_respond"),
+    path("synergien/", views.synergies, name="synergies"),
+    path("synergien/markieren/", views.synergy_mark, name="synergy_mark"),
     path("anhaenge/<int:pk>/", views.need_attachment, name="need_attachment"),
 ]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from fb15.empty_state import EmptyAction, may_add
+from fb15.redirects import safe_next
 from fb15.views.generic import (
     Column,
     ObjectDetailView,
@@ -23,6 +24,7 @@ from fb15.views.generic import (
 )
 
 from . import services
+from . import synergies as synergy_services
 from .forms import (
     NeedForm,
     PriorityRoundForm,
@@ -40,6 +42,8 @@ from .models import (
     PriorityRound,
     ScoringCriterion,
     Statement,
+    SynergyKind,
+    SynergyMark,
     units_of,
 )
 
@@ -399,6 +403,61 @@ def priorityround_close(request, pk: int):
 
 class PriorityRoundHistoryView(ObjectHistoryView):
     model = PriorityRound
+
+
+# --- synergies -----------------------------------------------------------------------------
+
+SYNERGY_PAGE_NEEDS = 60  # the newest open needs the page looks at
+
+
+@login_required
+@require_GET
+def synergies(request):
+    """FB 15's Synergien page: open needs with similar items of other units, marked pairs."""
+    if not request.user.has_perm("needs.view_synergymark"):
+        raise PermissionDenied
+    needs = (
+        Need.objects.restrict(request.user, "view")
+        .open()
+        .select_related("owner")
+        .order_by("created_at")[:SYNERGY_PAGE_NEEDS]
+    )
+    context = {
+        "clusters": synergy_services.clusters(request.user, needs),
+        "marked": synergy_services.marked_pairs(request.user),
+        "may_mark": SynergyMark.objects.may_add(request.user),
+        "mark_kinds": SynergyKind.choices,
+    }
+    return render(request, "needs/synergies.html", context)
+
+
+@login_required
+@require_POST
+def synergy_mark(request):
+    """FB 15 marks a pair: zusammenführen / abstimmen / kein Zusammenhang."""
+    if not SynergyMark.objects.may_add(request.user):
+        raise PermissionDenied
+    first = synergy_services.readable_item(request.user, request.POST.get("key_a", ""))
+    second = synergy_services.readable_item(request.user, request.POST.get("key_b", ""))
+    if first is None or second is None:
+        raise Http404
+    kind = request.POST.get("kind", "")
+    target = safe_next(request, reverse("synergies"))
+    if kind not in SynergyKind.values or first == second:
+        messages.error(request, _("Bitte wählen Sie eine der drei Einschätzungen."))
+        return HttpResponseRedirect(target)
+    mark = synergy_services.mark_pair(
+        actor=request.user,
+        key_a=synergy_services.item_key(first),
+        key_b=synergy_services.item_key(second),
+        kind=kind,
+    )
+    messages.success(
+        request,
+        _("„%(a)s“ und „%(b)s“: %(kind)s.")
+        % {"a": first.title, "b": second.title, "kind": mark.get_kind_display()},
+    )
+    return HttpResponseRedirect(target)
 
 
 def render_need(request, need, status=200, **extra):

@@ -205,6 +205,8 @@ ROUTES: dict[str, dict] = {
     "priority_propose": one("priority_propose", lambda w: w["round"].pk),
     "priorityround_close": one("priorityround_close", lambda w: w["round"].pk),
     "priority_respond": one("priority_respond", lambda w: w["proposal"].pk),
+    "synergies": one("synergies"),
+    "synergy_mark": one("synergy_mark"),
 }
 
 # Expected (GET, POST) per URL name; codes in ROLES order:
@@ -480,6 +482,17 @@ EXPECTED: dict[str, tuple] = {
     "priority_propose": ("302 405 405 405 405 405 405", "302 404 403 403 403 403 422"),
     "priorityround_close": ("302 405 405 405 405 405 405", "302 404 403 403 403 403 302"),
     "priority_respond": ("302 405 405 405 405 405 405", "302 404 404 404 422 404 403"),
+    # Synergies are FB 15's page and marks.
+    "synergies": ("302 403 403 403 403 403 200", "302 405 405 405 405 405 405"),
+    "synergy_mark": (
+        "302 405 405 405 405 405 405",
+        "302 403 403 403 403 403 302",
+        lambda w: {
+            "key_a": f"measure:{w['measure']['public'].pk}",
+            "key_b": f"need:{w['need']['public'].pk}",
+            "kind": "coordinate",
+        },
+    ),
 }
 
 ROWS: dict[str, Row] = {
