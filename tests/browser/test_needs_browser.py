@@ -23,7 +23,7 @@ def test_lead_files_need_and_strategist_ranks_it(page, live_server, personas, lo
     assert_accessible(page)
     page.get_by_role("button", name="Bedarf melden").click()
     expect(page.get_by_role("alert").first).to_be_visible()
-    expect(page.get_by_text("Bitte geben Sie einen Titel an.")).to_be_visible()
+    expect(page.get_by_text("Bitte geben Sie einen Titel an.", exact=True)).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Titel").fill("Online-Terminvergabe im Bürgerbüro")
     page.get_by_label("Problem").fill("Lange Schlangen am Morgen, Termine nur per Telefon.")
@@ -33,7 +33,7 @@ def test_lead_files_need_and_strategist_ranks_it(page, live_server, personas, lo
     page.get_by_role("button", name="Bedarf melden").click()
     expect(page.get_by_role("heading", name="Online-Terminvergabe im Bürgerbüro")).to_be_visible()
     expect(page.get_by_role("link", name="prozess.pdf")).to_be_visible()
-    expect(page.get_by_text("eingereicht", exact=True)).to_be_visible()
+    expect(page.locator(".kern-badge", has_text="eingereicht")).to_be_visible()
     assert_accessible(page)
     need = Need.objects.get()
 
