@@ -63,13 +63,14 @@ _STOPWORDS_TEXT = (
     "verwaltung fachbereich fachbereiche bürger bürgerinnen innen einführung einführen "
     "digital digitale digitalen digitaler online system lösung projekt maßnahme bedarf "
     "beschäftigte mitarbeitende mehr weniger schnell schneller werden wurde haben hat "
-    "viele vielen damit dass durch gibt noch nur sehr wie was"
+    "viele vielen damit dass durch gibt noch nur sehr wie was umsetzung rahmen strategie "
+    "federführend federführende bereich beteiligten"
 )
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 MAX_TERMS = 40
 LIMIT = 5
 # Full text finds an item when its rank passes this; titles alone when trigram passes theirs.
-MIN_RANK = 0.05
+MIN_RANK = 0.06
 MIN_TRIGRAM = 0.3
 SHARED_TREND_BONUS = 0.3
 

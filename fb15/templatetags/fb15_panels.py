@@ -16,4 +16,7 @@ def object_panels(context, obj):
         render_to_string(panel.template, {"object": obj, **panel.context}, request=request)
         for panel in panels_for(request, obj)
     ]
-    return mark_safe("".join(rendered))  # each part is a template rendered with autoescape
+    if not rendered:
+        return ""
+    # Each part is a template rendered with autoescape.
+    return mark_safe(f'<div class="kern-stack-lg fb15-panels">{"".join(rendered)}</div>')
