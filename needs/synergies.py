@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.contrib.postgres.lookups import TrigramSimilar
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramSimilarity
 from django.db import connection, models
 from django.db.models import F, FloatField, Q, Value
@@ -30,6 +31,10 @@ from fb15.search_folding import fold
 from measures.models import Measure, Project
 
 from .models import Need, SynergyKind, SynergyMark
+
+# `title__trigram_similar` (pg_trgm's `%`, served by the GIN trigram indexes of migration
+# 0003) without installing django.contrib.postgres as an app.
+models.CharField.register_lookup(TrigramSimilar)
 
 # Words units use for the same thing; every word widens a query to its whole group.
 THESAURUS: tuple[frozenset[str], ...] = tuple(
@@ -102,15 +107,19 @@ def words(text: str) -> list[str]:
     return [*re.findall(r"\w+", text), *joined]
 
 
-def query_terms(text: str) -> list[str]:
-    """The words an item is searched by: its own words without stopwords, widened by the
-    thesaurus groups they belong to (a word belongs to a group when it begins with one of
-    its words of four letters or more, so "Aktenführungssystem" counts as "aktenführung")."""
+def query_terms(text: str, title: str = "") -> list[str]:
+    """The words an item is searched by: the words of its title (without stopwords), and
+    for every word of title and text the thesaurus group it belongs to (a word belongs to a
+    group when it begins with one of its words of four letters or more, so
+    "Aktenführungssystem" counts as "aktenführung"). Other words of the text are left out:
+    they make every long text look like every other."""
     terms: dict[str, None] = {}
+    title_words = set(words(title)) if title else None
     for word in words(text):
         if len(word) < 3 or word in STOPWORDS or word.isdigit():
             continue
-        terms[word] = None
+        if title_words is None or word in title_words:
+            terms[word] = None
         for group in THESAURUS:
             if word in group or any(len(g) >= 4 and word.startswith(g) for g in group):
                 terms.update(dict.fromkeys(group))
@@ -154,7 +163,7 @@ def similar_items(user, obj, limit: int = LIMIT) -> list[SimilarItem]:
     source's trends, one for which needs the user may open.
     """
     source_key = item_key(obj)
-    terms = query_terms(_text_of(obj))
+    terms = query_terms(_text_of(obj), obj.title)
     marks = _dismissed_and_marks(source_key)
     trend_ids = set(obj.trends.values_list("pk", flat=True)) if hasattr(obj, "trends") else set()
     found: list[SimilarItem] = []
@@ -196,37 +205,45 @@ def similar_items(user, obj, limit: int = LIMIT) -> list[SimilarItem]:
 
 
 def _scored_postgres(rows, index_key, terms, title, trend_ids) -> list[tuple]:
-    """Full text (german, every term also as prefix) and title trigrams, in one query."""
-    index = search_index(index_key)
-    vector = index.vector()  # the very expression the GIN index of the header search covers
+    """Candidates found through indexes, then scored: rows whose German text vector matches
+    the terms (GIN index of the header search), rows whose title is trigram-similar (GIN
+    trigram index, `%` operator) and rows sharing a trend; at most three queries."""
+    vector = search_index(index_key).vector()  # the expression the GIN index covers
     rank = Value(0.0, output_field=FloatField())
+    matches = []
     if terms:
         raw = " | ".join(f"{term}:*" for term in terms)
         query = SearchQuery(raw, search_type="raw", config="german")
         rank = SearchRank(vector, query)
-    rows = (
-        rows.annotate(
-            text_rank=rank,
-            title_similarity=TrigramSimilarity("title", title),
-            shared_trends=_shared_trends(rows.model, trend_ids),
+        matches.append(rows.annotate(search_vector=vector).filter(search_vector=query))
+    matches.append(rows.filter(title__trigram_similar=title))
+    if trend_ids and hasattr(rows.model, "trends"):
+        matches.append(rows.filter(trends__in=trend_ids).distinct())
+    scored: dict[int, tuple] = {}
+    for candidates in matches:
+        candidates = (
+            candidates.annotate(
+                text_rank=rank,
+                title_similarity=TrigramSimilarity("title", title),
+                shared_trends=_shared_trends(rows.model, trend_ids),
+            )
+            .annotate(
+                score=Greatest(F("text_rank"), F("title_similarity"))
+                + F("shared_trends") * SHARED_TREND_BONUS
+            )
+            .filter(
+                Q(text_rank__gte=MIN_RANK)
+                | Q(title_similarity__gte=MIN_TRIGRAM)
+                | Q(shared_trends__gt=0)
+            )
+            .select_related("owner")
+            .only("pk", "title", "owner__code")
+            .order_by("-score", "pk")[:LIMIT]
         )
-        .annotate(
-            score=Greatest(F("text_rank"), F("title_similarity"))
-            + F("shared_trends") * SHARED_TREND_BONUS
-        )
-        .filter(
-            Q(text_rank__gte=MIN_RANK)
-            | Q(title_similarity__gte=MIN_TRIGRAM)
-            | Q(shared_trends__gt=0)
-        )
-        .select_related("owner")
-        .only("pk", "title", "owner__code")
-        .order_by("-score")[:LIMIT]
-    )
-    return [
-        (row, row.score, _reasons(row.text_rank, row.title_similarity, row.shared_trends))
-        for row in rows
-    ]
+        for row in candidates:
+            reasons = _reasons(row.text_rank, row.title_similarity, row.shared_trends)
+            scored[row.pk] = (row, row.score, reasons)
+    return sorted(scored.values(), key=lambda entry: -entry[1])[:LIMIT]
 
 
 def _shared_trends(model, trend_ids: set[int]):
