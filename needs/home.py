@@ -6,6 +6,7 @@ Units: FB 15's proposals in an open round that wait for the unit's statement.
 
 from __future__ import annotations
 
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -40,8 +41,13 @@ def _office_tasks(user) -> list[Task]:
                 position=45,
             )
         )
-    for round in PriorityRound.objects.restrict(user, "close").filter(closed_at__isnull=True):
-        pending = round.proposals.filter(statement=Statement.PENDING).count()
+    open_rounds = (
+        PriorityRound.objects.restrict(user, "close")
+        .filter(closed_at__isnull=True)
+        .annotate(pending=Count("proposals", filter=Q(proposals__statement=Statement.PENDING)))
+    )
+    for round in open_rounds:
+        pending = round.pending
         tasks.append(
             Task(
                 _("Prioritätenrunde %(label)s ist offen") % {"label": round.label},
