@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "reporting",
     "imports",
     "portal",
+    "needs",
 ]
 
 MIDDLEWARE = [
@@ -232,6 +233,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Rendering one report: soft limit (the report fails with a German reason), then hard kill.
 REPORT_TIME_LIMIT = envint("REPORT_TIME_LIMIT", "600")
+# Largest attachment of a need (Bedarfsmeldung), in megabytes.
+NEED_ATTACHMENT_MAX_MB = envint("NEED_ATTACHMENT_MAX_MB", "10")
 REPORT_SOFT_TIME_LIMIT = max(REPORT_TIME_LIMIT - 30, REPORT_TIME_LIMIT * 9 // 10)
 # A task unacknowledged this long (its worker died) is delivered again. It must exceed the
 # longest render, or Redis hands a healthy running task to a second worker.

@@ -78,6 +78,7 @@ urlpatterns = [
     path("berichte/", include("reporting.urls")),
     path("import/", include("imports.urls")),
     path("", include("portal.urls")),
+    path("bedarfe/", include("needs.urls")),
     path("suche/", search_views.search_page, name="search"),
     path("zugangstoken/", token_views.token_list, name="token_list"),
     path("zugangstoken/<int:pk>/widerrufen/", token_views.token_revoke, name="token_revoke"),

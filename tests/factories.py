@@ -13,6 +13,7 @@ from fb15.models import Division, OrgUnit, Role, User
 from fb15.permissions import sync_unit_grants
 from measures.models import Indicator, Measure, Milestone, Project, Risk
 from measures.services import ensure_quarter
+from needs.models import Need
 from strategy.models import FieldOfAction, Goal, Strategy
 
 PASSWORD = "geheim-und-lang-42"
@@ -193,6 +194,15 @@ class TrendFactory(factory.django.DjangoModelFactory):
     def units(self, create, extracted, **kwargs):
         if create and extracted:
             self.units.set(extracted)
+
+
+class NeedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Need
+
+    title = factory.Sequence(lambda n: f"Bedarf {n}")
+    problem = "Anträge kommen auf Papier und werden abgetippt."
+    benefit = "Weniger Doppelerfassung, schnellere Bearbeitung."
 
 
 def make_periods() -> dict:

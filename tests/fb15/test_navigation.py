@@ -94,7 +94,16 @@ def test_start_page_has_no_sub_navigation(personas, client_for):
         (
             "measure_list",
             "Strategie",
-            ["Digitale Strategie", "Maßnahmen", "Projekte", "Meldungen prüfen"],
+            [
+                "Digitale Strategie",
+                "Maßnahmen",
+                "Projekte",
+                "Meldungen prüfen",
+                "Bedarfsmeldungen",
+                "Bedarfe bewerten",
+                "Prioritätenrunden",
+                "Synergien",
+            ],
             "Maßnahmen",
         ),
         (

@@ -201,9 +201,11 @@ PAGES = [
     ("measure_list", None, 17),  # + goal names as the reader may see them
     ("project_list", None, 15),
     ("my_unit", None, 26),
-    # + goal names as the reader may see them, + prev/next, + comments (count, following)
-    ("measure_detail", "measure", 29),
-    ("project_detail", "project", 22),  # + comments: their count, whether the reader follows
+    # + goal names as the reader may see them, + prev/next, + comments (count, following),
+    # + the boxes of needs: origin, priorities per round, similar items of other units
+    ("measure_detail", "measure", 35),
+    # + comments: their count, whether the reader follows; + the boxes of needs
+    ("project_detail", "project", 23),
     ("strategy_detail", None, 16),
 ]
 

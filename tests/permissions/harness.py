@@ -34,6 +34,7 @@ from fb15.comments import post_comment
 from fb15.services import create_api_token
 from imports.models import ImportRun
 from measures.models import Indicator, Milestone, Risk, StatusUpdate
+from needs.models import NeedAttachment, PriorityProposal, PriorityRound, ScoringCriterion
 from portal.models import PortalSettings
 from reporting.models import Report, ReportSchedule, ReportStatus
 from standards.models import Compliance
@@ -43,6 +44,7 @@ from tests.factories import (
     FieldOfActionFactory,
     GoalFactory,
     MeasureFactory,
+    NeedFactory,
     ProjectFactory,
     StandardFactory,
     StrategyFactory,
@@ -149,6 +151,25 @@ def build_world() -> dict:
         unit=unit, standard=standard, requested_by=personas["lead32"]
     )
     world["trend"] = TrendFactory(title="E-Akte", units=[unit])
+    for variant, confidential in (("public", False), ("confidential", True)):
+        need = NeedFactory(
+            owner=unit,
+            title=f"Bedarf {variant}",
+            is_confidential=confidential,
+            submitted_by=personas["lead32"],
+        )
+        attachment = NeedAttachment(need=need, name="bedarf.pdf", size=15)
+        attachment.file.save("bedarf.pdf", ContentFile(b"%PDF-1.4 bedarf"), save=False)
+        attachment.save()
+        world.setdefault("need", {})[variant] = need
+        world.setdefault("need_attachment", {})[variant] = attachment
+    world["criterion"] = ScoringCriterion.objects.create(name="Rechtliche Pflicht", weight=3)
+    world["round"] = PriorityRound.objects.create(
+        label="2026-Q3", starts_on=datetime.date(2026, 7, 1), ends_on=datetime.date(2026, 9, 30)
+    )
+    world["proposal"] = PriorityProposal.objects.create(
+        round=world["round"], measure=world["measure"]["public"], unit=unit, priority=1
+    )
     world["schedule"] = ReportSchedule.objects.create(name="Quartalsbericht")
     content = b"%PDF-1.4 harness"
     report = Report(

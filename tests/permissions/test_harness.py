@@ -224,6 +224,30 @@ ROUTES: dict[str, dict] = {
     "import_words": one("import_words", lambda w: w["import_run"].pk),
     "import_confirm": one("import_confirm", lambda w: w["import_run"].pk),
     "import_rejected": one("import_rejected", lambda w: w["import_run"].pk),
+    # Needs (Bedarfsmeldungen) of FB 32, one public, one confidential
+    "need_list": one("need_list"),
+    "need_add": one("need_add"),
+    "need_detail": per("need_detail", "need", *PV),
+    "need_edit": per("need_edit", "need", *PV),
+    "need_history": per("need_history", "need", *PV),
+    "need_attachment": per("need_attachment", "need_attachment", *PV),
+    "need_triage": per("need_triage", "need", *PV),
+    "need_score": per("need_score", "need", *PV),
+    "need_rank": per("need_rank", "need", *PV),
+    "need_triage_list": one("need_triage_list"),
+    "scoringcriterion_list": one("scoringcriterion_list"),
+    "scoringcriterion_add": one("scoringcriterion_add"),
+    "scoringcriterion_edit": one("scoringcriterion_edit", lambda w: w["criterion"].pk),
+    "priorityround_list": one("priorityround_list"),
+    "priorityround_add": one("priorityround_add"),
+    "priorityround_detail": one("priorityround_detail", lambda w: w["round"].pk),
+    "priorityround_edit": one("priorityround_edit", lambda w: w["round"].pk),
+    "priorityround_history": one("priorityround_history", lambda w: w["round"].pk),
+    "priority_propose": one("priority_propose", lambda w: w["round"].pk),
+    "priorityround_close": one("priorityround_close", lambda w: w["round"].pk),
+    "priority_respond": one("priority_respond", lambda w: w["proposal"].pk),
+    "synergies": one("synergies"),
+    "synergy_mark": one("synergy_mark"),
 }
 
 # Expected (GET, POST) per URL name; codes in ROLES order:
@@ -505,6 +529,44 @@ EXPECTED: dict[str, tuple] = {
     "import_confirm": ("405 405 405 405 405 405 405", "302 403 403 403 403 403 422"),
     # The world's run rejected no rows: nothing to download.
     "import_rejected": ("302 403 403 403 403 403 404", "302 405 405 405 405 405 405"),
+    # Needs: a unit reads and files its own (other units see public titles in the list
+    # only); FB 15 reads all. Public or not, another unit's need is 404.
+    "need_list": ("302 200 200 200 200 200 200", "302 405 405 405 405 405 405"),
+    "need_add": ("302 403 403 403 200 200 200", "302 403 403 403 422 422 422"),
+    "need_detail": ("302 404 404 404 200 404 200", "302 405 405 405 405 405 405"),
+    "need_edit": ("302 404 404 404 200 404 200", "302 404 404 404 422 404 422"),
+    "need_history": ("302 404 404 404 200 404 200", "302 405 405 405 405 405 405"),
+    "need_attachment": ("302 404 404 404 200 404 200", "302 405 405 405 405 405 405"),
+    # Triage is FB 15's: the unit's lead reads the need but may not decide (403).
+    "need_triage": ("302 405 405 405 405 405 405", "302 404 404 404 403 404 422"),
+    # Scores and rank: FB 15's (no score chosen: 422; an empty rank frees the rank: 302).
+    "need_score": ("302 405 405 405 405 405 405", "302 404 404 404 403 404 422"),
+    "need_rank": ("302 405 405 405 405 405 405", "302 404 404 404 403 404 302"),
+    "need_triage_list": ("302 403 403 403 403 403 200", "302 405 405 405 405 405 405"),
+    "scoringcriterion_list": ("302 403 403 403 403 403 200", "302 405 405 405 405 405 405"),
+    "scoringcriterion_add": ("302 403 403 403 403 403 200", "302 403 403 403 403 403 422"),
+    "scoringcriterion_edit": ("302 404 404 404 404 404 200", "302 404 404 404 404 404 422"),
+    # Priority rounds: everybody with a role reads them, FB 15 proposes and closes; only the
+    # owning unit answers a proposal (FB 15 may not answer for it: 403).
+    "priorityround_list": ("302 200 200 200 200 200 200", "302 405 405 405 405 405 405"),
+    "priorityround_add": ("302 403 403 403 403 403 200", "302 403 403 403 403 403 422"),
+    "priorityround_detail": ("302 404 200 200 200 200 200", "302 405 405 405 405 405 405"),
+    "priorityround_edit": ("302 404 403 403 403 403 200", "302 404 403 403 403 403 422"),
+    "priorityround_history": ("302 404 200 200 200 200 200", "302 405 405 405 405 405 405"),
+    "priority_propose": ("302 405 405 405 405 405 405", "302 404 403 403 403 403 422"),
+    "priorityround_close": ("302 405 405 405 405 405 405", "302 404 403 403 403 403 302"),
+    "priority_respond": ("302 405 405 405 405 405 405", "302 404 404 404 422 404 403"),
+    # Synergies are FB 15's page and marks.
+    "synergies": ("302 403 403 403 403 403 200", "302 405 405 405 405 405 405"),
+    "synergy_mark": (
+        "302 405 405 405 405 405 405",
+        "302 403 403 403 403 403 302",
+        lambda w: {
+            "key_a": f"measure:{w['measure']['public'].pk}",
+            "key_b": f"need:{w['need']['public'].pk}",
+            "kind": "coordinate",
+        },
+    ),
 }
 
 ROWS: dict[str, Row] = {

@@ -1,0 +1,339 @@
+"""Forms of needs: the Bedarfsmeldung with its attachment, and FB 15's triage forms."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from fb15.forms import (
+    ComboboxSelect,
+    ComboboxSelectMultiple,
+    DomainForm,
+    KernFormMixin,
+    UserChoiceField,
+)
+from fb15.models import OrgUnit, User
+from measures.models import Measure, Project
+
+from .models import (
+    ATTACHMENT_EXTENSIONS,
+    PRIORITY_CHOICES,
+    SCORE_CHOICES,
+    Need,
+    PriorityRound,
+    ScoringCriterion,
+    Statement,
+)
+
+TEXT_MAX_LENGTH = 5000
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# What a file of each kind starts with: PDF, Office Open XML / OpenDocument (zip), old Office.
+SIGNATURES = {
+    "pdf": (b"%PDF-",),
+    "docx": (b"PK\x03\x04",),
+    "xlsx": (b"PK\x03\x04",),
+    "pptx": (b"PK\x03\x04",),
+    "odt": (b"PK\x03\x04",),
+    "ods": (b"PK\x03\x04",),
+    "odp": (b"PK\x03\x04",),
+    "doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
+    "xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
+    "ppt": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
+}
+
+
+def validate_attachment(upload) -> None:
+    """PDF or Office only, at most NEED_ATTACHMENT_MAX_MB, and the content must match the
+    name (a renamed program or script is refused)."""
+    limit_mb = settings.NEED_ATTACHMENT_MAX_MB
+    name = upload.name or ""
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in ATTACHMENT_EXTENSIONS:
+        raise forms.ValidationError(
+            _(
+                "„%(name)s“ ist keine erlaubte Datei. Erlaubt sind PDF- und Office-Dateien "
+                "(%(extensions)s)."
+            ),
+            params={"name": name, "extensions": ", ".join(ATTACHMENT_EXTENSIONS)},
+        )
+    if upload.size > limit_mb * 1024 * 1024:
+        raise forms.ValidationError(
+            _("„%(name)s“ ist zu groß: höchstens %(limit)s MB sind erlaubt."),
+            params={"name": name, "limit": limit_mb},
+        )
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if not head.startswith(SIGNATURES[extension]):
+        raise forms.ValidationError(
+            _("Der Inhalt von „%(name)s“ passt nicht zur Dateiendung „.%(extension)s“."),
+            params={"name": name, "extension": extension},
+        )
+
+
+def limited_text(label, required=True, rows=4, help_text=""):
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=TEXT_MAX_LENGTH,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={
+            "max_length": _(
+                "Höchstens %(limit_value)d Zeichen sind erlaubt (jetzt %(show_value)d)."
+            ),
+        },
+    )
+
+
+class NeedForm(DomainForm):
+    """A unit's Bedarfsmeldung; the unit choice offers only the user's own units."""
+
+    problem = limited_text(
+        _("Problem"), help_text=Need._meta.get_field("problem").help_text, rows=5
+    )
+    processes = limited_text(
+        _("betroffene Prozesse oder Leistungen"),
+        required=False,
+        rows=2,
+        help_text=Need._meta.get_field("processes").help_text,
+    )
+    affected = limited_text(
+        _("Wer ist betroffen?"),
+        required=False,
+        rows=2,
+        help_text=Need._meta.get_field("affected").help_text,
+    )
+    legal_obligation = limited_text(
+        _("rechtliche Verpflichtung"),
+        required=False,
+        rows=2,
+        help_text=Need._meta.get_field("legal_obligation").help_text,
+    )
+    benefit = limited_text(_("erwarteter Nutzen"), rows=3)
+    contact = UserChoiceField(
+        label=_("Ansprechperson"), queryset=User.objects.filter(is_active=True), required=False
+    )
+    attachment = forms.FileField(
+        label=_("Anhang"),
+        required=False,
+        help_text=_(
+            "Optional: eine PDF- oder Office-Datei (z. B. Gutachten, Prozessbeschreibung), "
+            "höchstens %(limit)s MB."
+        )
+        % {"limit": settings.NEED_ATTACHMENT_MAX_MB},
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ",".join(f".{ext}" for ext in ATTACHMENT_EXTENSIONS)}
+        ),
+        validators=[validate_attachment],
+    )
+
+    class Meta:
+        model = Need
+        fields = [
+            "owner",
+            "title",
+            "problem",
+            "processes",
+            "affected",
+            "legal_obligation",
+            "deadline",
+            "urgency",
+            "benefit",
+            "effort",
+            "contact",
+            "trends",
+            "is_confidential",
+        ]
+        widgets = {"deadline": DATE_WIDGET, "trends": ComboboxSelectMultiple}
+        error_messages = {
+            "title": {"required": _("Bitte geben Sie einen Titel an.")},
+            "owner": {"required": _("Bitte wählen Sie den meldenden Fachbereich.")},
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        # The unit choice is restricted by the base class to the user's own units.
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["owner"].queryset = OrgUnit.objects.all()
+        self.fields["title"].error_messages["required"] = _("Bitte geben Sie einen Titel an.")
+        self.fields["problem"].error_messages["required"] = _("Bitte beschreiben Sie das Problem.")
+        self.fields["benefit"].error_messages["required"] = _(
+            "Bitte beschreiben Sie den erwarteten Nutzen."
+        )
+        if self.instance.pk:
+            # A filed need stays with its unit.
+            self.fields["owner"].disabled = True
+        if not self.is_bound and not self.instance.pk:
+            units = list(Need.objects.units_for(user, "add")[:2])
+            if len(units) == 1:
+                self.initial["owner"] = units[0].pk
+            self.initial.setdefault("contact", user.pk)
+
+    def clean_title(self) -> str:
+        title = " ".join(self.cleaned_data["title"].split())
+        if not title:
+            raise forms.ValidationError(_("Bitte geben Sie einen Titel an."))
+        return title
+
+
+class TriageForm(KernFormMixin, forms.Form):
+    """FB 15's next step for a need: the new state, the reason the unit reads, and for
+    "übernommen" the measure or project it became."""
+
+    state = forms.ChoiceField(label=_("neuer Stand"), choices=())
+    reason = forms.CharField(
+        label=_("Begründung für den Fachbereich"),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Bei „zurückgestellt“ und „abgelehnt“ Pflicht; der Fachbereich sieht sie."),
+    )
+    measure = forms.ModelChoiceField(
+        label=_("übernommen als Maßnahme"),
+        queryset=Measure.objects.none(),
+        required=False,
+        widget=ComboboxSelect,
+    )
+    project = forms.ModelChoiceField(
+        label=_("übernommen als Projekt"),
+        queryset=Project.objects.none(),
+        required=False,
+        widget=ComboboxSelect,
+    )
+
+    def __init__(self, *args, need: Need, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = need.next_states
+        self.fields["measure"].queryset = Measure.objects.restrict(user, "view")
+        self.fields["project"].queryset = Project.objects.restrict(user, "view")
+        self.fields["state"].error_messages["required"] = _("Bitte wählen Sie den neuen Stand.")
+
+
+class ScoreForm(KernFormMixin, forms.Form):
+    """FB 15's scores (0–3) of one need, one field per active criterion."""
+
+    prefix = "score"  # shares the need's page with other forms
+
+    def __init__(self, *args, criteria, scores: dict[int, int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        for criterion in self.criteria:
+            self.fields[f"criterion_{criterion.pk}"] = forms.TypedChoiceField(
+                label=_("%(name)s (Gewicht %(weight)s)")
+                % {"name": criterion.name, "weight": criterion.weight},
+                choices=SCORE_CHOICES,
+                coerce=int,
+                initial=scores.get(criterion.pk, 0),
+                help_text=criterion.description,
+            )
+        # Fields added after KernFormMixin.__init__ get their KERN classes here.
+        for name, field in self.fields.items():
+            field.widget.attrs["class"] = "kern-form-input__select"
+            if field.help_text:
+                field.widget.attrs["aria-describedby"] = f"{self.field_id(name)}_hint"
+
+    def scores(self) -> dict[int, int]:
+        return {c.pk: self.cleaned_data[f"criterion_{c.pk}"] for c in self.criteria}
+
+
+class RankForm(KernFormMixin, forms.Form):
+    prefix = "rank"  # shares the need's page with the triage form (both have a reason)
+    rank = forms.IntegerField(
+        label=_("Rang festlegen"),
+        required=False,
+        min_value=1,
+        max_value=999,
+        help_text=_("Leer lassen: Rang ergibt sich aus der Bewertung."),
+        error_messages={"min_value": _("Der Rang beginnt bei 1.")},
+    )
+    reason = forms.CharField(
+        label=_("Begründung des festgelegten Rangs"), required=False, max_length=300
+    )
+
+
+class ScoringCriterionForm(DomainForm):
+    class Meta:
+        model = ScoringCriterion
+        fields = ["name", "description", "weight", "position", "is_active"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {
+            "name": {
+                "unique": _("Es gibt bereits ein Kriterium mit dieser Bezeichnung."),
+                "required": _("Bitte geben Sie eine Bezeichnung an."),
+            },
+            "weight": {
+                "min_value": _("Das Gewicht liegt zwischen 1 und 10."),
+                "max_value": _("Das Gewicht liegt zwischen 1 und 10."),
+            },
+        }
+
+
+class PriorityRoundForm(DomainForm):
+    class Meta:
+        model = PriorityRound
+        fields = ["label", "starts_on", "ends_on"]
+        widgets = {"starts_on": DATE_WIDGET, "ends_on": DATE_WIDGET}
+        help_texts = {"label": _("Vorgabe: das laufende Quartal, z. B. „2026-Q3“")}
+
+
+class ProposalForm(KernFormMixin, forms.Form):
+    """FB 15's proposal: a priority (1–3) for one need or one measure."""
+
+    prefix = "proposal"
+    need = forms.ModelChoiceField(
+        label=_("Bedarfsmeldung"),
+        queryset=Need.objects.none(),
+        required=False,
+        widget=ComboboxSelect,
+    )
+    measure = forms.ModelChoiceField(
+        label=_("oder Maßnahme"),
+        queryset=Measure.objects.none(),
+        required=False,
+        widget=ComboboxSelect,
+    )
+    priority = forms.TypedChoiceField(
+        label=_("vorgeschlagene Priorität"),
+        choices=PRIORITY_CHOICES,
+        coerce=int,
+        error_messages={"required": _("Bitte wählen Sie eine Priorität.")},
+    )
+    note = forms.CharField(
+        label=_("Begründung"),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        needs = Need.objects.restrict(user, "view").open().select_related("owner")
+        self.fields["need"].queryset = needs
+        self.fields["need"].label_from_instance = lambda need: f"{need.title} ({need.owner.code})"
+        self.fields["measure"].queryset = Measure.objects.restrict(user, "view").active()
+
+    def clean(self):
+        cleaned = super().clean()
+        if bool(cleaned.get("need")) == bool(cleaned.get("measure")):
+            raise forms.ValidationError(
+                _("Bitte wählen Sie genau eine Bedarfsmeldung oder eine Maßnahme.")
+            )
+        return cleaned
+
+
+class ResponseForm(KernFormMixin, forms.Form):
+    """The owning unit's statement on a proposal."""
+
+    statement = forms.ChoiceField(
+        label=_("Stellungnahme"),
+        choices=[(Statement.AGREED, _("einverstanden")), (Statement.OBJECTED, _("Einwand"))],
+        error_messages={"required": _("Bitte wählen Sie „einverstanden“ oder „Einwand“.")},
+    )
+    comment = forms.CharField(
+        label=_("Kommentar"),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Bei einem Einwand Pflicht."),
+    )

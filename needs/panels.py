@@ -1,0 +1,55 @@
+"""Boxes needs adds to other apps' pages (fb15/panels.py): the needs a measure or project
+came from, and similar items of other units."""
+
+from __future__ import annotations
+
+from fb15.panels import Panel
+
+from .models import Need, PriorityProposal, SynergyKind, SynergyMark
+
+
+def need_link_panel(request, obj) -> Panel | None:
+    """ "Hervorgegangen aus": the needs adopted as this measure or project that the reader
+    may read (the other half of the link the need shows)."""
+    field = obj._meta.model_name  # "measure" or "project"
+    needs = list(
+        Need.objects.restrict(request.user, "view")
+        .filter(**{field: obj})
+        .select_related("owner")
+        .order_by("title")
+    )
+    if not needs:
+        return None
+    return Panel("needs/inc/panel_origin.html", {"origin_needs": needs})
+
+
+def priority_history_panel(request, obj) -> Panel | None:
+    """ "Prioritäten je Runde": FB 15's proposals for this need or measure in every round,
+    with the unit's statements, as far as the reader may read them."""
+    field = obj._meta.model_name  # "need" or "measure"
+    proposals = list(
+        PriorityProposal.objects.restrict(request.user, "view")
+        .filter(**{field: obj})
+        .select_related("round", "stated_by")
+        .order_by("-round__starts_on")
+    )
+    if not proposals:
+        return None
+    return Panel("needs/inc/panel_priorities.html", {"priority_proposals": proposals})
+
+
+def similar_items_panel(request, obj) -> Panel:
+    """ "Ähnliche Vorhaben in anderen Fachbereichen": items of other units about the same
+    thing, as far as the reader may see them (needs of other units by title only)."""
+    from .synergies import similar_items
+
+    may_mark = SynergyMark.objects.may_add(request.user)
+    return Panel(
+        "needs/inc/panel_similar.html",
+        {
+            "similar_items": similar_items(request.user, obj),
+            "source_key": f"{obj._meta.model_name}:{obj.pk}",
+            "may_mark": may_mark,
+            "mark_kinds": SynergyKind.choices,
+        },
+    )

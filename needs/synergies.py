@@ -1,0 +1,395 @@
+"""Synergies: needs, measures and projects of different units that are about the same thing.
+
+`similar_items(user, obj)` answers "Ähnliche Vorhaben in anderen Fachbereichen" for one need,
+measure or project; `clusters(user)` groups the open needs with their similar items for
+FB 15's Synergien page. Units write the same thing in different words ("E-Akte", "digitale
+Aktenführung", "DMS-Einführung"), so the words of an item are widened by a small thesaurus
+of the administration's synonyms (THESAURUS) before searching.
+
+On PostgreSQL the search is full text with the `german` configuration (each word also as a
+prefix, so "termin" finds "Terminbuchung") over the same vectors the header search indexes
+(fb15/search.py), plus trigram similarity of the titles (`pg_trgm`). On SQLite the same
+words are matched in Python over the candidates' folded text. Shared links (the same trend
+of the radar) raise a pair's score. Pairs FB 15 marked "kein Zusammenhang" never appear.
+The number of queries does not depend on the amount of data.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.contrib.postgres.lookups import TrigramSimilar
+from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramSimilarity
+from django.db import connection, models
+from django.db.models import F, FloatField, Q, Value
+from django.db.models.functions import Coalesce, Greatest
+
+from fb15.search import search_index
+from fb15.search_folding import fold
+from measures.models import Measure, Project
+
+from .models import Need, SynergyKind, SynergyMark
+
+# `title__trigram_similar` (pg_trgm's `%`, served by the GIN trigram indexes of migration
+# 0003) without installing django.contrib.postgres as an app.
+models.CharField.register_lookup(TrigramSimilar)
+
+# Words units use for the same thing; every word widens a query to its whole group.
+THESAURUS: tuple[frozenset[str], ...] = tuple(
+    frozenset(group.split())
+    for group in (
+        "eakte akte akten aktenführung aktenverwaltung dms dokumentenmanagement "
+        "dokumentenmanagementsystem schriftgutverwaltung veraktung",
+        "termin termine terminvergabe terminbuchung terminvereinbarung terminmanagement "
+        "terminreservierung",
+        "epayment bezahlen bezahlung zahlung zahlungsverkehr paypal girocard "
+        "onlinebezahlung gebühren",
+        "erechnung xrechnung rechnungseingang rechnungen rechnung rechnungsbearbeitung",
+        "wlan funknetz hotspot hotspots internetzugang",
+        "chatbot assistent sprachassistent dialogsystem",
+        "gis geodaten geoinformationssystem karten kartendienst geoportal",
+        "antrag anträge antragsstrecke onlineantrag formular formulare onlineformular "
+        "onlinedienst ozg",
+        "signatur unterschrift unterschreiben esignatur fernsignatur",
+        "videokonferenz videokonferenzen videosprechstunde videoberatung videotelefonie",
+        "scannen scanstelle digitalisierung posteingang poststelle",
+        "ratsinformationssystem sitzungsdienst gremien sitzungsmanagement",
+        "laptop laptops notebook notebooks endgeräte tablets tablet",
+        "ausschreibung vergabe evergabe vergabeplattform beschaffung",
+    )
+)
+# Words too common in the administration's texts to say that two items are alike.
+_STOPWORDS_TEXT = (
+    "und oder der die das den dem des ein eine einer eines einem für mit von zu zur zum im in "
+    "auf aus bei bis als an am wir sie es ist sind wird werden soll sollen über unter nach "
+    "nicht auch alle allen bisher heute künftig neue neuen neuer neues stadt stadtverwaltung "
+    "verwaltung fachbereich fachbereiche bürger bürgerinnen innen einführung einführen "
+    "digital digitale digitalen digitaler online system lösung projekt maßnahme bedarf "
+    "beschäftigte mitarbeitende mehr weniger schnell schneller werden wurde haben hat "
+    "viele vielen damit dass durch gibt noch nur sehr wie was umsetzung rahmen strategie "
+    "federführend federführende bereich beteiligten"
+)
+STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
+MAX_TERMS = 40
+LIMIT = 5
+# Full text finds an item when its rank passes this; titles alone when trigram passes theirs.
+MIN_RANK = 0.06
+MIN_TRIGRAM = 0.3
+SHARED_TREND_BONUS = 0.3
+
+
+@dataclass
+class SimilarItem:
+    key: str  # "need:12", "measure:4", "project:7"
+    kind: str  # "Bedarfsmeldung", "Maßnahme", "Projekt"
+    title: str
+    unit_code: str
+    url: str  # empty when the reader may see the title only
+    score: float
+    reasons: list[str] = field(default_factory=list)
+    mark: str = ""  # FB 15's mark of the pair, if any
+
+
+def item_key(obj) -> str:
+    return f"{obj._meta.model_name}:{obj.pk}"
+
+
+def pair_key(a: str, b: str) -> tuple[str, str]:
+    return (a, b) if a < b else (b, a)
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words of a text; hyphenated compounds also joined ("E-Akte" → "eakte")."""
+    text = text.lower()
+    joined = [w.replace("-", "") for w in re.findall(r"\w+(?:-\w+)+", text)]
+    return [*re.findall(r"\w+", text), *joined]
+
+
+def query_terms(text: str, title: str = "") -> list[str]:
+    """The words an item is searched by: the words of its title (without stopwords), and
+    for every word of title and text the thesaurus group it belongs to (a word belongs to a
+    group when it begins with one of its words of four letters or more, so
+    "Aktenführungssystem" counts as "aktenführung"). Other words of the text are left out:
+    they make every long text look like every other."""
+    terms: dict[str, None] = {}
+    title_words = set(words(title)) if title else None
+    for word in words(text):
+        if len(word) < 3 or word in STOPWORDS or word.isdigit():
+            continue
+        if title_words is None or word in title_words:
+            terms[word] = None
+        for group in THESAURUS:
+            if word in group or any(len(g) >= 4 and word.startswith(g) for g in group):
+                terms.update(dict.fromkeys(group))
+    return list(terms)[:MAX_TERMS]
+
+
+def _text_of(obj) -> str:
+    if isinstance(obj, Need):
+        return " ".join([obj.title, obj.problem, obj.processes, obj.benefit])
+    return f"{obj.title} {obj.description}"
+
+
+# What each kind of item is: its model, its search index key and its owning unit's field.
+KINDS = (
+    (Need, "bedarf"),
+    (Measure, "massnahme"),
+    (Project, "projekt"),
+)
+
+
+def _candidates(user, model) -> models.QuerySet:
+    """Rows of `model` the user may see: needs by title (other units' public ones), measures
+    and projects through restrict()."""
+    if model is Need:
+        return Need.objects.titles_for(user)
+    return model.objects.restrict(user, "view")
+
+
+def _dismissed_and_marks(key: str) -> dict[str, str]:
+    """{other item key: mark kind} of FB 15's marks on pairs with `key` (one query)."""
+    marks = SynergyMark.objects.filter(Q(key_a=key) | Q(key_b=key)).values_list(
+        "key_a", "key_b", "kind"
+    )
+    return {(b if a == key else a): kind for a, b, kind in marks}
+
+
+def similar_items(user, obj, limit: int = LIMIT) -> list[SimilarItem]:
+    """The items of other units most similar to `obj` that `user` may see, best first.
+
+    A constant number of queries: one per kind of item, one for the marks, one for the
+    source's trends, one for which needs the user may open.
+    """
+    source_key = item_key(obj)
+    terms = query_terms(_text_of(obj), obj.title)
+    marks = _dismissed_and_marks(source_key)
+    trend_ids = set(obj.trends.values_list("pk", flat=True)) if hasattr(obj, "trends") else set()
+    found: list[SimilarItem] = []
+    readable_needs: set[int] | None = None
+    for model, index_key in KINDS:
+        rows = _candidates(user, model).exclude(owner_id=obj.owner_id)
+        if model is type(obj):
+            rows = rows.exclude(pk=obj.pk)
+        scored = (
+            _scored_postgres(rows, index_key, terms, obj.title, trend_ids)
+            if connection.vendor == "postgresql"
+            else _scored_python(rows, terms, obj.title, trend_ids)
+        )
+        if model is Need and scored:
+            readable_needs = set(
+                Need.objects.restrict(user, "view")
+                .filter(pk__in=[row.pk for row, _s, _r in scored])
+                .values_list("pk", flat=True)
+            )
+        for row, score, reasons in scored:
+            key = item_key(row)
+            if marks.get(key) == SynergyKind.UNRELATED:
+                continue
+            readable = model is not Need or row.pk in (readable_needs or set())
+            found.append(
+                SimilarItem(
+                    key=key,
+                    kind=str(model._meta.verbose_name),
+                    title=row.title,
+                    unit_code=row.owner.code,
+                    url=row.get_absolute_url() if readable else "",
+                    score=score,
+                    reasons=reasons,
+                    mark=marks.get(key, ""),
+                )
+            )
+    found.sort(key=lambda item: -item.score)
+    return found[:limit]
+
+
+def _scored_postgres(rows, index_key, terms, title, trend_ids) -> list[tuple]:
+    """Candidates found through indexes, then scored: rows whose German text vector matches
+    the terms (GIN index of the header search), rows whose title is trigram-similar (GIN
+    trigram index, `%` operator) and rows sharing a trend; at most three queries."""
+    vector = search_index(index_key).vector()  # the expression the GIN index covers
+    rank = Value(0.0, output_field=FloatField())
+    matches = []
+    if terms:
+        raw = " | ".join(f"{term}:*" for term in terms)
+        query = SearchQuery(raw, search_type="raw", config="german")
+        rank = SearchRank(vector, query)
+        matches.append(rows.annotate(search_vector=vector).filter(search_vector=query))
+    matches.append(rows.filter(title__trigram_similar=title))
+    if trend_ids and hasattr(rows.model, "trends"):
+        matches.append(rows.filter(trends__in=trend_ids).distinct())
+    scored: dict[int, tuple] = {}
+    for candidates in matches:
+        candidates = (
+            candidates.annotate(
+                text_rank=rank,
+                title_similarity=TrigramSimilarity("title", title),
+                shared_trends=_shared_trends(rows.model, trend_ids),
+            )
+            .annotate(
+                score=Greatest(F("text_rank"), F("title_similarity"))
+                + F("shared_trends") * SHARED_TREND_BONUS
+            )
+            .filter(
+                Q(text_rank__gte=MIN_RANK)
+                | Q(title_similarity__gte=MIN_TRIGRAM)
+                | Q(shared_trends__gt=0)
+            )
+            .select_related("owner")
+            .only("pk", "title", "owner__code")
+            .order_by("-score", "pk")[:LIMIT]
+        )
+        for row in candidates:
+            reasons = _reasons(row.text_rank, row.title_similarity, row.shared_trends)
+            scored[row.pk] = (row, row.score, reasons)
+    return sorted(scored.values(), key=lambda entry: -entry[1])[:LIMIT]
+
+
+def _shared_trends(model, trend_ids: set[int]):
+    if not trend_ids or not hasattr(model, "trends"):
+        return Value(0, output_field=models.IntegerField())
+    through = model.trends.through
+    source_field = model._meta.model_name
+    shared = (
+        through.objects.filter(**{source_field: models.OuterRef("pk")}, trend_id__in=trend_ids)
+        .values(source_field)
+        .annotate(count=models.Count("pk"))
+        .values("count")
+    )
+    return Coalesce(models.Subquery(shared, output_field=models.IntegerField()), 0)
+
+
+def _reasons(text_rank: float, title_similarity: float, shared_trends: int) -> list[str]:
+    from django.utils.translation import gettext as _
+
+    reasons = []
+    if text_rank >= MIN_RANK:
+        reasons.append(_("ähnliche Beschreibung"))
+    if title_similarity >= MIN_TRIGRAM:
+        reasons.append(_("ähnlicher Titel"))
+    if shared_trends:
+        reasons.append(_("gleicher Trend"))
+    return reasons
+
+
+def _scored_python(rows, terms, title, trend_ids) -> list[tuple]:
+    """The SQLite fallback: the same terms matched as word prefixes over folded text."""
+    model = rows.model
+    fields = ["title", "description"]
+    if model is Need:
+        fields = ["title", "problem", "processes", "benefit"]
+    prefetch = ["trends"] if hasattr(model, "trends") else []
+    folded_terms = {fold(term) for term in terms}
+    scored = []
+    for row in rows.select_related("owner").prefetch_related(*prefetch):
+        text_words = {fold(w) for w in words(" ".join(getattr(row, name) for name in fields))}
+        hits = sum(1 for term in folded_terms if any(w.startswith(term) for w in text_words))
+        text_rank = hits / (len(folded_terms) or 1) if hits >= 2 else 0.0
+        title_similarity = _trigram(title, row.title)
+        shared = len(trend_ids & {t.pk for t in row.trends.all()}) if prefetch else 0
+        if text_rank < MIN_RANK and title_similarity < MIN_TRIGRAM and not shared:
+            continue
+        score = max(text_rank, title_similarity) + shared * SHARED_TREND_BONUS
+        scored.append((row, score, _reasons(text_rank, title_similarity, shared)))
+    scored.sort(key=lambda entry: -entry[1])
+    return scored[:LIMIT]
+
+
+def _trigram(a: str, b: str) -> float:
+    """pg_trgm's similarity: shared trigrams of the padded lower-case words over all."""
+
+    def grams(text: str) -> set[str]:
+        result = set()
+        for word in re.findall(r"\w+", text.lower()):
+            padded = f"  {word} "
+            result.update(padded[i : i + 3] for i in range(len(padded) - 2))
+        return result
+
+    first, second = grams(a), grams(b)
+    return len(first & second) / len(first | second) if first and second else 0.0
+
+
+@dataclass
+class Cluster:
+    """An open need with the similar items of other units (the Synergien page)."""
+
+    need: Need
+    items: list[SimilarItem]
+
+    @property
+    def key(self) -> str:
+        return item_key(self.need)
+
+
+def clusters(user, needs: Iterable[Need]) -> list[Cluster]:
+    """For each need, its similar items; needs without any are left out. Two pairs seen
+    from both sides are shown once (under the older need)."""
+    result = []
+    seen: set[tuple[str, str]] = set()
+    for need in needs:
+        items = []
+        for item in similar_items(user, need):
+            pair = pair_key(item_key(need), item.key)
+            if pair in seen:
+                continue
+            seen.add(pair)
+            items.append(item)
+        if items:
+            result.append(Cluster(need=need, items=items))
+    return result
+
+
+KEY_PATTERN = re.compile(r"^(need|measure|project):(\d{1,12})$")
+MODELS_BY_NAME = {"need": Need, "measure": Measure, "project": Project}
+
+
+def readable_item(user, key: str):
+    """The need, measure or project a key names, if `user` may read it; else None."""
+    match = KEY_PATTERN.match(key or "")
+    if match is None:
+        return None
+    model = MODELS_BY_NAME[match.group(1)]
+    return model.objects.restrict(user, "view").filter(pk=int(match.group(2))).first()
+
+
+def marked_pairs(user) -> list[tuple[SynergyMark, object, object]]:
+    """FB 15's marks with both items, as far as `user` may read them (three queries)."""
+    marks = list(SynergyMark.objects.restrict(user, "view").select_related("marked_by"))
+    wanted: dict[str, set[int]] = {}
+    for mark in marks:
+        for key in (mark.key_a, mark.key_b):
+            name, pk = key.split(":")
+            wanted.setdefault(name, set()).add(int(pk))
+    objects = {
+        f"{name}:{obj.pk}": obj
+        for name, pks in wanted.items()
+        for obj in MODELS_BY_NAME[name]
+        .objects.restrict(user, "view")
+        .filter(pk__in=pks)
+        .select_related("owner")
+    }
+    return [
+        (mark, objects[mark.key_a], objects[mark.key_b])
+        for mark in marks
+        if mark.key_a in objects and mark.key_b in objects
+    ]
+
+
+def mark_pair(*, actor, key_a: str, key_b: str, kind: str, comment: str = "") -> SynergyMark:
+    """FB 15's mark on a pair (zusammenführen / abstimmen / kein Zusammenhang), with history."""
+    from django.core.exceptions import PermissionDenied
+    from django.db import transaction
+
+    from fb15.history import save_with_history
+
+    if not SynergyMark.objects.may_add(actor):
+        raise PermissionDenied
+    first, second = pair_key(key_a, key_b)
+    with transaction.atomic():
+        mark = SynergyMark.objects.filter(key_a=first, key_b=second).first() or SynergyMark(
+            key_a=first, key_b=second
+        )
+        mark.kind, mark.comment, mark.marked_by = kind, comment, actor
+        save_with_history(mark, actor=actor, reason=f"Markiert: {mark.get_kind_display()}")
+    return mark

@@ -1,0 +1,57 @@
+"""A lead files a need with an attachment; FB 15 scores it and finds it in the ranked triage
+list, then moves it on. axe checks the need form (also with errors), the need page and the
+triage list (WCAG 2.1 AA)."""
+
+import pytest
+from playwright.sync_api import expect
+
+from needs.models import Need, ScoringCriterion
+from tests.browser.conftest import assert_accessible
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_lead_files_need_and_strategist_ranks_it(page, live_server, personas, login, tmp_path):
+    ScoringCriterion.objects.create(name="Rechtliche Verpflichtung", weight=3, position=1)
+    ScoringCriterion.objects.create(name="Betroffene Bürger*innen", weight=2, position=2)
+    attachment = tmp_path / "prozess.pdf"
+    attachment.write_bytes(b"%PDF-1.4\n% Prozessbeschreibung\n")
+
+    login("leitung32")
+    page.goto(f"{live_server.url}/bedarfe/neu/")
+    expect(page.get_by_role("heading", name="Bedarfsmeldung anlegen")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Bedarf melden").click()
+    expect(page.get_by_role("alert").first).to_be_visible()
+    expect(page.get_by_text("Bitte geben Sie einen Titel an.", exact=True)).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Titel").fill("Online-Terminvergabe im Bürgerbüro")
+    page.get_by_label("Problem").fill("Lange Schlangen am Morgen, Termine nur per Telefon.")
+    page.get_by_label("erwarteter Nutzen").fill("Keine Wartezeiten mehr vor Ort.")
+    page.get_by_label("Dringlichkeit").select_option(label="hoch")
+    page.get_by_label("Anhang").set_input_files(str(attachment))
+    page.get_by_role("button", name="Bedarf melden").click()
+    expect(page.get_by_role("heading", name="Online-Terminvergabe im Bürgerbüro")).to_be_visible()
+    expect(page.get_by_role("link", name="prozess.pdf")).to_be_visible()
+    expect(page.locator(".kern-badge", has_text="eingereicht")).to_be_visible()
+    assert_accessible(page)
+    need = Need.objects.get()
+
+    page.get_by_role("button", name="Abmelden").click()
+    login("strategie")
+    page.goto(f"{live_server.url}{need.get_absolute_url()}")
+    page.get_by_label("Rechtliche Verpflichtung (Gewicht 3)").select_option("2")
+    page.get_by_label("Betroffene Bürger*innen (Gewicht 2)").select_option("3")
+    page.get_by_role("button", name="Bewertung speichern").click()
+    expect(page.get_by_text("Bewertung gespeichert: 12 Punkte.")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("navigation", name="Bereichsnavigation").get_by_role(
+        "link", name="Bedarfe bewerten"
+    ).click()
+    row = page.get_by_role("row", name="Online-Terminvergabe im Bürgerbüro")
+    expect(row).to_contain_text("12")
+    assert_accessible(page)
+    row.get_by_role("link").click()
+    page.get_by_label("neuer Stand").select_option(label="in Prüfung")
+    page.get_by_role("button", name="Stand ändern").click()
+    expect(page.get_by_text("Neuer Stand: „in Prüfung“")).to_be_visible()

@@ -1,0 +1,169 @@
+"""Synergies: similar items of other units, their quality on a realistic fixture, FB 15's
+marks, the Synergien page, query counts."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from fb15.models import Role
+from needs.models import Need, SynergyMark
+from needs.synergies import item_key, similar_items
+from tests.factories import (
+    GoalFactory,
+    MeasureFactory,
+    NeedFactory,
+    OrgUnitFactory,
+    ProjectFactory,
+    TrendFactory,
+    UserFactory,
+)
+from tests.needs.similarity_fixture import ITEMS
+
+pytestmark = pytest.mark.django_db
+
+
+def client_as(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def build_fixture() -> list[tuple[str, object]]:
+    goal = GoalFactory()
+    units = {}
+    items = []
+    for cluster, code, kind, title, text in ITEMS:
+        unit = units.get(code) or units.setdefault(code, OrgUnitFactory(code=code))
+        if kind == "need":
+            obj = NeedFactory(owner=unit, title=title, problem=text, benefit="")
+        else:
+            obj = MeasureFactory(owner=unit, goal=goal, title=title, description=text)
+        items.append((cluster, obj))
+    return items
+
+
+def test_similar_items_find_the_same_thing_in_other_words(personas, capsys):
+    """Precision of the top-3 suggestions over the fixture's known pairs (≥ 0.7 on PostgreSQL)."""
+    items = build_fixture()
+    cluster_of = {item_key(obj): cluster for cluster, obj in items}
+    suggested = relevant = found_partners = partners = 0
+    for cluster, obj in items:
+        if not cluster:
+            continue
+        top = similar_items(personas["strategist"], obj, limit=3)
+        suggested += len(top)
+        relevant += sum(1 for item in top if cluster_of.get(item.key) == cluster)
+        partners += min(3, sum(1 for c, _o in items if c == cluster) - 1)
+        found_partners += sum(1 for item in top if cluster_of.get(item.key) == cluster)
+    precision = relevant / suggested
+    recall = found_partners / partners
+    with capsys.disabled():
+        sys.stdout.write(
+            f"\nsynergies on {connection.vendor}: {len(items)} items, top-3 precision "
+            f"{precision:.2f} ({relevant}/{suggested}), recall {recall:.2f}\n"
+        )
+    assert len(items) >= 40
+    if connection.vendor == "postgresql":
+        assert precision >= 0.7, f"precision {precision:.2f}"
+    assert recall >= 0.5, f"recall {recall:.2f}"
+
+
+def test_box_shows_other_units_items_only_as_the_reader_may_see_them(personas, client_for):
+    unit32, unit50 = personas["unit32"], personas["unit50"]
+    mine = NeedFactory(owner=unit32, title="Online-Terminvergabe Bürgerbüro")
+    NeedFactory(owner=unit32, title="Terminbuchung im Internet (eigener FB)")
+    public = NeedFactory(owner=unit50, title="Terminbuchung im Internet für Beratungen")
+    NeedFactory(owner=unit50, title="Terminvergabe online, vertraulich", is_confidential=True)
+    measure = MeasureFactory(owner=unit50, title="Online-Terminvergabe für alle Ämter")
+    page = client_for(personas["lead32"]).get(mine.get_absolute_url()).content.decode()
+    assert "Ähnliche Vorhaben in anderen Fachbereichen" in page
+    box = page.split("Ähnliche Vorhaben in anderen Fachbereichen")[1]
+    assert "Terminbuchung im Internet für Beratungen" in box
+    assert public.get_absolute_url() not in box  # another unit's need: title only
+    assert measure.get_absolute_url() in box
+    assert "vertraulich" not in box and "eigener FB" not in box
+    # The measure's page has the box too, with the need of FB 32 by title.
+    page = client_for(personas["lead50"]).get(measure.get_absolute_url()).content.decode()
+    assert "Online-Terminvergabe Bürgerbüro" in page.split("Ähnliche Vorhaben")[1]
+
+
+def test_shared_trend_links_items(personas, client_for):
+    trend = TrendFactory(title="Künstliche Intelligenz")
+    need = NeedFactory(owner=personas["unit32"], title="Anfragen automatisch beantworten")
+    need.trends.add(trend)
+    measure = MeasureFactory(owner=personas["unit50"], title="Texterkennung Posteingang")
+    measure.trends.add(trend)
+    found = similar_items(personas["strategist"], need)
+    assert [item.key for item in found] == [item_key(measure)]
+    assert "gleicher Trend" in found[0].reasons
+
+
+def test_marks_are_kept_and_dismissed_pairs_disappear(personas):
+    need = NeedFactory(owner=personas["unit32"], title="Online-Terminvergabe Bürgerbüro")
+    other = NeedFactory(owner=personas["unit50"], title="Online-Terminvergabe Sozialamt")
+    project = ProjectFactory(owner=personas["unit50"], title="Terminvergabe online")
+    strategist = client_as(personas["strategist"])
+    mark = reverse("synergy_mark")
+    data = {"key_a": item_key(need), "key_b": item_key(other), "next": need.get_absolute_url()}
+    response = strategist.post(mark, {**data, "kind": "coordinate"})
+    assert response.status_code == 302 and response["Location"] == need.get_absolute_url()
+    found = {item.key: item for item in similar_items(personas["strategist"], need)}
+    assert found[item_key(other)].mark == "coordinate"
+    strategist.post(mark, {**data, "kind": "unrelated"})
+    assert SynergyMark.objects.get().kind == "unrelated"
+    assert SynergyMark.objects.get().history.count() == 2
+    keys = [item.key for item in similar_items(personas["strategist"], need)]
+    assert item_key(other) not in keys and item_key(project) in keys
+    # Seen from the other side too.
+    assert item_key(need) not in [i.key for i in similar_items(personas["strategist"], other)]
+    page = strategist.get(reverse("synergies")).content.decode()
+    assert "Markierte Paare" in page and "kein Zusammenhang" in page
+
+
+def test_only_fb15_marks_pairs_and_sees_the_synergies_page(personas):
+    need = NeedFactory(owner=personas["unit32"], title="Online-Terminvergabe")
+    other = NeedFactory(owner=personas["unit50"], title="Online-Terminvergabe Sozialamt")
+    lead = client_as(personas["lead32"])
+    data = {"key_a": item_key(need), "key_b": item_key(other), "kind": "unrelated"}
+    assert lead.post(reverse("synergy_mark"), data).status_code == 403
+    assert lead.get(reverse("synergies")).status_code == 403
+    assert not SynergyMark.objects.exists()
+    strategist = client_as(personas["strategist"])
+    bad = {**data, "key_b": "need:999999"}
+    assert strategist.post(reverse("synergy_mark"), bad).status_code == 404
+    response = strategist.post(reverse("synergy_mark"), {**data, "kind": "egal"})
+    assert response.status_code == 302 and not SynergyMark.objects.exists()
+
+
+def test_synergies_page_shows_clusters_across_units(personas):
+    NeedFactory(owner=personas["unit32"], title="E-Akte im Ordnungsamt")
+    MeasureFactory(owner=personas["unit50"], title="Einführung der E-Akte im Sozialamt")
+    page = client_as(personas["strategist"]).get(reverse("synergies")).content.decode()
+    assert "E-Akte im Ordnungsamt" in page and "Einführung der E-Akte im Sozialamt" in page
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_box_query_count_does_not_grow(personas, django_assert_max_num_queries, count):
+    units = [OrgUnitFactory(code=f"FB {60 + index}") for index in range(3)]
+    goal = GoalFactory()
+    for index in range(count):
+        unit = units[index % 3]
+        NeedFactory(owner=unit, title=f"Online-Terminvergabe Variante {index}")
+        MeasureFactory(owner=unit, goal=goal, title=f"Terminbuchung im Internet {index}")
+        ProjectFactory(owner=unit, title=f"Terminvergabe Projekt {index}")
+    need = NeedFactory(owner=personas["unit32"], title="Online-Terminvergabe Bürgerbüro")
+    SynergyMark.objects.create(key_a="measure:1", key_b=item_key(need), kind="unrelated")
+    member = UserFactory(username="team32", roles=[Role.STAFF])
+    personas["unit32"].members.add(member)
+    for user in (personas["strategist"], member):
+        client = client_as(user)
+        with django_assert_max_num_queries(36):
+            response = client.get(need.get_absolute_url())
+        assert response.status_code == 200
+        assert "Online-Terminvergabe Variante" in response.content.decode()
+    assert Need.objects.count() == count + 1
