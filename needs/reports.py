@@ -7,6 +7,7 @@ reporting reads this module, never the other way round).
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -36,20 +37,33 @@ class PriorityList:
         return f"Prioritätenliste, Stand {self.round.label}"
 
 
-def priority_list(reader, round: PriorityRound | None = None) -> PriorityList | None:
-    """The priority list of `round` (default: the newest closed round) as `reader` may read
-    it: proposals on measures the reader may read and on needs whose title the reader may
-    see (confidential needs of other units are left out). Three queries at any size."""
-    rounds = PriorityRound.objects.restrict(reader, "view")
+def priority_list(
+    reader=None, round: PriorityRound | None = None, until: datetime.date | None = None
+) -> PriorityList | None:
+    """The priority list of `round` (default: the newest round closed, starting by `until` if
+    given) as `reader` may read it: proposals on measures the reader may read and on needs
+    whose title the reader may see (confidential needs of other units are left out).
+    Without a reader, as a report to the council reads it: public measures and needs that
+    are not confidential. Three queries at any size."""
+    if reader is None:
+        rounds = PriorityRound.objects.all()
+        visible = Q(
+            measure__in=Measure.objects.filter(Measure.objects.public_condition()).values("pk")
+        ) | Q(need__in=Need.objects.filter(is_confidential=False).values("pk"))
+    else:
+        rounds = PriorityRound.objects.restrict(reader, "view")
+        visible = Q(measure__in=Measure.objects.restrict(reader, "view").values("pk")) | Q(
+            need__in=Need.objects.titles_for(reader).values("pk")
+        )
     if round is None:
-        round = rounds.filter(closed_at__isnull=False).order_by("-starts_on").first()
+        closed = rounds.filter(closed_at__isnull=False)
+        if until is not None:
+            closed = closed.filter(starts_on__lte=until)
+        round = closed.order_by("-starts_on").first()
     elif not rounds.filter(pk=round.pk).exists():
         return None
     if round is None:
         return None
-    visible = Q(measure__in=Measure.objects.restrict(reader, "view").values("pk")) | Q(
-        need__in=Need.objects.titles_for(reader).values("pk")
-    )
     proposals = (
         PriorityProposal.objects.filter(round=round)
         .filter(visible)

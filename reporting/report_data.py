@@ -28,6 +28,7 @@ from measures.models import (
     StatusUpdate,
     TrafficLight,
 )
+from needs.reports import PriorityList, priority_list
 from strategy.models import FieldOfAction, Goal, Revision, Strategy
 from strategy.tree import StrategyTree, assemble, build_tree
 
@@ -150,6 +151,7 @@ class ReportData:
     correction: str = ""  # what a correction replaces, for its title page
     trend: list[QuarterPoint] = field(default_factory=list)  # the last quarters, oldest first
     council_papers: list[str] = field(default_factory=list)  # Drucksachen linked to the report
+    priorities: PriorityList | None = None  # the last priority round agreed with the units
 
     @property
     def measures(self) -> list[MeasureRow]:
@@ -676,11 +678,24 @@ def data_for_report(report: Report) -> ReportData:
         row.in_detail = row.in_detail or bool(row.note)
     return replace(
         data,
+        priorities=report_priorities(report),
         council_papers=[str(link.paper) for link in links_of(report)],
         assessment=report.assessment,
         is_draft=not report.release_requested,
         correction=correction_text(report),
     )
+
+
+def report_priorities(report: Report) -> PriorityList | None:
+    """The newest priority round closed by the report's period end, as the council reads
+    it: the whole list in a report of the whole strategy, a unit's lines in its report."""
+    if report.scope_kind == ScopeKind.FIELD:
+        return None
+    priorities = priority_list(until=report.period_ends_on)
+    if priorities is None or report.scope_kind != ScopeKind.UNIT:
+        return priorities
+    lines = [line for line in priorities.lines if line.unit_code == report.unit.code]
+    return replace(priorities, lines=lines) if lines else None
 
 
 def correction_text(report: Report) -> str:

@@ -469,3 +469,42 @@ def test_the_cover_names_the_council_paper_the_report_is_linked_to(world):
     text = " ".join(pdf_text(render(report)).split())
     cover = text[: text.index("Inhalt")]
     assert "Drucksache FB 15/0042/WP18 Statusbericht Digitalstrategie 2026-Q3" in cover
+
+
+def test_the_report_holds_the_priority_list_of_the_last_closed_round(world):
+    from needs.models import PriorityRound
+    from needs.services import (
+        close_round,
+        default_round_values,
+        propose_priority,
+        respond_to_proposal,
+    )
+    from tests.factories import NeedFactory
+
+    strategist, measures = world["strategist"], world["measures"]
+    round = PriorityRound.objects.create(**default_round_values())
+    need = NeedFactory(title="Terminbuchung im Internet", owner=world["unit32"])
+    secret = NeedFactory(title="Geheimer Bedarf", owner=world["unit50"], is_confidential=True)
+    proposals = [
+        propose_priority(actor=strategist, round=round, priority=1, measure=measures[0]),
+        propose_priority(actor=strategist, round=round, priority=2, need=need),
+        propose_priority(actor=strategist, round=round, priority=3, need=secret),
+    ]
+    respond_to_proposal(
+        actor=world["lead32"], proposal=proposals[1], agree=False, comment="Erst 2027 machbar."
+    )
+    close_round(actor=strategist, round=round)
+
+    text = " ".join(pdf_text(render(services.request_report(actor=None, enqueue=False))).split())
+    chapter = text[text.rindex(f"Prioritätenliste, Stand {round.label}") :]
+    chapter = chapter[: chapter.index("Anhang: alle Maßnahmen")]
+    assert f"1 {measures[0].code} {measures[0].title}" in chapter
+    assert "2 Terminbuchung im Internet (Bedarfsmeldung) FB 32 Einwand: Erst 2027 machbar." in (
+        chapter
+    )
+    assert "Geheimer Bedarf" not in text  # a confidential need stays out of the council's report
+
+    unit_report = services.request_report(
+        actor=None, scope_kind=ScopeKind.UNIT, unit=world["unit50"], enqueue=False
+    )
+    assert "Prioritätenliste" not in pdf_text(render(unit_report))  # FB 50's only line is secret
