@@ -165,7 +165,7 @@ def main() -> None:
     parser.add_argument("--memory", action="store_true")
     args = parser.parse_args()
 
-    from reporting import services
+    from reporting import pdf, report_data, services
     from reporting.models import Report
 
     out(f"Datenbank: {os.environ['DATABASE_URL']}")
@@ -176,12 +176,12 @@ def main() -> None:
     report = services.request_report(actor=None, enqueue=False)
     report = Report.objects.select_related("period").get(pk=report.pk)
     # Warm up fontconfig and WeasyPrint once (the first render of a process is cold).
-    services.html_to_pdf("<html lang='de'><title>x</title><p>warm</p></html>")
+    pdf.html_to_pdf("<html lang='de'><title>x</title><p>warm</p></html>")
 
-    data, t_data = timed("data", services.data_for_report, report)
-    html, t_template = timed("template", services.report_html, data)
-    pdf, t_weasy = timed("weasyprint", services.html_to_pdf, html)
-    _pdf2, t_alone = timed("weasyprint alone", services.html_to_pdf, html)
+    data, t_data = timed("data", report_data.data_for_report, report)
+    html, t_template = timed("template", pdf.report_html, data)
+    pdf, t_weasy = timed("weasyprint", pdf.html_to_pdf, html)
+    _pdf2, t_alone = timed("weasyprint alone", pdf.html_to_pdf, html)
     total = t_data + t_template + t_weasy
     out(
         f"\nGesamtbericht: {len(data.measures)} Maßnahmen, {len(data.projects)} Projekte, "
@@ -195,9 +195,9 @@ def main() -> None:
     out(f"Verhältnis gesamt / WeasyPrint allein: {total / t_alone:.2f}")
 
     if args.memory:
-        _d, m_data = peak(services.data_for_report, report)
-        _h, m_template = peak(services.report_html, data)
-        _p, m_weasy = peak(services.html_to_pdf, html)
+        _d, m_data = peak(report_data.data_for_report, report)
+        _h, m_template = peak(pdf.report_html, data)
+        _p, m_weasy = peak(pdf.html_to_pdf, html)
         out("\nSpitzenspeicher (tracemalloc, Python-Objekte):")
         out(f"  Daten sammeln   {m_data / 2**20:8.1f} MiB")
         out(f"  Templating      {m_template / 2**20:8.1f} MiB")

@@ -30,6 +30,9 @@ BAR_HEIGHT = 26
 GAP = 10
 TOP = 8
 LEGEND_HEIGHT = 34
+LINE_HEIGHT = 15
+LABEL_CHARS = 28  # characters of a label line at 13 px in LABEL_WIDTH
+TOTAL_WIDTH = 44  # room for the total written after the longest bar
 
 PATTERNS = (
     '<defs><pattern id="{p}-hatch" width="8" height="8" patternUnits="userSpaceOnUse">'
@@ -91,50 +94,57 @@ def _legend(y: int, entries: list[tuple[str, str, str]], chart_id: str) -> list[
 
 
 def traffic_light_bars(chart_id: str, title: str, bars: list[LightBar]) -> SafeString:
-    """Stacked horizontal bars: share of items per traffic light, count written in each part."""
+    """Stacked horizontal bars of absolute counts (the longest bar is the largest total), the
+    count written in each part and the total after the bar; labels wrap onto two lines."""
     labels = light_labels()
     # Many bars (e.g. 40 units) get thinner so the chart still fits on one page.
     bar_height, gap = (BAR_HEIGHT, GAP) if len(bars) <= 12 else (16, 4)
-    height = TOP + len(bars) * (bar_height + gap) + LEGEND_HEIGHT
+    lines = [_wrap(bar.label, LABEL_CHARS) for bar in bars]
+    rows = [max(bar_height, LINE_HEIGHT * len(label) + 2) for label in lines]
+    height = TOP + sum(rows) + gap * len(bars) + LEGEND_HEIGHT
     desc = "; ".join(
         f"{bar.label}: "
         + ", ".join(f"{bar.counts.get(v, 0)} {labels[v]}" for v in LIGHT_ORDER if bar.counts.get(v))
         for bar in bars
     )
     parts = _open(chart_id, height, title, desc or _("Keine Daten"))
-    span = WIDTH - LABEL_WIDTH - 8
-    for index, bar in enumerate(bars):
-        y = TOP + index * (bar_height + gap)
-        parts.append(
-            f'<text x="{LABEL_WIDTH - 8}" y="{y + bar_height / 2 + 5:.0f}" text-anchor="end" '
-            f'font-size="13" fill="#1b1f2e">{escape(_short(bar.label, 28))}</text>'
-        )
+    span = WIDTH - LABEL_WIDTH - TOTAL_WIDTH
+    largest = max([bar.total for bar in bars] or [1]) or 1
+    y = TOP
+    for bar, label, row in zip(bars, lines, rows, strict=True):
+        middle = y + row / 2
+        parts.append(_label_text(label, middle))
         x = float(LABEL_WIDTH)
+        top = middle - bar_height / 2
         for value in LIGHT_ORDER:
             count = bar.counts.get(value, 0)
             if not count:
                 continue
-            width = span * count / bar.total
+            width = span * count / largest
             fill, ink, pattern = LIGHT_STYLE[value]
             parts.append(
-                f'<rect x="{x:.1f}" y="{y}" width="{width:.1f}" height="{bar_height}" '
+                f'<rect x="{x:.1f}" y="{top:.1f}" width="{width:.1f}" height="{bar_height}" '
                 f'fill="{fill}" stroke="#ffffff" stroke-width="1"/>'
             )
             if pattern:
                 parts.append(
-                    f'<rect x="{x:.1f}" y="{y}" width="{width:.1f}" height="{bar_height}" '
+                    f'<rect x="{x:.1f}" y="{top:.1f}" width="{width:.1f}" height="{bar_height}" '
                     f'fill="url(#{chart_id}-{pattern.removeprefix("fb15-")})"/>'
                 )
             if width >= 22 and bar_height >= 16:
                 parts.append(
-                    f'<text x="{x + width / 2:.1f}" y="{y + bar_height / 2 + 5:.0f}" '
+                    f'<text x="{x + width / 2:.1f}" y="{middle + 5:.0f}" '
                     f'text-anchor="middle" font-size="13" font-weight="600" fill="{ink}">'
                     f"{count}</text>"
                 )
             x += width
-    legend_y = TOP + len(bars) * (bar_height + gap) + 6
+        parts.append(
+            f'<text x="{x + 6:.1f}" y="{middle + 5:.0f}" font-size="13" fill="#1b1f2e">'
+            f"{bar.total}</text>"
+        )
+        y += row + gap
     parts += _legend(
-        legend_y,
+        y + 6 - gap,
         [
             (LIGHT_STYLE[v][0], LIGHT_STYLE[v][2].removeprefix("fb15-"), labels[v])
             for v in LIGHT_ORDER
@@ -143,6 +153,26 @@ def traffic_light_bars(chart_id: str, title: str, bars: list[LightBar]) -> SafeS
     )
     parts.append("</svg>")
     return mark_safe("".join(parts))
+
+
+def _label_text(lines: list[str], middle: float) -> str:
+    """A right-aligned label of one or two lines, centred on `middle`."""
+    first = middle + 5 - LINE_HEIGHT * (len(lines) - 1) / 2
+    spans = "".join(
+        f'<tspan x="{LABEL_WIDTH - 8}" y="{first + index * LINE_HEIGHT:.0f}">{escape(line)}</tspan>'
+        for index, line in enumerate(lines)
+    )
+    return f'<text text-anchor="end" font-size="13" fill="#1b1f2e">{spans}</text>'
+
+
+def _wrap(text: str, length: int) -> list[str]:
+    """At most two lines of about `length` characters, broken between words."""
+    if len(text) <= length:
+        return [text]
+    cut = text.rfind(" ", 0, length + 1)
+    if cut <= 0:
+        return [_short(text, length)]
+    return [text[:cut], _short(text[cut + 1 :], length)]
 
 
 def budget_bars(chart_id: str, title: str, rows: list[tuple[str, Decimal, Decimal]]) -> SafeString:
@@ -158,10 +188,7 @@ def budget_bars(chart_id: str, title: str, rows: list[tuple[str, Decimal, Decima
     parts = _open(chart_id, height, title, desc or _("Keine Daten"))
     for index, (label, planned, spent) in enumerate(rows):
         y = TOP + index * (2 * 16 + GAP + 4)
-        parts.append(
-            f'<text x="{LABEL_WIDTH - 8}" y="{y + 21}" text-anchor="end" font-size="13" '
-            f'fill="#1b1f2e">{escape(_short(label, 28))}</text>'
-        )
+        parts.append(_label_text(_wrap(label, LABEL_CHARS), y + 16))
         for offset, value, fill in ((0, planned, "#ffffff"), (18, spent, "#0b5ea8")):
             width = max(float(span * value / top_value), 1.0)
             parts.append(

@@ -9,7 +9,8 @@ from fb15.demo import ensure
 from fb15.models import OrgUnit, User
 
 from .models import Report, ReportSchedule, ReportStatus, ScopeKind
-from .services import quarter_period, request_report, run_report, sync_schedule
+from .periods import quarter_period
+from .services import request_report, run_report, sync_schedule
 
 DEMO_ASSESSMENT = (
     "Die Umsetzung der Digitalstrategie liegt insgesamt im Plan. Gut gelaufen sind die "

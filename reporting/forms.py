@@ -12,7 +12,7 @@ from strategy.models import FieldOfAction
 
 from .lifecycle import ASSESSMENT_MAX_LENGTH, NOTE_MAX_LENGTH
 from .models import ReportSchedule, ScopeKind
-from .services import Period, ReportError, parse_period, quarter_period
+from .periods import Period, ReportError, parse_period, quarter_period
 
 
 class FieldChoiceField(forms.ModelChoiceField):

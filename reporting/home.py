@@ -20,7 +20,7 @@ from fb15.models import Notification, OrgUnit, Role
 from measures.models import Measure, Project, ReportingPeriod
 
 from .models import Report, ReportStatus
-from .services import reminder_key
+from .notifications import reminder_key
 
 HOME_CHANGES = 5  # rows of "changed since the last report" on the council's start page
 REMINDER_UNITS = 5  # units offered "Erinnerung senden" on the start page

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from fb15.history import save_with_history
 
 from .models import Report, ReportStatus
-from .services import ReportError, ReportInProgress, enqueue_render, in_progress_like
+from .periods import ReportError
+from .services import ReportInProgress, enqueue_render, in_progress_like
 
 ASSESSMENT_MAX_LENGTH = 6000
 NOTE_MAX_LENGTH = 1000

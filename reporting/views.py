@@ -31,7 +31,8 @@ from fb15.views.generic import (
 )
 from measures.models import Measure, Project, ReportingPeriod
 
-from . import lifecycle, services
+from . import lifecycle, notifications, periods, services
+from .dashboard import DashboardData, gather_dashboard_data
 from .forms import (
     AssessmentForm,
     CorrectionForm,
@@ -44,28 +45,29 @@ from .models import Report, ReportSchedule, ReportStatus, ScopeKind
 logger = logging.getLogger(__name__)
 
 
-def dashboard_data(today=None, *, lists: bool = True) -> services.DashboardData | None:
-    """The live state of the whole strategy, compared with the last finished report.
+def dashboard_data(today=None, *, lists: bool = True) -> DashboardData | None:
+    """The live state of the whole strategy, compared with the last released report.
 
     None while there is no strategy to report on. `lists=False` (the start page): the
     figures and the chart only, without open items and changes.
     """
     today = today or timezone.localdate()
     last = (
-        Report.objects.filter(status=ReportStatus.DONE, scope_kind=ScopeKind.STRATEGY)
+        Report.objects.released()
+        .filter(scope_kind=ScopeKind.STRATEGY)
         .exclude(data_as_of=None)
         .order_by("-data_as_of")
         .first()
     )
     try:
-        return services.gather_dashboard_data(
-            period=services.quarter_period(today),
+        return gather_dashboard_data(
+            period=periods.quarter_period(today),
             reporting_period=ReportingPeriod.objects.current(today),
             previous_as_of=last.data_as_of if last else None,
             today=today,
             lists=lists,
         )
-    except services.ReportError:
+    except periods.ReportError:
         return None
 
 
@@ -288,7 +290,7 @@ def report_assessment(request, pk: int):
         lifecycle.save_assessment(
             actor=request.user, report=report, text=form.cleaned_data["assessment"]
         )
-    except services.ReportError as error:  # released (or being rendered) meanwhile
+    except periods.ReportError as error:  # released (or being rendered) meanwhile
         messages.error(request, str(error))
         return HttpResponseRedirect(report.get_absolute_url())
     if request.POST.get("action") == "release":
@@ -311,7 +313,7 @@ def report_note(request, pk: int):
             measure=form.cleaned_data["measure"],
             text=form.cleaned_data["text"],
         )
-    except services.ReportError as error:
+    except periods.ReportError as error:
         messages.error(request, str(error))
     else:
         messages.success(
@@ -329,7 +331,7 @@ def report_release(request, pk: int):
     report = _report_for_editing(request, pk)
     try:
         lifecycle.release_report(actor=request.user, report=report)
-    except services.ReportError as error:
+    except periods.ReportError as error:
         messages.error(request, str(error))
     else:
         messages.success(
@@ -352,7 +354,7 @@ def report_correct(request, pk: int):
             correction = lifecycle.request_correction(
                 actor=request.user, report=report, note=form.cleaned_data["note"]
             )
-        except services.ReportError as error:
+        except periods.ReportError as error:
             form.add_error("note", str(error))
         else:
             messages.success(
@@ -437,7 +439,7 @@ class ScheduleDeleteView(ObjectDeleteView):
 def reminder_send(request, unit_pk: int):
     """ "Erinnerung senden" on FB 15's start page: one unit's lead is reminded now."""
     unit = get_object_or_404(OrgUnit.objects.select_related("lead"), pk=unit_pk)
-    if services.send_unit_reminder(actor=request.user, unit=unit):
+    if notifications.send_unit_reminder(actor=request.user, unit=unit):
         messages.success(request, _("Erinnerung an %(unit)s gesendet.") % {"unit": unit.code})
     else:
         messages.info(

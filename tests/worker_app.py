@@ -37,7 +37,7 @@ def pausing(function):
 @worker_process_init.connect(weak=False)
 def pause_once(**kwargs):
     from imports.kinds import MeasureKind
-    from reporting import services
+    from reporting import pdf
 
-    services.html_to_pdf = pausing(services.html_to_pdf)
+    pdf.html_to_pdf = pausing(pdf.html_to_pdf)
     MeasureKind.flush = pausing(MeasureKind.flush)

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from measures.services import acknowledge_status_update, file_status_update
-from reporting import services
+from reporting import periods, report_data, services
 from reporting.models import Report
 
 from .conftest import report_world
@@ -32,8 +32,8 @@ def world(personas):
 
 
 def rows(world, **options):
-    data = services.gather_report_data(
-        period=services.Period(
+    data = report_data.gather_report_data(
+        period=periods.Period(
             world["period"].label, world["period"].starts_on, world["period"].ends_on
         ),
         reporting_period=world["period"],

@@ -8,7 +8,7 @@ from django.urls import reverse
 from fb15.models import Notification
 from reporting import lifecycle, services
 from reporting.models import Report, ReportStatus
-from reporting.services import ReportError
+from reporting.periods import ReportError
 
 from .conftest import released_before, report_world
 from .test_services import pdf_text, render

@@ -59,7 +59,7 @@ def test_headings_figures_and_tables_are_marked_for_a_screen_reader(released_pdf
     assert counts["/H1"] == 1  # the title
     assert counts["/H2"] >= 5  # contents, summary, fields, projects, changes, annex
     figures = [node for kind, node, _parent in elements if kind == "/Figure"]
-    assert len(figures) == 3  # traffic lights per field and per unit, budget
+    assert len(figures) == 4  # traffic lights per field, per unit and per quarter, budget
     assert all(str(figure.get("/Alt", "")).strip() for figure in figures)
     tables = [node for kind, node, _parent in elements if kind == "/Table"]
     assert tables and counts["/THead"] == len(tables)

@@ -119,7 +119,7 @@ def test_the_archive_polls_only_while_a_report_is_in_progress(objects, client_fo
 
 def test_dashboard_shows_charts_with_tables_and_changes(objects, client_for):
     page = client_for(objects["council"]).get(reverse("report_dashboard")).content.decode()
-    assert page.count("fb15-report-chart") >= 3 and page.count("<desc") == 3
+    assert page.count("fb15-report-chart") >= 4 and page.count("<desc") == 4
     assert "Ampeln je Handlungsfeld (Tabelle)" in page
     assert "Änderungen seit dem letzten Bericht" in page
     assert "Pilot live" in page

@@ -5,7 +5,8 @@ from django.utils import timezone
 
 from fb15.models import OrgUnit
 from reporting.models import ReportStatus, ScopeKind
-from reporting.services import ReportError, parse_period, quarter_period, request_report, run_report
+from reporting.periods import ReportError, parse_period, quarter_period
+from reporting.services import request_report, run_report
 from reporting.storage import report_storage
 from strategy.models import FieldOfAction
 
