@@ -1,6 +1,6 @@
 """Benchmark (not a test): every main page at 300 and 10,000 measures, against a bare view.
 
-    python bench/pages.py [--sizes 300,10000] [--runs 10] [--rebuild]
+    python bench/pages.py [--sizes 300,10000] [--runs 10] [--rebuild] [--only strategy,list]
 
 Builds each data set once in its own PostgreSQL database (`fb15_bench_<size>` on the server
 of DATABASE_URL, default postgres://postgres@127.0.0.1:5432; never the test database) with the
@@ -349,7 +349,7 @@ def p90(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.9 * (len(ordered) - 1)))]
 
 
-def run_size(size: int, runs: int, rebuild: bool) -> None:
+def run_size(size: int, runs: int, rebuild: bool, only: list[str] | None = None) -> None:
     from django.conf import settings
     from django.db import connections
 
@@ -358,6 +358,9 @@ def run_size(size: int, runs: int, rebuild: bool) -> None:
     connections.close_all()
     for alias in list(connections):
         del connections[alias]
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()  # ids of the previous size's database
     fresh = ensure_database(url, rebuild)
 
     from django.core.management import call_command
@@ -412,6 +415,8 @@ def run_size(size: int, runs: int, rebuild: bool) -> None:
     out("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     bare_median = None
     for label, role, path in pages:
+        if only and bare_median and not any(word in label for word in only):
+            continue
         queries, times, size_bytes, status = measure_page(clients[role], path, runs)
         median = statistics.median(times)
         bare_median = bare_median or median
@@ -428,6 +433,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="300,10000")
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--only", help="pages whose name contains one of these words (a,b)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     if unknown := [s for s in sizes if s not in SIZES]:
@@ -449,7 +455,7 @@ def main() -> None:
     }
     out(f"load before: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     for size in sizes:
-        run_size(size, args.runs, args.rebuild)
+        run_size(size, args.runs, args.rebuild, args.only.split(",") if args.only else None)
 
 
 if __name__ == "__main__":

@@ -37,6 +37,7 @@ class Fb15Config(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self):
+        from .api import schema  # noqa: F401  (drf-spectacular's extensions register on import)
         from .home import FirstStep, register_first_step
         from .models import DEFAULT_CITY_NAME, CitySettings, Division, OrgUnit
         from .trash import register_trash_model

@@ -11,7 +11,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .forms import KernFormMixin
+from .forms import KernFormMixin, PlainSelect
 
 
 def with_all(choices) -> list[tuple[str, str]]:
@@ -28,6 +28,9 @@ class FilterForm(KernFormMixin, forms.Form):
     def __init__(self, data=None, *, user):
         super().__init__(data)
         self.user = user
+        for field in self.fields.values():
+            if type(field.widget) is forms.Select:  # options rendered without a template each
+                field.widget = PlainSelect(attrs=field.widget.attrs, choices=field.widget.choices)
         if not self.search_fields:
             del self.fields["q"]
 

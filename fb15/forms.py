@@ -6,12 +6,15 @@ import re
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
+from django.forms.utils import flatatt
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.formats import get_format
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from .models import COMMENT_MAX_LENGTH, CitySettings, Division, OrgUnit, User
+from .models import COMMENT_MAX_LENGTH, CitySettings, Division, OrgUnit, TokenScope, User
 
 
 def accept_digit_groups(field: forms.DecimalField | forms.FloatField) -> None:
@@ -205,6 +208,36 @@ class DomainForm(KernFormMixin, forms.ModelForm):
         }
 
 
+class PlainOptionsMixin:
+    """Render a select in Python: the HTML of Django's widget templates without rendering
+    one template per option, which dominates a page with long lists (filter bars)."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        groups = []
+        for group_name, options, _index in widget["optgroups"]:
+            rendered = format_html_join(
+                "",
+                '\n  <option value="{}"{}>{}</option>',
+                ((o["value"], flatatt(o["attrs"]), o["label"]) for o in options),
+            )
+            groups.append(
+                format_html('\n  <optgroup label="{}">{}\n  </optgroup>', group_name, rendered)
+                if group_name
+                else rendered
+            )
+        return format_html(
+            '<select name="{}"{}>{}\n</select>',
+            widget["name"],
+            flatatt(widget["attrs"]),
+            mark_safe("".join(groups)),  # each part built by format_html
+        )
+
+
+class PlainSelect(PlainOptionsMixin, forms.Select):
+    pass
+
+
 class ComboboxMixin:
     """Opt a select into the type-ahead combobox of static/js/combobox.js.
 
@@ -231,11 +264,11 @@ class ComboboxMixin:
         return context
 
 
-class ComboboxSelect(ComboboxMixin, forms.Select):
+class ComboboxSelect(ComboboxMixin, PlainOptionsMixin, forms.Select):
     pass
 
 
-class ComboboxSelectMultiple(ComboboxMixin, forms.SelectMultiple):
+class ComboboxSelectMultiple(ComboboxMixin, PlainOptionsMixin, forms.SelectMultiple):
     pass
 
 
@@ -309,9 +342,24 @@ class OrgUnitForm(DomainForm):
 
 
 class CitySettingsForm(DomainForm):
+    oparl_system_url = forms.URLField(
+        label=CitySettings._meta.get_field("oparl_system_url").verbose_name,
+        help_text=CitySettings._meta.get_field("oparl_system_url").help_text,
+        required=False,
+        assume_scheme="https",
+    )
+
     class Meta:
         model = CitySettings
-        fields = ["city_name", "office_name", "logo", "email", "phone", "address"]
+        fields = [
+            "city_name",
+            "office_name",
+            "logo",
+            "email",
+            "phone",
+            "address",
+            "oparl_system_url",
+        ]
         widgets = {"logo": forms.ClearableFileInput(attrs={"accept": ".png,.jpg,.jpeg,.svg"})}
 
 
@@ -333,4 +381,28 @@ class CommentForm(KernFormMixin, forms.Form):
                 "(jetzt %(show_value)d)."
             ),
         },
+    )
+
+
+class ApiTokenForm(KernFormMixin, forms.Form):
+    """A new personal access token for the JSON API (services.create_api_token checks it)."""
+
+    name = forms.CharField(
+        label=_("Bezeichnung"),
+        max_length=100,
+        help_text=_("Wofür ist das Token? z. B. „Projekttool FB 32“"),
+    )
+    scope = forms.ChoiceField(
+        label=_("Berechtigung"),
+        choices=TokenScope.choices,
+        initial=TokenScope.READ,
+        help_text=_(
+            "„lesen und schreiben“ erlaubt Statusmeldungen, Messwerte und Meilensteine – "
+            "nur dort, wo Sie selbst melden dürfen."
+        ),
+    )
+    expires_on = forms.DateField(
+        label=_("gültig bis"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Höchstens ein Jahr."),
     )

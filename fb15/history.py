@@ -69,6 +69,39 @@ def record_event(obj: models.Model, *, actor, reason: str, at=None) -> None:
 
 
 @dataclass
+class ConcurrentChange:
+    """Someone saved an object after the editor loaded it: who, and what changed."""
+
+    message: str
+    changes: list
+
+
+def lock_if_current(obj: models.Model, loaded_at, user):
+    """Lock `obj`'s row; (current row, None) if nobody saved it since `loaded_at` (its
+    `updated_at` when the editor loaded it), else (current row, ConcurrentChange).
+
+    Edit forms and the API refuse such a save instead of overwriting what was saved meanwhile.
+    """
+    current = type(obj)._base_manager.select_for_update().get(pk=obj.pk)
+    if loaded_at is not None and current.updated_at == loaded_at:
+        return current, None
+    # History rows carry the object's updated_at, so "since it was loaded" is exact.
+    newer = current.history.filter(updated_at__gt=loaded_at) if loaded_at else None
+    latest = newer.first() if newer is not None else None
+    base = current.history.filter(updated_at__lte=loaded_at).first() if loaded_at else None
+    changes = []
+    if latest and base:
+        changes = describe_changes(type(obj), [(latest, base)], user=user)[0]
+    who = latest.history_user if latest else None
+    message = _(
+        "Dieser Datensatz wurde inzwischen von %(who)s geändert. Ihre Änderungen "
+        "wurden nicht gespeichert. Bitte prüfen Sie den aktuellen Stand und "
+        "speichern Sie erneut."
+    ) % {"who": who or _("einer anderen Person")}
+    return current, ConcurrentChange(message, changes)
+
+
+@dataclass
 class FieldChange:
     field: str
     label: str

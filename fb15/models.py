@@ -1,5 +1,7 @@
 """The cross-cutting core: users, the organisation (Dezernate and Fachbereiche), roles."""
 
+import datetime
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
@@ -254,6 +256,15 @@ class CitySettings(DomainModel):
     address = models.CharField(
         _("Anschrift"), max_length=300, blank=True, help_text=_("z. B. „Markt 1, 52062 Aachen“")
     )
+    oparl_system_url = models.URLField(
+        _("Ratsinformationssystem (OParl-Adresse)"),
+        blank=True,
+        help_text=_(
+            "Die Adresse des OParl-Systems (OParl 1.1) des Ratsinformationssystems, z. B. "
+            "„https://ris.stadt.example/oparl/v1/system“. Damit lassen sich Fortschreibungen, "
+            "Maßnahmen und Berichte mit Drucksachen verknüpfen."
+        ),
+    )
 
     history = HistoricalRecords()
 
@@ -407,3 +418,158 @@ class Following(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.content_type_id}:{self.object_id}"
+
+
+class CouncilPaper(models.Model):
+    """A Drucksache of the council information system, mirrored over OParl (fb15/oparl.py).
+
+    Not a domain object: fb15 never edits it, the beat job refreshes it (fb15/council.py).
+    `details` keeps what the pages show (type, consultations with bodies, meetings and
+    results); a failed refresh keeps the last known state and notes the error.
+    """
+
+    url = models.URLField(_("OParl-Adresse"), max_length=500, unique=True)
+    reference = models.CharField(_("Aktenzeichen"), max_length=100, blank=True)
+    name = models.CharField(_("Titel"), max_length=500, blank=True)
+    date = models.DateField(_("Datum"), null=True, blank=True)
+    paper_type = models.CharField(_("Art der Drucksache"), max_length=200, blank=True)
+    web_url = models.URLField(_("Seite im Ratsinformationssystem"), max_length=500, blank=True)
+    details = models.JSONField(_("Beratungsfolge"), default=dict, blank=True)
+    etag = models.CharField(max_length=200, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    fetched_at = models.DateTimeField(_("zuletzt abgerufen"), null=True, blank=True)
+    checked_at = models.DateTimeField(_("zuletzt geprüft"), null=True, blank=True)
+    error = models.TextField(_("Fehler beim letzten Abruf"), blank=True)
+
+    objects = RestrictedManager()
+
+    class Meta:
+        verbose_name = _("Drucksache")
+        verbose_name_plural = _("Drucksachen")
+        ordering = ["-date", "reference"]
+
+    def __str__(self) -> str:
+        return " ".join(part for part in (self.reference, self.name) if part) or self.url
+
+    @property
+    def consultations(self) -> list[dict]:
+        """The stored consultations, each with `meeting_day` (a date, for the pages)."""
+        return [
+            {**consultation, "meeting_day": _iso_day(consultation.get("meeting_start"))}
+            for consultation in self.details.get("consultations", [])
+        ]
+
+
+def _iso_day(value) -> datetime.date | None:
+    try:
+        return datetime.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+class CouncilPaperLink(models.Model):
+    """A revision, measure or report linked to a council paper (registry: fb15/council.py)."""
+
+    paper = models.ForeignKey(
+        CouncilPaper, verbose_name=_("Drucksache"), on_delete=models.PROTECT, related_name="links"
+    )
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("Art des Gegenstands"), on_delete=models.PROTECT
+    )
+    object_id = models.PositiveBigIntegerField(_("Gegenstand"))
+    subject = GenericForeignKey("content_type", "object_id")
+    linked_by = models.ForeignKey(
+        User,
+        verbose_name=_("verknüpft von"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+    )
+    linked_at = models.DateTimeField(_("verknüpft am"), default=timezone.now)
+
+    history = HistoricalRecords()
+    objects = RestrictedManager()
+
+    class Meta:
+        verbose_name = _("Verknüpfung mit einer Drucksache")
+        verbose_name_plural = _("Verknüpfungen mit Drucksachen")
+        ordering = ["linked_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["paper", "content_type", "object_id"], name="fb15_council_link_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id"], name="fb15_council_subject")]
+
+    def __str__(self) -> str:
+        return str(self.paper)
+
+
+class TokenScope(models.TextChoices):
+    READ = "read", _("nur lesen")
+    WRITE = "write", _("lesen und schreiben")
+
+
+class ApiTokenQuerySet(RestrictedQuerySet):
+    """A token is its owner's alone: nobody else lists, sees or revokes it."""
+
+    def restrict(self, user, action: str = "view") -> "ApiTokenQuerySet":
+        if action not in ("view", "add", "change", "delete"):
+            raise ValueError(f"unknown action {action!r} for ApiToken")
+        if not (user and user.is_authenticated and user.is_active):
+            return self.none()
+        return self.filter(owner=user)
+
+    def usable(self, now=None) -> "ApiTokenQuerySet":
+        now = now or timezone.now()
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now)
+
+
+class ApiToken(DomainModel):
+    """A personal access token for the JSON API (`Authorization: Bearer fb15_…`).
+
+    The secret is shown once when the token is created; only its SHA-256 is stored (the
+    secret is 256 random bits, so a fast hash is safe and a lookup is one index hit).
+    A token acts as its owner, never with more rights; `scope` "read" allows reads only.
+    """
+
+    owner = models.ForeignKey(
+        User, verbose_name=_("Inhaber*in"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(
+        _("Bezeichnung"), max_length=100, help_text=_("Wofür? z. B. „Projekttool FB 32“")
+    )
+    scope = models.CharField(
+        _("Berechtigung"), max_length=5, choices=TokenScope.choices, default=TokenScope.READ
+    )
+    prefix = models.CharField(_("Anfang des Tokens"), max_length=12, editable=False)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("angelegt am"), default=timezone.now)
+    expires_at = models.DateTimeField(_("gültig bis"))
+    revoked_at = models.DateTimeField(_("widerrufen am"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("zuletzt benutzt"), null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["key_hash", "last_used_at"])
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Zugangstoken")
+        verbose_name_plural = _("Zugangstokens")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def get_absolute_url(self) -> str:
+        return reverse("token_list")
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    def is_expired(self, now=None) -> bool:
+        return self.expires_at <= (now or timezone.now())
+
+    @property
+    def may_write(self) -> bool:
+        return self.scope == TokenScope.WRITE

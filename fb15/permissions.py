@@ -102,6 +102,8 @@ register_role_permissions(
         # Comments: everybody writes; FB 15 may delete any (moderation), edits are the
         # author's alone (fb15.models.CommentQuerySet).
         "fb15.comment": ("add", "delete"),
+        # Only FB 15 links council papers; readers see them on the pages they may read.
+        "fb15.councilpaperlink": ("view", "add", "delete"),
     },
 )
 for _reader in (Role.COUNCIL, Role.STAFF):

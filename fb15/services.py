@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
+import hashlib
+import secrets
 from collections.abc import Callable
 from pathlib import Path
 
@@ -10,10 +13,11 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .history import save_with_history
-from .models import CitySettings, OrgUnit, Role, User, validate_logo
+from .models import ApiToken, CitySettings, OrgUnit, Role, User, validate_logo
 from .permissions import sync_unit_grants
 
 
@@ -87,3 +91,53 @@ def set_up_city(
     for step in _setup_steps:
         step(settings=settings, actor=admin)
     return admin, created
+
+
+# --- Personal access tokens for the JSON API ------------------------------------------------
+
+TOKEN_PREFIX = "fb15_"
+TOKEN_MAX_DAYS = 365
+
+
+def hash_token(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+@transaction.atomic
+def create_api_token(
+    *, actor: User, name: str, scope: str, expires_on: datetime.date
+) -> tuple[ApiToken, str]:
+    """A new token of `actor`, valid through `expires_on` (end of that day); returns the
+    token and its secret, which is shown once and never stored."""
+    today = timezone.localdate()
+    if expires_on < today:
+        raise ValidationError(
+            {"expires_on": _("Das Ablaufdatum darf nicht in der Vergangenheit liegen.")}
+        )
+    if expires_on > today + datetime.timedelta(days=TOKEN_MAX_DAYS):
+        raise ValidationError(
+            {"expires_on": _("Ein Token gilt höchstens %(days)s Tage.") % {"days": TOKEN_MAX_DAYS}}
+        )
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    end_of_day = datetime.datetime.combine(expires_on, datetime.time.max)
+    token = ApiToken(
+        owner=actor,
+        name=name.strip(),
+        scope=scope,
+        prefix=secret[: len(TOKEN_PREFIX) + 4],
+        key_hash=hash_token(secret),
+        expires_at=timezone.make_aware(end_of_day),
+    )
+    token.full_clean()
+    save_with_history(token, actor=actor, reason=_("Zugangstoken angelegt"))
+    return token, secret
+
+
+@transaction.atomic
+def revoke_api_token(*, actor: User, token: ApiToken) -> ApiToken:
+    """Revoke one of `actor`'s own tokens (PermissionDenied-free: others' are not found)."""
+    token = ApiToken.objects.restrict(actor, "change").select_for_update().get(pk=token.pk)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        save_with_history(token, actor=actor, reason=_("Zugangstoken widerrufen"))
+    return token

@@ -67,12 +67,16 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "axes",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "fb15",
     "strategy",
     "standards",
     "measures",
     "reporting",
     "imports",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -111,6 +115,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "fb15.context_processors.navigation",
                 "fb15.context_processors.city",
+                "portal.context_processors.portal",
             ],
         },
     },
@@ -204,6 +209,10 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "0")
 # Seconds before an unreachable mail server counts as down (the mail is retried later).
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", "30")
+
+# Seconds an OParl request to the council information system may take (connect and each
+# read); the page then shows the paper's last known state (fb15/oparl.py).
+OPARL_TIMEOUT = envint("OPARL_TIMEOUT", "10")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "fb15@localhost")
 # Absolute base address for links in emails (no request exists in Celery tasks).
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000")
@@ -236,6 +245,57 @@ CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
+# --- JSON API (/api/v1/, see fb15/api/) ------------------------------------------------------
+# Requests per token (or session user) and minute; counted in the cache above (Redis in
+# production, so every web process counts together). Beyond it: 429 with a German detail.
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "600/min")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "fb15.api.auth.TokenAuthentication",
+        "fb15.api.auth.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "fb15.api.auth.TokenScopePermission",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["fb15.api.auth.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"api": API_RATE_LIMIT},
+    "DEFAULT_PAGINATION_CLASS": "fb15.api.listing.CursorPagination",
+    "DEFAULT_FILTER_BACKENDS": [
+        "fb15.api.listing.FilterFormBackend",
+        "fb15.api.listing.OrderingFilter",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "fb15.api.base.exception_handler",
+    "NON_FIELD_ERRORS_KEY": "detail",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "fb15 API",
+    "DESCRIPTION": "Digitale Strategie, Maßnahmen, Standards und Berichte; lesen nach den "
+    "Rechten der Person, schreiben (Statusmeldungen, Messwerte, Meilensteine) für die "
+    "zuständigen Fachbereiche. Anmeldung: Sitzung im Browser oder persönliches Zugangstoken "
+    "(Authorization: Bearer …).",
+    "VERSION": "1",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from our own static files (drf-spectacular-sidecar): no CDN, CSP 'self'.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # Choice sets that share a field name get names of their own in the schema.
+    "ENUM_NAME_OVERRIDES": {
+        "ReportedStatusEnum": "measures.models.Status",
+        "ReportStatusEnum": "reporting.models.ReportStatus",
+        "StandardStatusEnum": "standards.models.StandardStatus",
+        "ExemptionStatusEnum": "standards.models.ExemptionStatus",
+    },
 }
 
 # --- Security: login protection, sessions, Content-Security-Policy ---------------------------

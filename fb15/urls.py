@@ -4,7 +4,9 @@ from django.urls import include, path
 from fb15 import directory
 from fb15.views import accessibility, core, organisation
 from fb15.views import comments as comment_views
+from fb15.views import council as council_views
 from fb15.views import search as search_views
+from fb15.views import tokens as token_views
 from fb15.views import trash as trash_views
 
 urlpatterns = [
@@ -56,6 +58,16 @@ urlpatterns = [
     path("kommentare/<int:pk>/bearbeiten/", comment_views.comment_edit, name="comment_edit"),
     path("kommentare/<int:pk>/loeschen/", comment_views.comment_delete, name="comment_delete"),
     path(
+        "drucksachen/<slug:key>/<int:object_id>/verknuepfen/",
+        council_views.council_paper_link,
+        name="council_paper_link",
+    ),
+    path(
+        "drucksachen/verknuepfung/<int:pk>/loesen/",
+        council_views.council_paper_unlink,
+        name="council_paper_unlink",
+    ),
+    path(
         "beobachten/<slug:key>/<int:object_id>/",
         comment_views.follow_toggle,
         name="follow_toggle",
@@ -65,6 +77,22 @@ urlpatterns = [
     path("standards/", include("standards.urls")),
     path("berichte/", include("reporting.urls")),
     path("import/", include("imports.urls")),
+    path("", include("portal.urls")),
     path("suche/", search_views.search_page, name="search"),
+    path("zugangstoken/", token_views.token_list, name="token_list"),
+    path("zugangstoken/<int:pk>/widerrufen/", token_views.token_revoke, name="token_revoke"),
+    # The JSON API, version 1: each app's endpoints from its own api/urls.py.
+    path(
+        "api/v1/",
+        include(
+            [
+                path("", include("fb15.api.urls")),
+                path("", include("strategy.api.urls")),
+                path("", include("measures.api.urls")),
+                path("", include("standards.api.urls")),
+                path("", include("reporting.api.urls")),
+            ]
+        ),
+    ),
     path("admin/", admin.site.urls),
 ]

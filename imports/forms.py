@@ -22,7 +22,10 @@ def kern_select():
 class UploadForm(KernFormMixin, forms.Form):
     file = forms.FileField(
         label=_("Datei"),
-        help_text=_("Excel (.xlsx), LibreOffice (.ods) oder CSV; höchstens 20 MB."),
+        help_text=_(
+            "Excel (.xlsx), LibreOffice (.ods) oder CSV; höchstens 20 MB. "
+            "Oder ein OSCAL-Katalog (.json) mit Standards; höchstens 5 MB."
+        ),
         error_messages={"required": _("Bitte wählen Sie eine Datei aus.")},
     )
 

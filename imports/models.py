@@ -129,6 +129,11 @@ class ImportRun(models.Model):
         cache.delete(self.progress_key)
 
     @property
+    def is_oscal(self) -> bool:
+        """A standards catalog in OSCAL JSON (imports/oscal.py), not a spreadsheet."""
+        return self.plan.get("format") == "oscal"
+
+    @property
     def is_busy(self) -> bool:
         return self.status in (RunStatus.CHECKING, RunStatus.WRITING)
 

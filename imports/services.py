@@ -12,6 +12,7 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import oscal
 from .engine import PlanError, propose_plan, run_import, save_mappings
 from .files import ImportFileError
 from .kinds import KINDS
@@ -19,6 +20,7 @@ from .models import ImportRun, RunStatus, WriteMode
 
 logger = logging.getLogger(__name__)
 SUFFIXES = (".xlsx", ".ods", ".csv")
+OSCAL_SUFFIX = ".json"
 
 
 @transaction.atomic
@@ -26,9 +28,14 @@ def start_run(upload, *, actor) -> ImportRun:
     """Store an uploaded file and propose its plan; ValidationError (German) if the file
     is no spreadsheet we can read — then nothing is stored."""
     name = Path(upload.name).name
+    if Path(name).suffix.lower() == OSCAL_SUFFIX:
+        return _start_oscal_run(upload, name, actor=actor)
     if Path(name).suffix.lower() not in SUFFIXES:
         raise ValidationError(
-            _("Die Datei „%(name)s“ ist keine Tabelle (erwartet: .xlsx, .ods oder .csv).")
+            _(
+                "Die Datei „%(name)s“ ist keine Tabelle (erwartet: .xlsx, .ods oder .csv) "
+                "und kein OSCAL-Katalog (.json)."
+            )
             % {"name": name}
         )
     run = ImportRun(file_name=name[:200], created_by=actor)
@@ -43,6 +50,32 @@ def start_run(upload, *, actor) -> ImportRun:
         raise ValidationError(_("Die Datei enthält keine Tabelle mit Kopfzeile."))
     run.save()
     return run
+
+
+def _start_oscal_run(upload, name: str, *, actor) -> ImportRun:
+    """A standards catalog in OSCAL JSON: checked as a whole now, its dry run queued."""
+    try:
+        catalog = oscal.read_catalog(upload.read(oscal.MAX_BYTES + 1))
+    except oscal.OscalError as error:
+        raise ValidationError(str(error)) from error
+    upload.seek(0)
+    run = ImportRun(file_name=name[:200], created_by=actor)
+    run.file.save(name, upload, save=False)
+    run.plan = {
+        "format": "oscal",
+        "catalog": catalog.title,
+        "version": catalog.version,
+        "controls": len(catalog.controls),
+    }
+    _enqueue(run, RunStatus.CHECKING)
+    return run
+
+
+def _run_oscal(run: ImportRun, *, write: bool) -> dict:
+    with run.file.open("rb") as file:
+        catalog = oscal.read_catalog(file.read())
+    reason = _("Import aus %(file)s") % {"file": run.file_name}
+    return oscal.run_catalog(catalog, actor=run.created_by, write=write, reason=reason)
 
 
 def _enqueue(run: ImportRun, status: str) -> None:
@@ -81,6 +114,13 @@ def map_words(run: ImportRun, words: dict[str, dict[str, str]], *, actor) -> Imp
 
 
 @transaction.atomic
+def check_again(run: ImportRun) -> ImportRun:
+    """Check an OSCAL catalog again (its dry run died with its worker): no words to map."""
+    _enqueue(run, RunStatus.CHECKING)
+    return run
+
+
+@transaction.atomic
 def confirm_run(run: ImportRun, mode: str, *, actor) -> ImportRun:
     """Write the checked file: all rows (only if none has an error) or the valid ones."""
     run = ImportRun.objects.select_for_update().get(pk=run.pk)
@@ -106,16 +146,19 @@ def execute(run_id: int) -> ImportRun:
     write = run.status == RunStatus.WRITING
     run.report_progress(0)
     try:
-        result = run_import(
-            run.file.path,
-            run.file_name,
-            run.plan,
-            actor=run.created_by,
-            write=write,
-            mode=run.mode,
-            progress=run.report_progress,
-        )
-    except (PlanError, ImportFileError) as error:
+        if run.is_oscal:
+            result = _run_oscal(run, write=write)
+        else:
+            result = run_import(
+                run.file.path,
+                run.file_name,
+                run.plan,
+                actor=run.created_by,
+                write=write,
+                mode=run.mode,
+                progress=run.report_progress,
+            )
+    except (PlanError, ImportFileError, oscal.OscalError) as error:
         run.status, run.error = RunStatus.FAILED, str(error)
     except (OperationalError, InterfaceError):
         raise  # transient: the task retries

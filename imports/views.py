@@ -38,6 +38,14 @@ def _run_for(request, pk: int) -> ImportRun:
     return get_object_or_404(ImportRun.objects.restrict(request.user, "view"), pk=pk)
 
 
+def _spreadsheet_run_for(request, pk: int) -> ImportRun:
+    """A run of a spreadsheet: an OSCAL catalog has no sheets, columns or words to map."""
+    run = _run_for(request, pk)
+    if run.is_oscal:
+        raise Http404
+    return run
+
+
 def _words(run: ImportRun) -> dict:
     return {"unknown": run.result.get("unknown", {}), "options": run.result.get("options", {})}
 
@@ -95,8 +103,8 @@ def _run_page(
     page = Paginator(rows, ROW_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "run": run,
-        "plan_form": plan_form or PlanForm(plan=run.plan),
-        "words_form": words_form or WordsForm(**_words(run)),
+        "plan_form": None if run.is_oscal else plan_form or PlanForm(plan=run.plan),
+        "words_form": None if run.is_oscal else words_form or WordsForm(**_words(run)),
         "confirm_form": confirm_form
         or ConfirmForm(
             initial={"mode": WriteMode.VALID_ONLY if run.counts.get("error") else WriteMode.ALL}
@@ -111,7 +119,7 @@ def _run_page(
 @require_POST
 @login_required
 def run_plan(request, pk: int):
-    run = _run_for(request, pk)
+    run = _spreadsheet_run_for(request, pk)
     if run.is_busy and not run.is_stale:
         messages.info(request, _("Der Import wird gerade bearbeitet."))
         return HttpResponseRedirect(run.get_absolute_url())
@@ -133,10 +141,13 @@ def run_plan(request, pk: int):
 @login_required
 def run_words(request, pk: int):
     """Map the unknown words (or none: just check again)."""
-    run = _run_for(request, pk)
+    run = _run_for(request, pk)  # an OSCAL run too: a stale dry run is checked again
     form = WordsForm(request.POST, **_words(run))
     if run.is_busy and not run.is_stale:
         messages.info(request, _("Der Import wird gerade bearbeitet."))
+        return HttpResponseRedirect(run.get_absolute_url())
+    if run.is_oscal:
+        services.check_again(run)
         return HttpResponseRedirect(run.get_absolute_url())
     if not form.is_valid():
         return _run_page(request, run, words_form=form, status=422)
@@ -163,7 +174,7 @@ def run_confirm(request, pk: int):
 @require_safe
 def run_rejected(request, pk: int):
     """The rejected rows of a run, to correct and import again."""
-    run = _run_for(request, pk)
+    run = _spreadsheet_run_for(request, pk)
     specs = rejected_sheets(run)
     if not specs:
         raise Http404

@@ -43,6 +43,8 @@ class MeasuresConfig(AppConfig):
                     "actual_end",
                 ),
                 live_queryset=lambda: Measure.objects.all(),
+                order_by=("code", "id"),
+                url_name="measure_detail",
                 # Which rows a reader sees: restrict()'s rule (Measure.objects.history_condition).
             )
         )
@@ -61,6 +63,9 @@ class MeasuresConfig(AppConfig):
 
         register_commentable(Measure, "massnahmen")
         register_commentable(Project, "projekte")
+        from fb15.council import register_council_linkable
+
+        register_council_linkable(Measure, "massnahmen")
 
 
 ALL_ACTIONS = ("view", "add", "change", "delete")

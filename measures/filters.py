@@ -11,7 +11,7 @@ from fb15.forms import ComboboxSelect
 from fb15.models import OrgUnit
 from strategy.models import FieldOfAction, Goal, may_read_draft
 
-from .models import Phase, Priority, ReportingPeriod, Status, TrafficLight
+from .models import Phase, Priority, ReportingPeriod, ReviewState, Status, TrafficLight
 
 FLAG_CHOICES = [
     ("", _("alle")),
@@ -66,6 +66,19 @@ class ListFilterForm(FilterForm):
         return queryset.filter(**{f"{self.person_field}__isnull": True})
 
 
+def adopted_titles(model, user):
+    """Option labels as the latest revision names the rows; read once, when first shown
+    (filtering alone, as the CSV export and the API do, needs no labels)."""
+    titles = {}
+
+    def label(obj) -> str:
+        if not titles:
+            titles.update((row.pk, str(row)) for row in model.objects.as_read_by(user))
+        return titles[obj.pk]
+
+    return label
+
+
 class MeasureFilterForm(ListFilterForm):
     field_of_action = forms.ModelChoiceField(
         label=_("Handlungsfeld"),
@@ -95,8 +108,7 @@ class MeasureFilterForm(ListFilterForm):
         if not may_read_draft(user):
             # Options named as the adopted revision names them, not by their draft title.
             for name, model in (("field_of_action", FieldOfAction), ("goal", Goal)):
-                titles = {row.pk: str(row) for row in model.objects.as_read_by(user)}
-                self.fields[name].label_from_instance = lambda obj, titles=titles: titles[obj.pk]
+                self.fields[name].label_from_instance = adopted_titles(model, user)
         self.order_fields(
             ["q", "field_of_action", "goal", "owner", "status", "traffic_light", "priority", "flag"]
         )
@@ -109,3 +121,27 @@ class ProjectFilterForm(ListFilterForm):
     phase = forms.ChoiceField(label=_("Phase"), choices=with_all(Phase.choices), required=False)
 
     person_field = "lead"
+
+
+class ChildFilterForm(FilterForm):
+    """The API's lists of rows below measures and projects: by parent id (and period)."""
+
+    measure = forms.IntegerField(label=_("Maßnahme (ID)"), min_value=1, required=False)
+    project = forms.IntegerField(label=_("Projekt (ID)"), min_value=1, required=False)
+
+
+class StatusUpdateFilterForm(ChildFilterForm):
+    period = forms.ModelChoiceField(
+        label=_("Berichtszeitraum (ID)"), queryset=ReportingPeriod.objects.all(), required=False
+    )
+    review_state = forms.ChoiceField(
+        label=_("Prüfung durch FB 15"), choices=with_all(ReviewState.choices), required=False
+    )
+
+
+class IndicatorFilterForm(FilterForm):
+    measure = forms.IntegerField(label=_("Maßnahme (ID)"), min_value=1, required=False)
+
+
+class IndicatorValueFilterForm(FilterForm):
+    indicator = forms.IntegerField(label=_("Kennzahl (ID)"), min_value=1, required=False)

@@ -154,7 +154,8 @@ def file_status_update(
                 "Der Berichtszeitraum %(period)s ist abgeschlossen. Änderungen daran kann nur "
                 "FB 15 vornehmen."
             )
-            % {"period": period}
+            % {"period": period},
+            code="period_locked",
         )
     if not 0 <= progress <= 100:
         # Same text as the form's message, which Django fills with %-formatting.
@@ -177,7 +178,8 @@ def file_status_update(
                 "light": update.get_traffic_light_display(),
                 "progress": update.progress,
                 "summary": update.summary,
-            }
+            },
+            code="stale",
         )
     _check_review_fields(
         previous_update(subject, period),

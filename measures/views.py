@@ -10,6 +10,7 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -21,6 +22,7 @@ from fb15.htmx import htmx_partial
 from fb15.models import OrgUnit
 from fb15.permissions import units_managed_by
 from fb15.redirects import safe_next
+from fb15.templatetags.lights import light_badge
 from fb15.views.generic import (
     Column,
     ObjectDeleteView,
@@ -83,10 +85,39 @@ def label_goals(items, labels: dict) -> None:
             item.goal_label = labels.get(item.goal_id, DRAFT_GOAL)
 
 
+# The cells of the measure and project lists, as templates/measures/inc/ renders them
+# (traffic_light.html, progress.html, flags.html), without a template per row.
+def _light_cell(item) -> str:
+    return light_badge(item.traffic_light, item.get_traffic_light_display())
+
+
+def _progress_cell(item) -> str:
+    return format_html(
+        '<div class="kern-progress fb15-progress"><label class="kern-label kern-label--small" '
+        'for="progress-{id}">{value} %<span class="kern-sr-only"> {done}</span></label>'
+        '<progress id="progress-{id}" value="{value}" max="100">{value} %</progress></div>',
+        id=item.pk,
+        value=item.progress,
+        done=_("umgesetzt"),
+    )
+
+
+def _flags_cell(item) -> str:
+    flags = []
+    if item.is_stale:
+        flags.append(("danger", "warning", _("überfällig")))
+    if item.is_unowned:
+        flags.append(("warning", "info", _("ohne Verantwortliche")))
+    return format_html_join(
+        " ",
+        '<span class="kern-badge kern-badge--{} kern-badge--small"><span class="kern-icon '
+        'kern-icon--{}" aria-hidden="true"></span><span class="kern-label">{}</span></span>',
+        flags,
+    )
+
+
 class ReportedListView(ObjectListView):
     """List of measures or projects with the shared filters, sorting, flags and CSV export."""
-
-    context_template = ""  # the line under each title
 
     def get_queryset(self):
         return super().get_queryset().with_list_data()
@@ -95,22 +126,19 @@ class ReportedListView(ObjectListView):
     def columns(self):
         return (
             Column(gettext_lazy("Kennung"), "code", link=True, sort="code"),
-            Column(gettext_lazy("Titel"), template=self.context_template, sort="title"),
+            Column(gettext_lazy("Titel"), html=self.title_cell, sort="title"),
             Column(gettext_lazy("Fachbereich"), "owner.code", sort="owner"),
-            Column(
-                gettext_lazy("Ampel"),
-                template="measures/inc/cell_traffic_light.html",
-                sort="traffic_light",
-            ),
-            Column(
-                gettext_lazy("Fortschritt"),
-                template="measures/inc/cell_progress.html",
-                sort="progress",
-            ),
+            Column(gettext_lazy("Ampel"), html=_light_cell, sort="traffic_light"),
+            Column(gettext_lazy("Fortschritt"), html=_progress_cell, sort="progress"),
             Column(gettext_lazy("Status"), "status"),
             Column(gettext_lazy("geplantes Ende"), "planned_end", sort="end"),
-            Column(gettext_lazy("Hinweise"), template="measures/inc/cell_flags.html"),
+            Column(gettext_lazy("Hinweise"), html=_flags_cell),
         )
+
+    @staticmethod
+    def title_cell(item) -> str:
+        """The title and the line under it (the measure's goal, the project's phase)."""
+        raise NotImplementedError
 
     def page_actions(self):
         query = self.request.GET.copy()
@@ -128,7 +156,13 @@ class ReportedListView(ObjectListView):
 
 class MeasureListView(ReportedListView):
     model = Measure
-    context_template = "measures/inc/cell_measure_title.html"
+
+    @staticmethod
+    def title_cell(measure) -> str:
+        return format_html(
+            '{}<br><span class="fb15-muted">{}</span>', measure.title, measure.goal_label
+        )
+
     filter_form_class = MeasureFilterForm
     empty_message = gettext_lazy("Noch keine Maßnahmen.")
     empty_actions = (
@@ -139,13 +173,19 @@ class MeasureListView(ReportedListView):
 
 class ProjectListView(ReportedListView):
     model = Project
-    context_template = "measures/inc/cell_project_title.html"
     filter_form_class = ProjectFilterForm
     empty_message = gettext_lazy("Noch keine Projekte.")
     empty_actions = (
         EmptyAction(gettext_lazy("Projekt anlegen"), "project_add", may_add(Project)),
         IMPORT_ACTION,
     )
+
+    @staticmethod
+    def title_cell(project) -> str:
+        line = project.get_phase_display()
+        if project.lead:
+            line = format_html("{} · {}: {}", line, _("Projektleitung"), project.lead)
+        return format_html('{}<br><span class="fb15-muted">{}</span>', project.title, line)
 
 
 def _money(value) -> str:
@@ -156,10 +196,23 @@ def _date(value) -> str:
     return value.isoformat() if value else ""
 
 
+class Choice:
+    """A column showing a field's choice label, looked up once per export, not per row
+    (`get_FOO_display` translates the labels anew for every row)."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def bind(self, model):
+        name = self.name
+        labels = {value: str(label) for value, label in model._meta.get_field(name).flatchoices}
+        return lambda item: labels.get(getattr(item, name), getattr(item, name))
+
+
 # (column header, value of a row) of the CSV exports; the page's filters apply.
 SHARED_COLUMNS = [
-    (gettext_lazy("Status"), lambda item: item.get_status_display()),
-    (gettext_lazy("Ampel"), lambda item: item.get_traffic_light_display()),
+    (gettext_lazy("Status"), Choice("status")),
+    (gettext_lazy("Ampel"), Choice("traffic_light")),
     (gettext_lazy("Fortschritt (%)"), lambda item: item.progress),
     (gettext_lazy("Budget geplant (EUR)"), lambda item: _money(item.budget_planned)),
     (gettext_lazy("Budget verausgabt (EUR)"), lambda item: _money(item.budget_spent)),
@@ -173,7 +226,7 @@ MEASURE_COLUMNS = [
     (gettext_lazy("Ziel"), lambda m: m.goal_label.title),
     (gettext_lazy("Fachbereich"), lambda m: m.owner.code),
     (gettext_lazy("verantwortliche Person"), lambda m: str(m.responsible or "")),
-    (gettext_lazy("Priorität"), lambda m: m.get_priority_display()),
+    (gettext_lazy("Priorität"), Choice("priority")),
     *SHARED_COLUMNS,
 ]
 PROJECT_COLUMNS = [
@@ -181,7 +234,7 @@ PROJECT_COLUMNS = [
     (gettext_lazy("Titel"), lambda p: p.title),
     (gettext_lazy("Fachbereich"), lambda p: p.owner.code),
     (gettext_lazy("Projektleitung"), lambda p: str(p.lead or "")),
-    (gettext_lazy("Phase"), lambda p: p.get_phase_display()),
+    (gettext_lazy("Phase"), Choice("phase")),
     *SHARED_COLUMNS,
 ]
 
@@ -194,11 +247,14 @@ def export_view(model, filter_form_class, columns, filename: str):
         form = filter_form_class(request.GET, user=request.user)
         items = form.apply(model.objects.restrict(request.user, "view").with_list_data())
         labels = goal_labels(request.user)
+        values = [
+            value.bind(model) if isinstance(value, Choice) else value for _label, value in columns
+        ]
 
         def rows():
             for item in items.iterator(500):
                 label_goals([item], labels)
-                yield [value(item) for _label, value in columns]
+                yield [value(item) for value in values]
 
         return csv_response(filename, [str(label) for label, _value in columns], rows())
 

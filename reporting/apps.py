@@ -29,6 +29,9 @@ class ReportingConfig(AppConfig):
         register_trash_model(ReportSchedule, after_restore=_schedule_restored)
         _register_role_permissions()
         _register_navigation()
+        from fb15.council import register_council_linkable
+
+        register_council_linkable(Report, "berichte")
 
 
 def _register_role_permissions():

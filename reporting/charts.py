@@ -25,13 +25,13 @@ LIGHT_STYLE = {
 LIGHT_ORDER = ("green", "amber", "red", "")
 
 WIDTH = 640
-LABEL_WIDTH = 200
+LABEL_WIDTH = 220
 BAR_HEIGHT = 26
 GAP = 10
 TOP = 8
 LEGEND_HEIGHT = 34
 LINE_HEIGHT = 15
-LABEL_CHARS = 28  # characters of a label line at 13 px in LABEL_WIDTH
+LABEL_CHARS = 26  # characters of a label line at 13 px (about 7.3 px each) in LABEL_WIDTH
 TOTAL_WIDTH = 44  # room for the total written after the longest bar
 
 PATTERNS = (

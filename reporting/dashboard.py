@@ -116,11 +116,13 @@ def gather_dashboard_data(
     previous_as_of: datetime.datetime | None = None,
     today: datetime.date | None = None,
     lists: bool = True,
+    changes: bool | None = None,
     limit: int | None = None,
 ) -> DashboardData:
     """The live Lagebild of the whole strategy in a fixed number of queries, each aggregated
     by the database: the same figures as `gather_report_data(live=True)` without loading
-    every measure. `lists=False` (the start page) leaves out the open items and changes.
+    every measure. `lists=False` (the start page) leaves out the trend, the open items and
+    the changes; `changes=True` asks for the changes alone as well (the council's start page).
 
     As in the report, confidential measures and projects are left out and only counted.
     """
@@ -133,21 +135,27 @@ def gather_dashboard_data(
     fields, goal_ids = _adopted_fields_and_goals(strategy, as_of)
     units = OrgUnit.objects.in_bulk()
     in_strategy = Measure.objects.filter(goal_id__in=goal_ids)
-    measures = in_strategy.filter(Measure.objects.public_history_condition())
-    projects = Project.objects.filter(Project.objects.public_history_condition())
+    # Live rows: the history rule (public now, or deleted and public then) is plain
+    # `public_condition()` here, without two subqueries over the whole table per statement.
+    public_measure, public_project = (
+        Measure.objects.public_condition(),
+        Project.objects.public_condition(),
+    )
+    measures = in_strategy.filter(public_measure)
+    projects = Project.objects.filter(public_project)
     stale_filter = Q(pk__in=[])
     if reporting_period is not None:
         stale_filter = Q(status__in=ACTIVE_STATUSES) & ~Q(last_update_period_id=reporting_period.pk)
     # All, public and stale public rows: one conditional aggregate per model.
     measure_figures = in_strategy.aggregate(
         all=Count("pk"),
-        public=Count("pk", filter=Measure.objects.public_history_condition()),
-        stale=Count("pk", filter=Measure.objects.public_history_condition() & stale_filter),
+        public=Count("pk", filter=public_measure),
+        stale=Count("pk", filter=public_measure & stale_filter),
     )
     project_figures = Project.objects.aggregate(
         all=Count("pk"),
-        public=Count("pk", filter=Project.objects.public_history_condition()),
-        stale=Count("pk", filter=Project.objects.public_history_condition() & stale_filter),
+        public=Count("pk", filter=public_project),
+        stale=Count("pk", filter=public_project & stale_filter),
     )
     confidential = (measure_figures["all"] - measure_figures["public"]) + (
         project_figures["all"] - project_figures["public"]
@@ -254,47 +262,48 @@ def gather_dashboard_data(
         confidential_left_out=confidential,
         list_limit=limit,
     )
-    if not lists:
-        return data
+    if lists:
+        data.trend = quarter_trend(measures.values("pk"), period)
+        for ms in overdue.select_related("measure", "project").order_by("due_on", "pk")[:limit]:
+            subject = ms.measure or ms.project
+            data.overdue_milestones.append(
+                OpenItem(
+                    _("Maßnahme") if ms.measure_id else _("Projekt"),
+                    subject.code,
+                    ms.title,
+                    unit_code(subject),
+                    _("fällig am %(date)s") % {"date": ms.due_on.strftime("%d.%m.%Y")},
+                )
+            )
+        detail = _("keine Statusmeldung für %(period)s") % {
+            "period": reporting_period.label if reporting_period else ""
+        }
+        stale_rows = [(_("Maßnahme"), m) for m in stale_measures[:limit]]
+        if len(stale_rows) < limit:
+            stale_rows += [(_("Projekt"), p) for p in stale_projects[: limit - len(stale_rows)]]
+        data.stale_items = [
+            OpenItem(kind, obj.code, obj.title, unit_code(obj), detail) for kind, obj in stale_rows
+        ]
+        for indicator in off_target[:limit]:
+            series = values[indicator.pk]
+            data.indicators_off_target.append(
+                OpenItem(
+                    _("Kennzahl"),
+                    indicator.code,
+                    indicator.name,
+                    units[indicator.owner_id].code if indicator.owner_id in units else "—",
+                    _("%(value)s %(unit)s, Ziel %(target)s %(unit)s bis %(date)s")
+                    % {
+                        "value": number_text(series[-1].value),
+                        "unit": indicator.unit,
+                        "target": number_text(indicator.target_value),
+                        "date": indicator.target_date.strftime("%d.%m.%Y"),
+                    },
+                )
+            )
 
-    data.trend = quarter_trend(measures.values("pk"), period)
-    for ms in overdue.select_related("measure", "project").order_by("due_on", "pk")[:limit]:
-        subject = ms.measure or ms.project
-        data.overdue_milestones.append(
-            OpenItem(
-                _("Maßnahme") if ms.measure_id else _("Projekt"),
-                subject.code,
-                ms.title,
-                unit_code(subject),
-                _("fällig am %(date)s") % {"date": ms.due_on.strftime("%d.%m.%Y")},
-            )
-        )
-    detail = _("keine Statusmeldung für %(period)s") % {
-        "period": reporting_period.label if reporting_period else ""
-    }
-    stale_rows = [(_("Maßnahme"), m) for m in stale_measures[:limit]]
-    if len(stale_rows) < limit:
-        stale_rows += [(_("Projekt"), p) for p in stale_projects[: limit - len(stale_rows)]]
-    data.stale_items = [
-        OpenItem(kind, obj.code, obj.title, unit_code(obj), detail) for kind, obj in stale_rows
-    ]
-    for indicator in off_target[:limit]:
-        series = values[indicator.pk]
-        data.indicators_off_target.append(
-            OpenItem(
-                _("Kennzahl"),
-                indicator.code,
-                indicator.name,
-                units[indicator.owner_id].code if indicator.owner_id in units else "—",
-                _("%(value)s %(unit)s, Ziel %(target)s %(unit)s bis %(date)s")
-                % {
-                    "value": number_text(series[-1].value),
-                    "unit": indicator.unit,
-                    "target": number_text(indicator.target_value),
-                    "date": indicator.target_date.strftime("%d.%m.%Y"),
-                },
-            )
-        )
+    if not (lists if changes is None else changes):
+        return data
 
     # Changes: only measures with a history record after `since` can have moved.
     since = previous_as_of or timezone.make_aware(

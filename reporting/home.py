@@ -42,7 +42,8 @@ def lagebild_section(request) -> HomeSection | None:
     from .views import dashboard_data
 
     is_council = not user.has_perm("reporting.change_report")
-    data = dashboard_data(lists=is_council)
+    # Only what the section shows: the figures, and for the council the changes.
+    data = dashboard_data(lists=False, changes=is_council)
     if data is None:
         return None
     return HomeSection(

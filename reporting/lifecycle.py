@@ -134,3 +134,18 @@ def request_correction(*, actor, report: Report, note: str) -> Report:
         raise ReportInProgress(in_progress_like(correction) or report) from None
     enqueue_render(correction)
     return correction
+
+
+@transaction.atomic
+def set_public(*, actor, report: Report, is_public: bool) -> Report:
+    """Offer a released report on the public portal, or take it back. The report itself
+    (PDF, checksum) stays as it is; only whether the public may download it changes."""
+    _may_edit(actor)
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if is_public and not report.is_released:
+        raise ReportError(_("Nur ein freigegebener Bericht kann veröffentlicht werden."))
+    if report.is_public == is_public:
+        return report
+    report.is_public = is_public
+    reason = _("im Portal veröffentlicht") if is_public else _("aus dem Portal genommen")
+    return save_with_history(report, actor=actor, reason=reason)

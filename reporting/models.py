@@ -186,6 +186,10 @@ class ReportQuerySet(RestrictedQuerySet):
     def released(self):
         return self.filter(status=ReportStatus.DONE, released_at__isnull=False)
 
+    def public(self):
+        """Released reports FB 15 marked public: what the public portal lists and serves."""
+        return self.released().filter(is_public=True)
+
     def visible_to(self, user):
         """What a user sees in the archive: FB 15 everything, readers the released reports."""
         reports = self.restrict(user, "view")
@@ -268,6 +272,12 @@ class Report(ScopedModel, DomainModel):
         related_name="corrections",
     )
     correction_note = models.TextField(_("Was wurde berichtigt?"), blank=True)
+    # Set by FB 15 on a released report: the public portal lists it and serves its PDF.
+    is_public = models.BooleanField(
+        _("öffentlich"),
+        default=False,
+        help_text=_("Im öffentlichen Portal zum Herunterladen angeboten."),
+    )
 
     history = HistoricalRecords()
     objects = ReportQuerySet.as_manager()

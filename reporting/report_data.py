@@ -12,6 +12,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from fb15.council import links_of
 from fb15.models import CitySettings, OrgUnit, city_settings
 from measures.charts import on_track
 from measures.models import (
@@ -148,6 +149,7 @@ class ReportData:
     is_draft: bool = False  # rendered for FB 15 to read before the release
     correction: str = ""  # what a correction replaces, for its title page
     trend: list[QuarterPoint] = field(default_factory=list)  # the last quarters, oldest first
+    council_papers: list[str] = field(default_factory=list)  # Drucksachen linked to the report
 
     @property
     def measures(self) -> list[MeasureRow]:
@@ -674,6 +676,7 @@ def data_for_report(report: Report) -> ReportData:
         row.in_detail = row.in_detail or bool(row.note)
     return replace(
         data,
+        council_papers=[str(link.paper) for link in links_of(report)],
         assessment=report.assessment,
         is_draft=not report.release_requested,
         correction=correction_text(report),

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/einschaetzung/", views.report_assessment, name="report_assessment"),
     path("<int:pk>/freigeben/", views.report_release, name="report_release"),
     path("<int:pk>/anmerkung/", views.report_note, name="report_note"),
+    path("<int:pk>/oeffentlich/", views.report_publicity, name="report_publicity"),
     path("<int:pk>/berichtigen/", views.report_correct, name="report_correct"),
     path("<int:pk>/pdf/", views.report_download, name="report_download"),
     path("<int:pk>/erneut/", views.report_retry, name="report_retry"),

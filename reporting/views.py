@@ -45,11 +45,14 @@ from .models import Report, ReportSchedule, ReportStatus, ScopeKind
 logger = logging.getLogger(__name__)
 
 
-def dashboard_data(today=None, *, lists: bool = True) -> DashboardData | None:
+def dashboard_data(
+    today=None, *, lists: bool = True, changes: bool | None = None
+) -> DashboardData | None:
     """The live state of the whole strategy, compared with the last released report.
 
     None while there is no strategy to report on. `lists=False` (the start page): the
-    figures and the chart only, without open items and changes.
+    figures and the chart only, without open items and changes (`changes=True`: with the
+    changes).
     """
     today = today or timezone.localdate()
     last = (
@@ -66,6 +69,7 @@ def dashboard_data(today=None, *, lists: bool = True) -> DashboardData | None:
             previous_as_of=last.data_as_of if last else None,
             today=today,
             lists=lists,
+            changes=changes,
         )
     except periods.ReportError:
         return None
@@ -340,6 +344,26 @@ def report_release(request, pk: int):
                 "Der Bericht wird jetzt endgültig erzeugt und danach freigegeben; Rat und "
                 "Verwaltung werden benachrichtigt."
             ),
+        )
+    return HttpResponseRedirect(report.get_absolute_url())
+
+
+@login_required
+@require_POST
+def report_publicity(request, pk: int):
+    """FB 15 offers a released report on the public portal (or takes it back)."""
+    report = _report_for_editing(request, pk)
+    is_public = request.POST.get("is_public") == "1"
+    try:
+        lifecycle.set_public(actor=request.user, report=report, is_public=is_public)
+    except services.ReportError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(
+            request,
+            _("Der Bericht steht jetzt im öffentlichen Portal.")
+            if is_public
+            else _("Der Bericht steht nicht mehr im öffentlichen Portal."),
         )
     return HttpResponseRedirect(report.get_absolute_url())
 

@@ -6,7 +6,8 @@
    or a temporary SQLite file when DATABASE_URL is unset, as during `docker build`),
 3. render one PDF status report from the collected static files (fonts must be embedded),
 4. start gunicorn with the command of docker-compose.yml's web service and check that the
-   login page, its stylesheets and fonts, /healthz and a logged-in page answer 200.
+   login page, its stylesheets and fonts, /healthz, a logged-in page and the API (its
+   documentation page with its files, a JSON list) answer 200.
 
 Run by `make test` (so by CI) and by the Dockerfile (with --static-root of the image), so a
 build that cannot serve pages fails before anything else. Exit status 1 names what failed.
@@ -200,6 +201,15 @@ def check_http(port: int) -> None:
     check(f"<strong>{USERNAME}</strong>" in home.decode(), "the start page is not logged in")
     _response, _list = browser.get_ok("/massnahmen/")
     step("logged in: start page and the list of measures answer 200")
+
+    _response, docs = browser.get_ok("/api/v1/docs/")
+    assets = re.findall(r'(?:src|href)="(/[^"]+)"', docs.decode())
+    check(len(assets) >= 4, f"the API documentation links only {assets}")
+    for asset in assets:
+        browser.get_ok(asset)
+    _response, measures = browser.get_ok("/api/v1/measures/")
+    check(b'"results"' in measures, "the API's list of measures is no JSON page")
+    step(f"API: documentation and its {len(assets)} files, the measures' JSON answer 200")
 
 
 def wait_until_serving(port: int, server: subprocess.Popen, seconds: float = 60) -> None:

@@ -40,6 +40,7 @@ class StandardForm(DomainForm):
             "title",
             "obligation",
             "category",
+            "topic",
             "status",
             "version_label",
             "valid_from",

@@ -108,6 +108,15 @@ class Standard(DomainModel):
             "„XRechnung 3.0 https://xeinkauf.de/xrechnung/“."
         ),
     )
+    topic = models.CharField(
+        _("Thema"),
+        max_length=200,
+        blank=True,
+        help_text=_("z. B. die Gruppe eines importierten Katalogs („Beschaffungsmanagement“)"),
+    )
+    # Set by the OSCAL import (imports/oscal.py): where the standard's text comes from.
+    source_catalog = models.CharField(_("Quellkatalog"), max_length=200, blank=True)
+    source_version = models.CharField(_("Katalogversion"), max_length=100, blank=True)
     superseded_by = models.ForeignKey(
         "self",
         verbose_name=_("abgelöst durch"),

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/vergleich/", views.standard_compare, name="standard_compare"),
     path("einhaltung/", views.compliance_matrix, name="compliance_matrix"),
     path("einhaltung/export.csv", views.compliance_csv, name="compliance_csv"),
+    path("einhaltung/export.json", views.compliance_oscal, name="compliance_oscal"),
     path(
         "einhaltung/<int:unit>/<int:standard>/",
         views.ComplianceEditView.as_view(),

@@ -11,11 +11,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -36,7 +37,7 @@ from fb15.views.generic import (
     PageAction,
 )
 
-from . import radar, services
+from . import oscal, radar, services
 from .forms import ComplianceForm, DecisionForm, ExemptionForm, StandardForm, TrendForm
 from .matrix import build_matrix
 from .models import (
@@ -280,6 +281,21 @@ def compliance_csv(request):
         ]
 
     return csv_response(f"einhaltung-{stamp}.csv", header, rows())
+
+
+@login_required
+def compliance_oscal(request):
+    """The matrix as it is shown (same filters, same restriction) as OSCAL-style JSON."""
+    _check_may_view_matrix(request.user)
+    matrix = build_matrix(request.user, **_matrix_filters(request))
+    stamp = timezone.localdate().isoformat()
+    return JsonResponse(
+        oscal.implementation_status(matrix),
+        json_dumps_params={"ensure_ascii": False, "indent": 2},
+        headers={
+            "Content-Disposition": content_disposition_header(True, f"einhaltung-{stamp}.json")
+        },
+    )
 
 
 class ComplianceEditView(ObjectEditView):

@@ -32,6 +32,11 @@ class StrategyConfig(AppConfig):
         from .services import ensure_strategy
 
         register_setup_step(ensure_strategy)
+        from fb15.council import register_council_linkable
+
+        from .models import Revision
+
+        register_council_linkable(Revision, "fortschreibungen")
         register_first_step(
             FirstStep(
                 _("Strategie erfassen: Handlungsfelder und Ziele"),

@@ -190,14 +190,60 @@ def amend_revision(*, actor, revision: Revision, data: dict, reason: str = "") -
     return current
 
 
+def readable_strategy(user) -> Strategy | None:
+    """The strategy if `user` may read it; PermissionDenied for users without a strategy role
+    (pages and API alike)."""
+    if not Strategy.objects.may_add(user) and not user.has_perm("strategy.view_strategy"):
+        raise PermissionDenied
+    return Strategy.objects.restrict(user, "view").order_by("pk").first()
+
+
+def end_of_day(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
+
+
+def moment_as_of(
+    user, revisions: list[Revision], *, number: int | None = None, day: datetime.date | None = None
+) -> tuple[datetime.datetime | None, Revision | None]:
+    """When to read the strategy for `user` as of revision `number` (one of `revisions`, the
+    user's readable ones, newest first) or the end of `day`; and the revision in force then.
+
+    The council reads adopted revisions only, also when asking for a date: the revision in
+    force that day (None before the first). Draft readers get the exact state of the day.
+    """
+    if number:
+        revision = next(r for r in revisions if r.number == number)
+        return revision.published_at, revision
+    when = end_of_day(day)
+    in_force = [r for r in revisions if r.published_at <= when]
+    revision = in_force[0] if in_force else None
+    if not may_read_draft(user):
+        when = revision.published_at if revision else None
+    return when, revision
+
+
 def revision_moment(revision: Revision) -> datetime.datetime:
     return revision.published_at
 
 
-def revision_tree(revision: Revision, *, user=None, live_items: bool = False) -> StrategyTree:
+def revision_tree(
+    revision: Revision,
+    *,
+    user=None,
+    live_items: bool = False,
+    inline_limit: int | None = None,
+    only_items: dict | None = None,
+    public: bool = False,
+) -> StrategyTree:
     """The strategy exactly as published in `revision`, from history (see `build_tree`)."""
     return build_tree(
-        revision.strategy, revision_moment(revision), user=user, live_items=live_items
+        revision.strategy,
+        revision_moment(revision),
+        user=user,
+        live_items=live_items,
+        inline_limit=inline_limit,
+        only_items=only_items,
+        public=public,
     )
 
 

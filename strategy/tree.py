@@ -43,18 +43,79 @@ class GoalItems:
     goal_field: str = "goal"
     compared_fields: tuple[str, ...] = ("title",)
     live_queryset: Callable[[], models.QuerySet] | None = None
+    order_by: tuple[str, ...] = ("pk",)  # of a goal's list shown on its own
+    url_name: str = ""  # the row's page, reversed with its pk (else get_absolute_url)
     visible_to: Callable[[object], models.Q] | None = None
 
-    def load(self, goal_ids: Iterable[int], when: datetime.datetime | None, user=None) -> list:
-        """Rows below the goals, live (`when` None) or as of `when`; readable by `user`."""
+    def queryset(
+        self, goal_ids, when: datetime.datetime | None, user=None, only=None, public=False
+    ) -> models.QuerySet:
+        """Rows below the goals, live (`when` None) or as of `when`; readable by `user`, or
+        by anyone (`public`: the public portal, restrict()'s confidentiality rule alone);
+        only those with a pk in `only` (a subquery) if given."""
         rows = (
             (self.live_queryset() if self.live_queryset else self.model._base_manager.all())
             if when is None
             else self.model.history.as_of(when)
         ).filter(**{f"{self.goal_field}_id__in": list(goal_ids)})
-        if user is not None:
+        if only is not None:
+            rows = rows.filter(**{f"{self.model._meta.pk.attname}__in": only})
+        if public:
+            if self.visible_to is not None:
+                return rows.none()  # rows read by a rule of their own are never public
+            manager = self.model.objects
+            rows = rows.filter(
+                manager.public_condition() if when is None else manager.public_history_condition()
+            )
+        elif user is not None:
             rows = rows.filter(self.readable_condition(user))
-        return list(rows)
+        return rows
+
+    def load(
+        self,
+        goal_ids: Iterable[int],
+        when: datetime.datetime | None,
+        user=None,
+        only=None,
+        public=False,
+    ) -> list:
+        return list(self.queryset(goal_ids, when, user, only, public))
+
+    def changed_between(self, start: datetime.datetime, end: datetime.datetime | None):
+        """Pks of the rows with a history record after `start` (up to `end`): the only rows
+        that can differ between the two moments (a subquery)."""
+        records = self.model.history.filter(history_date__gt=start)
+        if end is not None:
+            records = records.filter(history_date__lte=end)
+        return records.values(self.model._meta.pk.attname)
+
+    @property
+    def has_rollup(self) -> bool:
+        names = {f.name for f in self.model._meta.get_fields()}
+        return {"traffic_light", "progress"} <= names
+
+    def counts(
+        self, goal_ids, when: datetime.datetime | None, user=None, public=False
+    ) -> dict[int, Counts]:
+        """Per goal: how many rows per traffic light, and their progress (one query)."""
+        goal_key = f"{self.goal_field}_id"
+        rows = self.queryset(goal_ids, when, user, public=public).order_by()
+        if not self.has_rollup:
+            grouped = rows.values(goal_key).annotate(count=models.Count("*"))
+            return {row[goal_key]: Counts({"": row["count"]}) for row in grouped}
+        grouped = rows.values(goal_key, "traffic_light").annotate(
+            count=models.Count("*"),
+            progress_sum=models.Sum("progress"),
+            progress_count=models.Count("progress"),
+        )
+        result: dict[int, Counts] = defaultdict(Counts)
+        for row in grouped:
+            result[row[goal_key]] += Counts(
+                {row["traffic_light"]: row["count"]},
+                row["progress_sum"] or 0,
+                row["progress_count"],
+            )
+        return dict(result)
 
     def readable_condition(self, user) -> models.Q:
         if self.visible_to is not None:
@@ -85,6 +146,29 @@ class LightShare:
 
 
 @dataclass
+class Counts:
+    """Rows per traffic light and the sum and number of their progress values."""
+
+    lights: dict[str, int] = field(default_factory=dict)
+    progress_sum: int = 0
+    progress_count: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.lights.values())
+
+    def __add__(self, other: Counts) -> Counts:
+        lights = dict(self.lights)
+        for value, count in other.lights.items():
+            lights[value] = lights.get(value, 0) + count
+        return Counts(
+            lights,
+            self.progress_sum + other.progress_sum,
+            self.progress_count + other.progress_count,
+        )
+
+
+@dataclass
 class Rollup:
     """Share of items per traffic light and their average progress (the roll-up hook)."""
 
@@ -96,21 +180,33 @@ class Rollup:
     def of(cls, items: list) -> Rollup | None:
         if not items or not hasattr(items[0], "traffic_light"):
             return None
-        choices = items[0]._meta.get_field("traffic_light").flatchoices
-        counts = defaultdict(int)
+        counts = Counts()
         for item in items:
-            counts[item.traffic_light] += 1
+            progress = getattr(item, "progress", None)
+            counts += Counts(
+                {item.traffic_light: 1},
+                progress or 0,
+                0 if progress is None else 1,
+            )
+        return cls.from_counts(type(items[0]), counts)
+
+    @classmethod
+    def from_counts(cls, model, counts: Counts) -> Rollup | None:
+        """The roll-up from counts already aggregated (in SQL, see GoalItems.counts)."""
+        total = counts.total
+        if not total:
+            return None
+        choices = model._meta.get_field("traffic_light").flatchoices
         # Items without any traffic light yet (no status update) count as "keine Meldung".
         shares = [
-            LightShare(value, str(label), counts[value], round(100 * counts[value] / len(items)))
+            LightShare(value, str(label), count, round(100 * count / total))
             for value, label in [*choices, ("", _("keine Meldung"))]
-            if counts[value]
+            if (count := counts.lights.get(value, 0))
         ]
-        progresses = [
-            item.progress for item in items if getattr(item, "progress", None) is not None
-        ]
-        average = round(sum(progresses) / len(progresses)) if progresses else None
-        return cls(len(items), shares, average)
+        average = (
+            round(counts.progress_sum / counts.progress_count) if counts.progress_count else None
+        )
+        return cls(total, shares, average)
 
 
 # --------------------------------------------------------------------------- the tree
@@ -122,6 +218,8 @@ class GoalNode:
     number: str
     items: dict[str, list] = field(default_factory=dict)
     rollup: Rollup | None = None
+    # Kinds of items not loaded with the tree (too many to show inline): (key, label, count).
+    deferred: list[tuple[str, str, int]] = field(default_factory=list)
 
 
 @dataclass
@@ -155,13 +253,22 @@ def build_tree(
     *,
     user=None,
     live_items: bool = False,
+    inline_limit: int | None = None,
+    only_items: dict | None = None,
+    public: bool = False,
 ) -> StrategyTree:
     """The strategy as it is now (`when` None) or was at `when`: one query per model.
 
     For a moment, the strategy row itself is read from history too (its vision text may
     have changed since); if it did not exist yet the tree is empty with `strategy` None.
-    Goal items (measures) are those `user` may read (None: all), as of `when` too unless
-    `live_items` asks for their current state below the goals of that moment.
+    Goal items (measures) are those `user` may read (None: all; `public`: those anyone may
+    read), as of `when` too unless `live_items` asks for their current state below the goals
+    of that moment.
+
+    With `inline_limit` the roll-ups are counted in SQL and only goals with at most that
+    many items get them loaded; the others name their count in `GoalNode.deferred` (the
+    page loads them on demand). Without it every item is loaded, or with `only_items`
+    (key → subquery of pks) only those: a comparison needs just the rows that changed.
     """
     if when is None:
         fields = list(FieldOfAction.objects.filter(strategy=strategy))
@@ -173,20 +280,90 @@ def build_tree(
         fields = list(FieldOfAction.history.as_of(when).filter(strategy_id=strategy.pk))
         field_ids = [f.pk for f in fields]
         goals = list(Goal.history.as_of(when).filter(field_of_action_id__in=field_ids))
-    return assemble(strategy, when, fields, goals, user, None if live_items else when)
+    items_when = None if live_items else when
+    if inline_limit is not None:
+        return assemble_counted(
+            strategy, when, fields, goals, user, items_when, inline_limit, public=public
+        )
+    return assemble(strategy, when, fields, goals, user, items_when, only_items, public=public)
 
 
-def assemble(strategy, when, fields: list, goals: list, user=None, items_when=None):
-    """Order, number and roll up already loaded rows (no queries but the goal items')."""
+def _ordered(fields: list, goals: list) -> dict[int, list]:
     fields.sort(key=lambda f: f.position)
     goals_by_field: dict[int, list] = defaultdict(list)
     for goal in sorted(goals, key=lambda g: g.position):
         goals_by_field[goal.field_of_action_id].append(goal)
+    return goals_by_field
+
+
+def assemble_counted(
+    strategy, when, fields: list, goals: list, user, items_when, limit: int, *, public=False
+):
+    """Like `assemble`, with roll-ups counted in SQL and large goals' items deferred.
+
+    Two queries per kind of goal item: the counts, and the items of the small goals.
+    """
+    goals_by_field = _ordered(fields, goals)
+    goal_ids = [goal.pk for goal in goals]
+    counts = {
+        key: spec.counts(goal_ids, items_when, user, public) if goal_ids else {}
+        for key, spec in GOAL_ITEMS.items()
+    }
+    items_by_goal: dict[str, dict[int, list]] = {}
+    for key, spec in GOAL_ITEMS.items():
+        small = [pk for pk, c in counts[key].items() if c.total <= limit]
+        grouped: dict[int, list] = defaultdict(list)
+        for item in spec.load(small, items_when, user, public=public) if small else []:
+            grouped[spec.goal_id(item)].append(item)
+        items_by_goal[key] = grouped
+    rolled = [spec for spec in GOAL_ITEMS.values() if spec.has_rollup]
+    model = rolled[0].model if rolled else None
+    nodes = []
+    for field_index, field_of_action in enumerate(fields, start=1):
+        node = FieldNode(field_of_action, str(field_index))
+        field_counts = Counts()
+        for goal_index, goal in enumerate(goals_by_field[field_of_action.pk], start=1):
+            goal_counts = Counts()
+            deferred = []
+            for key, spec in GOAL_ITEMS.items():
+                found = counts[key].get(goal.pk, Counts())
+                goal_counts += found
+                if found.total > limit:
+                    deferred.append((key, str(spec.label), found.total))
+            field_counts += goal_counts
+            node.goals.append(
+                GoalNode(
+                    goal,
+                    f"{field_index}.{goal_index}",
+                    {key: grouped.get(goal.pk, []) for key, grouped in items_by_goal.items()},
+                    Rollup.from_counts(model, goal_counts) if model else None,
+                    deferred,
+                )
+            )
+        node.rollup = Rollup.from_counts(model, field_counts) if model else None
+        nodes.append(node)
+    return StrategyTree(strategy, when, nodes)
+
+
+def assemble(
+    strategy,
+    when,
+    fields: list,
+    goals: list,
+    user=None,
+    items_when=None,
+    only=None,
+    *,
+    public: bool = False,
+):
+    """Order, number and roll up already loaded rows (no queries but the goal items')."""
+    goals_by_field = _ordered(fields, goals)
     items_by_goal: dict[str, dict[int, list]] = {}
     goal_ids = [goal.pk for goal in goals]
     for key, spec in GOAL_ITEMS.items():
         grouped: dict[int, list] = defaultdict(list)
-        for item in spec.load(goal_ids, items_when, user) if goal_ids else []:
+        subset = only.get(key) if only else None
+        for item in spec.load(goal_ids, items_when, user, subset, public) if goal_ids else []:
             grouped[spec.goal_id(item)].append(item)
         items_by_goal[key] = grouped
     nodes = []
@@ -529,8 +706,16 @@ def _sort_key(change: ItemChange):
     return [int(part) for part in number.split(".") if part.isdigit()]
 
 
+def changed_items(start: datetime.datetime, end: datetime.datetime | None) -> dict:
+    """For `build_tree(only_items=…)`: per kind of goal item, the rows that can differ
+    between two moments (a row without a history record in between is the same in both)."""
+    return {key: spec.changed_between(start, end) for key, spec in GOAL_ITEMS.items()}
+
+
 def diff_trees(old: StrategyTree, new: StrategyTree) -> TreeDiff:
-    """What changed from `old` to `new`: fields, goals and registered goal items."""
+    """What changed from `old` to `new`: fields, goals and registered goal items.
+
+    The trees may hold only the items that changed in between (`changed_items`)."""
     strategy_changes = []
     if old.strategy and new.strategy:
         strategy_changes = _value_changes(

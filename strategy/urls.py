@@ -61,6 +61,7 @@ urlpatterns = [
     path("ziele/<int:pk>/loeschen/", views.GoalDeleteView.as_view(), name="goal_delete"),
     path("ziele/<int:pk>/verschieben/", views.move, {"model_name": "goal"}, name="goal_move"),
     path("ziele/<int:pk>/historie/", views.GoalHistoryView.as_view(), name="goal_history"),
+    path("ziele/<int:pk>/<slug:key>/", views.goal_items, name="goal_items"),
     path(
         "ziele/<int:pk>/historie/<int:history_id>/wiederherstellen/",
         views.restore,

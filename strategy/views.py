@@ -8,8 +8,8 @@ latest published revision by default. Editing needs the model permissions (Strat
 
 from __future__ import annotations
 
-import datetime
 from itertools import pairwise
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,9 +23,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from fb15.empty_state import IMPORT_ACTION, EmptyAction, empty_state, may_add
+from fb15.htmx import htmx_partial
 from fb15.views.generic import (
     Column,
     ObjectDeleteView,
@@ -46,7 +47,7 @@ from .forms import (
     StrategyForm,
 )
 from .models import FieldOfAction, Goal, Revision, Strategy, may_read_draft
-from .tree import CONTENT, GOAL_ITEMS, PROGRESS, build_tree, diff_trees
+from .tree import CONTENT, GOAL_ITEMS, PROGRESS, build_tree, changed_items, diff_trees
 
 DRAFT = "entwurf"
 
@@ -65,13 +66,7 @@ can_read_draft = may_read_draft
 
 
 def _readable_strategy(request) -> Strategy | None:
-    """The strategy if the user may read it; 403 for users without any strategy role."""
-    strategies = Strategy.objects.restrict(request.user, "view")
-    if not Strategy.objects.may_add(request.user) and not request.user.has_perm(
-        "strategy.view_strategy"
-    ):
-        raise PermissionDenied
-    return strategies.order_by("pk").first()
+    return services.readable_strategy(request.user)
 
 
 def _revisions(request, strategy) -> list[Revision]:
@@ -109,13 +104,13 @@ def strategy_detail(request):
         )
     empty = None
     if can_read_draft(user):
-        tree = build_tree(strategy, user=user)
+        tree = build_tree(strategy, user=user, inline_limit=INLINE_ITEMS)
         shown_revision = None
         if not tree.fields:
             empty = empty_state(user, EMPTY_STRATEGY, EMPTY_STRATEGY_ACTIONS)
     elif latest:
         # The adopted text of the latest revision, with the measures' current state below it.
-        tree = services.revision_tree(latest, user=user, live_items=True)
+        tree = services.revision_tree(latest, user=user, live_items=True, inline_limit=INLINE_ITEMS)
         shown_revision = latest
     else:
         tree = None
@@ -142,8 +137,78 @@ def strategy_detail(request):
     )
 
 
-def _end_of_day(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
+# Goals with more items (measures) than this show their roll-up and load the list on
+# demand, so the strategy page stays small at any size of the portfolio.
+INLINE_ITEMS = 25
+GOAL_ITEMS_PAGE_SIZE = 50
+
+
+@login_required
+@require_GET
+def goal_items(request, pk: int, key: str):
+    """The items (measures) below one goal, a page at a time: on demand from the strategy
+    page (htmx swaps the list in) or as a page of its own (the plain link).
+
+    The moment is the page's: no parameters for the strategy page (the draft, or for the
+    council the latest revision with the items' current state), `revision`/`datum` as on
+    the as-of page. The goal must exist then; the items are those the user may read.
+    """
+    spec = GOAL_ITEMS.get(key)
+    strategy = _readable_strategy(request)
+    if spec is None or strategy is None:
+        raise Http404
+    revisions = _revisions(request, strategy)
+    items_query = ""
+    if "revision" in request.GET or "datum" in request.GET:
+        form = AsOfForm(request.GET, revisions=revisions)
+        if not form.is_valid():
+            raise Http404
+        when, _in_force = services.moment_as_of(
+            request.user,
+            revisions,
+            number=form.cleaned_data.get("revision"),
+            day=form.cleaned_data.get("datum"),
+        )
+        if when is None:
+            raise Http404
+        items_when = when
+        items_query = urlencode(
+            {name: request.GET[name] for name in ("revision", "datum") if name in request.GET}
+        )
+    elif can_read_draft(request.user):
+        when = items_when = None
+    elif revisions:
+        when, items_when = revisions[0].published_at, None
+    else:
+        raise Http404
+    if when is None:
+        goals = Goal.objects.restrict(request.user, "view").filter(
+            field_of_action__strategy=strategy
+        )
+    else:
+        fields = FieldOfAction.history.as_of(when).filter(strategy_id=strategy.pk)
+        goals = Goal.history.as_of(when).filter(field_of_action_id__in=fields.values("id"))
+    goal = goals.filter(pk=pk).first()
+    if goal is None:
+        raise Http404
+    rows = spec.queryset([goal.pk], items_when, request.user).order_by(*spec.order_by)
+    page = Paginator(rows, GOAL_ITEMS_PAGE_SIZE).get_page(request.GET.get("seite"))
+    context = {
+        "goal": goal,
+        "key": key,
+        "label": spec.label,
+        "page": page,
+        "items_query": items_query,
+        "back_url": (
+            f"{reverse('strategy_as_of')}?{items_query}"
+            if items_query
+            else reverse("strategy_detail")
+        )
+        + f"#ziel-{goal.pk}",
+    }
+    if htmx_partial(request):
+        return render(request, "strategy/inc/goal_items.html", context)
+    return render(request, "strategy/goal_items.html", context)
 
 
 @login_required
@@ -163,20 +228,12 @@ def strategy_as_of(request):
         return render(request, "strategy/strategy_as_of.html", context)
     if not form.is_valid():
         return render(request, "strategy/strategy_as_of.html", context, status=400)
-    by_number = {r.number: r for r in revisions}
     day = form.cleaned_data.get("datum")
     number = form.cleaned_data.get("revision")
-    if number:
-        revision = by_number[number]
-        when = revision.published_at
-    else:
-        when = _end_of_day(day)
-        in_force = [r for r in revisions if r.published_at <= when]
-        revision = in_force[0] if in_force else None
-        if not can_read_draft(request.user):
-            # The council reads adopted revisions only, also when asking for a date.
-            when = revision.published_at if revision else None
-    tree = build_tree(strategy, when, user=request.user) if when else None
+    when, revision = services.moment_as_of(request.user, revisions, number=number, day=day)
+    tree = (
+        build_tree(strategy, when, user=request.user, inline_limit=INLINE_ITEMS) if when else None
+    )
     older = [r for r in revisions if revision and r.number < revision.number]
     context.update(
         _tree_context(
@@ -186,6 +243,7 @@ def strategy_as_of(request):
             revision=revision,
             previous_revision=older[0] if older else None,
             day=None if number else day,
+            items_query=urlencode({"revision": number} if number else {"datum": day.isoformat()}),
         )
         if tree
         else {"tree": None, "revision": revision, "day": day, "can_read_draft": False}
@@ -247,11 +305,16 @@ def strategy_compare(request):
         return render(request, "strategy/strategy_compare.html", context, status=400)
     old_revision = by_number[start]
     new_revision = None if end == DRAFT else by_number[end]
-    old_tree = services.revision_tree(old_revision, user=request.user)
+    # Only goal items with a history record in between can differ: the others are not loaded.
+    if new_revision is None:
+        only = changed_items(old_revision.published_at, None)
+    else:
+        only = changed_items(*sorted([old_revision.published_at, new_revision.published_at]))
+    old_tree = services.revision_tree(old_revision, user=request.user, only_items=only)
     new_tree = (
-        services.revision_tree(new_revision, user=request.user)
+        services.revision_tree(new_revision, user=request.user, only_items=only)
         if new_revision
-        else build_tree(strategy, user=request.user)
+        else build_tree(strategy, user=request.user, only_items=only)
     )
     diff = diff_trees(old_tree, new_tree)
     views = {key: diff.view(key) for key in VIEW_LABELS}
@@ -361,9 +424,10 @@ def revision_publish(request):
             return HttpResponseRedirect(reverse("revision_list"))
     pending = None
     if latest:
+        only = changed_items(latest.published_at, None)  # the goal items that can differ
         pending = diff_trees(
-            services.revision_tree(latest, user=request.user),
-            build_tree(strategy, user=request.user),
+            services.revision_tree(latest, user=request.user, only_items=only),
+            build_tree(strategy, user=request.user, only_items=only),
         )
     return render(
         request,

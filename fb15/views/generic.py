@@ -7,6 +7,7 @@ rows the user may not see answer 404, actions the user may not take answer 403.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -26,7 +27,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from fb15 import trash
 from fb15.empty_state import EmptyAction, empty_state
-from fb15.history import describe_changes, history_entries, save_with_history
+from fb15.history import history_entries, lock_if_current, save_with_history
 from fb15.htmx import htmx_partial
 from fb15.redirects import safe_next
 
@@ -61,7 +62,8 @@ class Column:
     """One column of a generic list (templates/generic/object_list.html).
 
     The cell shows `field` (a dotted attribute path; a choice shows its label, a date its short
-    form, nothing a dash) or renders `template` with the row as `object`. The first column is
+    form, nothing a dash), renders `template` with the row as `object`, or calls `html` (the
+    row → safe HTML: no template per cell, for long lists). The first column is
     the row header; `link` makes its value a link to the row's page. `sort` names the filter
     form's sort key of a sortable column.
     """
@@ -72,8 +74,11 @@ class Column:
     link: bool = False
     sort: str = ""
     numeric: bool = False
+    html: Callable[[object], str] | None = None
 
     def value(self, obj):
+        if self.html is not None:
+            return self.html(obj)
         *path, last = self.field.split(".")
         for name in path:
             obj = getattr(obj, name, None)
@@ -282,28 +287,12 @@ class ObjectEditView(RestrictedMixin, TemplateView):
 
     def version_is_current(self, obj, form) -> bool:
         """Lock the row; if someone saved since the form was loaded, explain what changed."""
-        current = type(obj)._base_manager.select_for_update().get(pk=obj.pk)
         loaded_at = form.cleaned_data.get("version")
-        if loaded_at is not None and current.updated_at == loaded_at:
+        current, conflict = lock_if_current(obj, loaded_at, self.request.user)
+        if conflict is None:
             return True
-        # History rows carry the object's updated_at, so "since the form was loaded" is exact.
-        newer = current.history.filter(updated_at__gt=loaded_at) if loaded_at else None
-        latest = newer.first() if newer is not None else None
-        base = current.history.filter(updated_at__lte=loaded_at).first() if loaded_at else None
-        changes = []
-        if latest and base:
-            changes = describe_changes(type(obj), [(latest, base)], user=self.request.user)[0]
-        who = latest.history_user if latest else None
-        form.add_error(
-            None,
-            _(
-                "Dieser Datensatz wurde inzwischen von %(who)s geändert. Ihre Änderungen "
-                "wurden nicht gespeichert. Bitte prüfen Sie den aktuellen Stand und "
-                "speichern Sie erneut."
-            )
-            % {"who": who or _("einer anderen Person")},
-        )
-        form.concurrent_changes = changes
+        form.add_error(None, conflict.message)
+        form.concurrent_changes = conflict.changes
         # The next save compares against what the user has now seen.
         form.data = form.data.copy()
         form.data["version"] = current.updated_at.isoformat()

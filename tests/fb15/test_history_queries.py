@@ -56,3 +56,68 @@ def test_history_entries_name_each_link_where_it_was_added(personas):
     # Links were added before saves 0, 3 and 6: each entry lists the links as they then were.
     assert added[0] == "M-90 Basis 0, M-91 Basis 1, M-92 Basis 2"
     assert added[-1] == "M-90 Basis 0"
+
+
+def _goals(count: int):
+    from tests.factories import FieldOfActionFactory, GoalFactory, StrategyFactory
+
+    field = FieldOfActionFactory(strategy=StrategyFactory())
+    return [GoalFactory(field_of_action=field, title=f"Ziel {n}") for n in range(count)]
+
+
+def _changed_often(obj, saves: int, actor, **cycles):
+    """Save `obj` `saves` times, each time with the next value of every field in `cycles`."""
+    obj._history_user = actor
+    for n in range(saves):
+        for name, values in cycles.items():
+            setattr(obj, name, values[n % len(values)])
+        obj._change_reason = f"Änderung {n}"
+        obj.save()
+    return obj
+
+
+def history_case(kind: str, personas, saves: int) -> str:
+    """The History URL of an object of `kind` saved `saves` times, links to other rows
+    (goals, units, fields of action) changing with every save."""
+    from tests.factories import ProjectFactory
+
+    actor = personas["strategist"]
+    units = [personas["unit32"], personas["unit50"]]
+    if kind == "measure":
+        goals = _goals(6)
+        measure = busy_measure(personas, saves)
+        _changed_often(measure, saves, actor, goal=goals, owner=units)
+        return reverse("measure_history", args=[measure.pk])
+    if kind == "project":
+        project = ProjectFactory(owner=units[0])
+        _changed_often(project, saves, actor, owner=units, title=[f"P {n}" for n in range(saves)])
+        return reverse("project_history", args=[project.pk])
+    goals = _goals(2)
+    fields = [
+        goals[0].field_of_action,
+        goals[0].field_of_action.__class__.objects.create(
+            strategy=goals[0].field_of_action.strategy, position=9, title="Zweites Feld"
+        ),
+    ]
+    _changed_often(
+        goals[0], saves, actor, field_of_action=fields, title=[f"Z {n}" for n in range(saves)]
+    )
+    return reverse("goal_history", args=[goals[0].pk])
+
+
+@pytest.mark.parametrize("kind", ["measure", "project", "goal"])
+def test_history_pages_read_in_the_same_queries_at_two_sizes(personas, client_for, kind):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for saves in (30, 90):  # both longer than a page
+        url = history_case(kind, personas, saves)
+        client = client_for(personas["strategist"])
+        client.get(url)  # session and permission caches settle
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(url)
+        assert page.status_code == 200
+        assert f"Änderung {saves - 1}" in page.content.decode()
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= 20  # 14, one or three more per linked model

@@ -106,7 +106,13 @@ def test_start_page_has_no_sub_navigation(personas, client_for):
         (
             "trash",
             "Organisation",
-            ["Fachbereiche", "Import und Export", "Papierkorb", "Einstellungen der Stadt"],
+            [
+                "Fachbereiche",
+                "Import und Export",
+                "Papierkorb",
+                "Einstellungen der Stadt",
+                "Öffentliches Portal",
+            ],
             "Papierkorb",
         ),
     ],

@@ -31,8 +31,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from fb15.comments import post_comment
+from fb15.services import create_api_token
 from imports.models import ImportRun
 from measures.models import Indicator, Milestone, Risk, StatusUpdate
+from portal.models import PortalSettings
 from reporting.models import Report, ReportSchedule, ReportStatus
 from standards.models import Compliance
 from strategy import services as strategy_services
@@ -51,8 +53,9 @@ from tests.factories import (
 )
 
 ROLES = ("anonymous", "stranger", "council", "staff", "lead_own", "lead_other", "strategist")
-# URL prefixes the harness does not cover: Django's admin, static and media files.
-SKIPPED_PREFIXES = ("admin/", "static/", "media/", "__debug__/")
+# URL prefixes the harness does not cover: Django's admin, static and media files, and the
+# JSON API, which has its own table (tests/api/test_permission_table.py).
+SKIPPED_PREFIXES = ("admin/", "static/", "media/", "__debug__/", "api/")
 
 
 def url_names() -> list[str]:
@@ -158,7 +161,9 @@ def build_world() -> dict:
         size=len(content),
         data_as_of=timezone.now(),
         finished_at=timezone.now(),
+        is_public=True,  # offered on the public portal, which is on
     )
+    PortalSettings.objects.update_or_create(pk=1, defaults={"is_enabled": True})
     report.file.save("harness.pdf", ContentFile(content), save=False)
     report.save()
     world["report"] = report
@@ -169,6 +174,12 @@ def build_world() -> dict:
         status=ReportStatus.FAILED,
         error="Testfehler",
     )
+    world["token"] = create_api_token(
+        actor=personas["lead32"],
+        name="Projekttool",
+        scope="write",
+        expires_on=timezone.localdate() + datetime.timedelta(days=30),
+    )[0]
     world["import_run"] = ImportRun.objects.create(
         file_name="liste.xlsx", created_by=personas["strategist"], plan={"sheets": [], "values": {}}
     )

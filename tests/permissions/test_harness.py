@@ -30,6 +30,24 @@ def history_id(world, obj):
     return [obj.history.order_by("history_id").first().history_id]
 
 
+def paper_link(world, variant: str) -> int:
+    """The id of a council paper's link on the public or the confidential measure."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from fb15.models import CouncilPaper, CouncilPaperLink
+
+    measure = world["measure"][variant]
+    paper, _ = CouncilPaper.objects.get_or_create(
+        url="http://ris.example/paper/1", defaults={"reference": "1/2026"}
+    )
+    link, _ = CouncilPaperLink.objects.get_or_create(
+        paper=paper,
+        content_type=ContentType.objects.get_for_model(measure),
+        object_id=measure.pk,
+    )
+    return link.pk
+
+
 def on_measure(name: str) -> dict:
     """A comment or follow URL of the public and the confidential measure."""
 
@@ -49,6 +67,9 @@ ROUTES: dict[str, dict] = {
     "oidc_authentication_init": one("oidc_authentication_init"),
     "oidc_authentication_callback": one("oidc_authentication_callback"),
     "search": one("search"),
+    # Personal access tokens: everybody's own (the world's token is the lead of FB 32's)
+    "token_list": one("token_list"),
+    "token_revoke": one("token_revoke", lambda w: w["token"].pk),
     "set_language": one("set_language"),
     # Organisation
     "orgunit_list": one("orgunit_list"),
@@ -101,6 +122,12 @@ ROUTES: dict[str, dict] = {
     "comment_edit": per("comment_edit", "comment", *PV),
     "comment_delete": per("comment_delete", "comment", *PV),
     "follow_toggle": on_measure("follow_toggle"),
+    # Council papers (a linked paper on each measure)
+    "council_paper_link": on_measure("council_paper_link"),
+    "council_paper_unlink": {
+        variant: (lambda w, v=variant: reverse("council_paper_unlink", args=[paper_link(w, v)]))
+        for variant in PV
+    },
     # Strategy
     "strategy_detail": one("strategy_detail"),
     "strategy_edit": one("strategy_edit"),
@@ -130,6 +157,7 @@ ROUTES: dict[str, dict] = {
     "goal_move": per("goal_move", "goal", *DV),
     "goal_history": per("goal_history", "goal", *DV),
     "goal_restore": per("goal_restore", "goal", *DV, extra=history_id),
+    "goal_items": per("goal_items", "goal", *DV, extra=lambda w, obj: ["measures"]),
     # Standards
     "standard_list": one("standard_list"),
     "standard_add": one("standard_add"),
@@ -140,6 +168,7 @@ ROUTES: dict[str, dict] = {
     "standard_compare": one("standard_compare", lambda w: w["standard"].pk),
     "compliance_matrix": one("compliance_matrix"),
     "compliance_csv": one("compliance_csv"),
+    "compliance_oscal": one("compliance_oscal"),
     "compliance_edit": one("compliance_edit", lambda w: w["unit32"].pk, lambda w: w["standard"].pk),
     "compliance_confirm": one(
         "compliance_confirm", lambda w: w["unit32"].pk, lambda w: w["standard"].pk
@@ -169,11 +198,23 @@ ROUTES: dict[str, dict] = {
     "report_release": one("report_release", lambda w: w["report"].pk),
     "report_note": one("report_note", lambda w: w["report"].pk),
     "report_correct": one("report_correct", lambda w: w["report"].pk),
+    "report_publicity": one("report_publicity", lambda w: w["report"].pk),
     "report_retry": one("report_retry", lambda w: w["failed_report"].pk),
     "reportschedule_list": one("reportschedule_list"),
     "reportschedule_add": one("reportschedule_add"),
     "reportschedule_edit": one("reportschedule_edit", lambda w: w["schedule"].pk),
     "reportschedule_delete": one("reportschedule_delete", lambda w: w["schedule"].pk),
+    # The public portal (switched on in the world, its report public) and its settings
+    "portal_home": one("portal_home"),
+    "portal_strategy": one("portal_strategy"),
+    "portal_lagebild": one("portal_lagebild"),
+    "portal_reports": one("portal_reports"),
+    "portal_report_download": one("portal_report_download", lambda w: w["report"].pk),
+    "portal_open_data": one("portal_open_data"),
+    "portal_measures_csv": one("portal_measures_csv"),
+    "portal_measures_json": one("portal_measures_json"),
+    "portal_catalog": one("portal_catalog"),
+    "portal_settings_edit": one("portal_settings_edit"),
     # Import
     "import_upload": one("import_upload"),
     "import_template": one("import_template", lambda w: "xlsx"),
@@ -196,6 +237,8 @@ EXPECTED: dict[str, tuple] = {
         "404 404 404 404 404 404 404",
     ),
     "search": ("302 200 200 200 200 200 200", "302 405 405 405 405 405 405"),
+    "token_list": ("302 200 200 200 200 200 200", "302 422 422 422 422 422 422"),
+    "token_revoke": ("302 405 405 405 405 405 405", "302 404 404 404 302 404 404"),
     "login": ("200 200 200 200 200 200 200", "200 200 200 200 200 200 200"),
     "logout": ("405 405 405 405 405 405 405", "302 302 302 302 302 302 302"),
     "set_language": ("302 302 302 302 302 302 302", "302 302 302 302 302 302 302"),
@@ -311,6 +354,16 @@ EXPECTED: dict[str, tuple] = {
         "302 405 405 405 405 405 405",
         {"public": "302 404 302 302 302 302 302", "confidential": "302 404 404 404 302 404 302"},
     ),
+    # Only FB 15 links and unlinks council papers, on objects it reads; an empty reference
+    # comes back as a message on the measure's page (302).
+    "council_paper_link": (
+        "302 405 405 405 405 405 405",
+        {"public": "302 404 403 403 403 403 302", "confidential": "302 404 404 404 403 404 302"},
+    ),
+    "council_paper_unlink": (
+        "302 405 405 405 405 405 405",
+        {"public": "302 404 403 403 403 403 302", "confidential": "302 404 404 404 403 404 302"},
+    ),
     "strategy_detail": ("302 403 200 200 200 200 200", "302 403 200 200 200 200 200"),
     "strategy_edit": ("302 404 403 403 403 403 200", "302 404 403 403 403 403 422"),
     "strategy_history": ("302 404 403 200 200 200 200", "302 405 405 405 405 405 405"),
@@ -366,6 +419,11 @@ EXPECTED: dict[str, tuple] = {
         {"published": "302 404 403 403 403 403 200", "draft": "302 404 404 403 403 403 200"},
         {"published": "302 404 403 403 403 403 200", "draft": "302 404 404 403 403 403 200"},
     ),
+    # A goal's measures, as the strategy page shows them: the council reads the latest revision.
+    "goal_items": (
+        {"published": "302 403 200 200 200 200 200", "draft": "302 403 404 200 200 200 200"},
+        "302 405 405 405 405 405 405",
+    ),
     "standard_list": ("302 200 200 200 200 200 200", "302 405 405 405 405 405 405"),
     "standard_add": ("302 403 403 403 403 403 200", "302 403 403 403 403 403 422"),
     "standard_detail": ("302 404 200 200 200 200 200", "302 405 405 405 405 405 405"),
@@ -375,6 +433,7 @@ EXPECTED: dict[str, tuple] = {
     "standard_compare": ("302 404 200 200 200 200 200", "302 404 200 200 200 200 200"),
     "compliance_matrix": ("302 403 200 200 200 200 200", "302 403 200 200 200 200 200"),
     "compliance_csv": ("302 403 200 200 200 200 200", "302 403 200 200 200 200 200"),
+    "compliance_oscal": ("302 403 200 200 200 200 200", "302 403 200 200 200 200 200"),
     "compliance_edit": ("302 404 403 403 200 403 200", "302 404 403 403 422 403 422"),
     "compliance_confirm": ("302 405 405 405 405 405 405", "302 404 403 403 403 403 302"),
     "compliance_history": ("302 404 200 200 200 200 200", "302 405 405 405 405 405 405"),
@@ -404,6 +463,21 @@ EXPECTED: dict[str, tuple] = {
     "report_release": ("302 405 405 405 405 405 405", "302 404 403 403 403 403 302"),
     "report_note": ("302 405 405 405 405 405 405", "302 404 403 403 403 403 422"),
     "report_correct": ("302 405 405 405 405 405 405", "302 404 403 403 403 403 422"),
+    # Only FB 15 offers a report on the portal (or takes it back).
+    "report_publicity": ("302 405 405 405 405 405 405", "302 404 403 403 403 403 302"),
+    # The public portal: the same for everyone, read-only.
+    "portal_home": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
+    "portal_strategy": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
+    "portal_lagebild": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
+    "portal_reports": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
+    "portal_report_download": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
+    "portal_open_data": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
+    "portal_measures_csv": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
+    "portal_measures_json": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
+    "portal_catalog": ("200 200 200 200 200 200 200", "405 405 405 405 405 405 405"),
+    # Every field is optional: an empty form is valid, but without the version it was
+    # loaded at it is refused as a concurrent edit (409), as every edit form does.
+    "portal_settings_edit": ("302 403 403 403 403 403 200", "302 403 403 403 403 403 409"),
     "report_retry": ("405 405 405 405 405 405 405", "302 404 404 404 404 404 302"),
     "reportschedule_list": ("302 403 403 403 403 403 200", "302 403 403 403 403 403 405"),
     "reportschedule_add": ("302 403 403 403 403 403 200", "302 403 403 403 403 403 422"),

@@ -24,7 +24,7 @@ def test_core_registries_name_no_other_app(module):
 def test_every_app_contributes_its_role_grants():
     table = role_permissions()
     apps = {label.split(".")[0] for grants in table.values() for label in grants}
-    assert apps == {"fb15", "measures", "strategy", "standards", "reporting", "imports"}
+    assert apps == {"fb15", "measures", "strategy", "standards", "reporting", "imports", "portal"}
     assert "decide" in table[Role.STRATEGY_TEAM]["standards.exemption"]
     assert "view_draft" in table[Role.STAFF]["strategy.strategy"]
     assert "view_draft" not in table[Role.COUNCIL]["strategy.strategy"]

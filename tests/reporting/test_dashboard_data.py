@@ -99,6 +99,16 @@ def test_start_page_lagebild_has_only_the_figures(personas):
     assert data.changes == [] and data.stale_items == []
 
 
+def test_council_start_page_gets_the_changes_but_no_lists(personas):
+    report_world(personas, measures_per_goal=2)
+    full = dashboard_data()
+    data = dashboard_data(lists=False, changes=True)
+    assert data.change_count == full.change_count > 0
+    assert data.changes == full.changes
+    assert data.stale_count == full.stale_count == 1
+    assert data.stale_items == [] and data.trend == [] and data.overdue_milestones == []
+
+
 @pytest.mark.parametrize("size", [2, 20])
 def test_lagebild_and_start_page_queries_do_not_grow_with_measures(
     personas, client_for, size, django_assert_num_queries
@@ -112,7 +122,8 @@ def test_lagebild_and_start_page_queries_do_not_grow_with_measures(
     # Two read the trend of the last quarters, one the milestones moved since.
     with django_assert_num_queries(27):
         assert client.get(reverse("report_dashboard")).status_code == 200
-    with django_assert_num_queries(39):
+    # The start page asks only for what it shows: no trend, no open-item lists.
+    with django_assert_num_queries(34):
         assert client.get("/").status_code == 200
 
 

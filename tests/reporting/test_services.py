@@ -450,3 +450,22 @@ def test_a_priority_report_shows_only_the_high_priority_measures_and_their_proje
     assert "nur Maßnahmen mit Priorität hoch und ihre Projekte" in text
     assert high.code in text and "P-2026-01" in text
     assert not any(m.code in text for m in world["measures"][1:])
+
+
+def test_the_cover_names_the_council_paper_the_report_is_linked_to(world):
+    from django.contrib.contenttypes.models import ContentType
+
+    from fb15.models import CouncilPaper, CouncilPaperLink
+
+    report = services.request_report(actor=None, enqueue=False)
+    paper = CouncilPaper.objects.create(
+        url="https://ris.example/oparl/paper/1",
+        reference="FB 15/0042/WP18",
+        name="Statusbericht Digitalstrategie 2026-Q3",
+    )
+    CouncilPaperLink.objects.create(
+        paper=paper, content_type=ContentType.objects.get_for_model(Report), object_id=report.pk
+    )
+    text = " ".join(pdf_text(render(report)).split())
+    cover = text[: text.index("Inhalt")]
+    assert "Drucksache FB 15/0042/WP18 Statusbericht Digitalstrategie 2026-Q3" in cover

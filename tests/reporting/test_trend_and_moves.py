@@ -72,6 +72,12 @@ def test_the_trend_counts_the_updates_of_the_last_quarters(world, client_for):
 
     text = " ".join(pdf_text(render(services.request_report(actor=None, enqueue=False))).split())
     assert "Entwicklung je Quartal" in text
+    # The key figures come in three groups, each figure with its one-line definition.
+    figures = text[text.index("Umsetzung Maßnahmen") : text.index("Kennzahlen unter Zielpfad")]
+    assert "Budget Budget geplant" in figures
+    assert "Handlungsbedarf Meilensteine überfällig" in figures
+    assert "Termin verstrichen, nicht erreicht" in text
+    assert "2 grün · 1 gelb · 1 rot · 0 keine Meldung" in text
     assert f"{world['previous'].label} 0 2 1 3 30 %" not in text  # columns: grün gelb rot
     assert f"{world['previous'].label} 2 0 1 3 30 %" in text
 

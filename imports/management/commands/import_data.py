@@ -1,5 +1,6 @@
 """`manage.py import_data FILE [--dry-run] [--kind KIND] [--user NAME] [--valid-only]`:
-the browser's import for scripts and first set-ups, through the same plan, check and write."""
+the browser's import for scripts and first set-ups, through the same plan, check and write.
+A `.json` file is read as a standards catalog in OSCAL (imports/oscal.py)."""
 
 from pathlib import Path
 
@@ -10,12 +11,16 @@ from imports.engine import PlanError, match_columns, propose_plan, run_import
 from imports.files import ImportFileError
 from imports.kinds import KINDS
 from imports.models import WriteMode
+from imports.oscal import OscalError, read_catalog, run_catalog
 
 ACTIONS = {"create": "neu", "update": "geändert", "unchanged": "unverändert", "error": "Fehler"}
 
 
 class Command(BaseCommand):
-    help = "Importiert eine Tabelle (.xlsx, .ods, .csv): Fachbereiche, Personen, Strategie …"
+    help = (
+        "Importiert eine Tabelle (.xlsx, .ods, .csv): Fachbereiche, Personen, Strategie … "
+        "oder Standards aus einem OSCAL-Katalog (.json)"
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("file")
@@ -37,6 +42,17 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"Die Datei „{path}“ gibt es nicht.")
         actor = self._actor(options["user"])
+        if path.suffix.lower() == ".json":
+            try:
+                catalog = read_catalog(path.read_bytes())
+            except OscalError as error:
+                raise CommandError(str(error)) from error
+            self.stdout.write(f"OSCAL-Katalog „{catalog.title}“, Version {catalog.version}")
+            reason = f"Import aus {path.name}"
+            write = not options["dry_run"]
+            result = run_catalog(catalog, actor=actor, write=write, reason=reason)
+            self._report(result, options)
+            return
         try:
             plan = propose_plan(path, path.name)
             if options["kind"]:
@@ -52,6 +68,9 @@ class Command(BaseCommand):
         for sheet in plan["sheets"]:
             kind = KINDS[sheet["kind"]].label if sheet["kind"] else "nicht importiert"
             self.stdout.write(f"Tabelle „{sheet['name']}“: {kind}")
+        self._report(result, options)
+
+    def _report(self, result, options):
         for row in result["rows"]:
             if row["action"] == "unchanged":
                 continue
