@@ -1,41 +1,47 @@
-"""Benchmark (not a test): render the full-strategy report for 1,000 measures / 300 projects.
+"""Benchmark (not a test): render the full-strategy report at two sizes and print a table.
 
-    python bench/report_bench.py [--measures 1000] [--projects 300] [--memory]
+    python bench/report_bench.py [--sizes 300:90,1000:300]
 
-Uses a throwaway SQLite database and MEDIA_ROOT in /tmp. Prints the time of each phase of
-the report (data gathering, templating, WeasyPrint), then the same HTML rendered by
-WeasyPrint alone, and the ratio of the whole to WeasyPrint alone (the overhead of our code).
-With --memory, a second pass measures each phase's peak Python memory with tracemalloc
-(slower, so timings come from the first pass without it).
+Each size (measures:projects) gets a throwaway SQLite database and MEDIA_ROOT in /tmp,
+seeded in its own process. Then two fresh processes per size, each warmed up with one tiny
+render with the report's stylesheet (as a worker that has rendered a report before):
+
+- the report as the task renders it: data gathering, templating, WeasyPrint (its time and
+  the process's peak RSS: one report in memory at a time);
+- WeasyPrint alone on the same HTML.
+
+Printed per size: pages, page where the annex starts ("Anhang" bookmark), total seconds,
+WeasyPrint alone, our share (data + templating, in % of WeasyPrint alone), peak RSS, the
+CPU seconds of both processes and the load average (on a shared machine the wall-clock
+times follow the load; the CPU seconds much less so).
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime
+import json
 import os
 import random
+import resource
+import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
 from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-WORKDIR = Path(tempfile.mkdtemp(prefix="fb15-bench-"))
-os.environ["DATABASE_URL"] = f"sqlite:///{WORKDIR / 'bench.sqlite3'}"
-os.environ["MEDIA_ROOT"] = str(WORKDIR / "media")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fb15.settings")
 
-import django  # noqa: E402
 
-django.setup()
+def setup_django(workdir: Path) -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    os.environ["MEDIA_ROOT"] = str(workdir / "media")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fb15.settings")
+    import django
 
-from django.core.management import call_command  # noqa: E402
-from django.utils import timezone  # noqa: E402
-from simple_history.utils import bulk_create_with_history  # noqa: E402
+    django.setup()
 
 
 def out(line: str = "") -> None:
@@ -44,6 +50,9 @@ def out(line: str = "") -> None:
 
 def seed(measure_count: int, project_count: int) -> None:
     """Bulk-create a strategy with `measure_count` measures and `project_count` projects."""
+    from django.utils import timezone
+    from simple_history.utils import bulk_create_with_history
+
     from fb15.models import Division, OrgUnit
     from measures.models import Indicator, IndicatorValue, Measure, Milestone, Project, StatusUpdate
     from measures.services import ensure_quarter
@@ -143,69 +152,148 @@ def seed(measure_count: int, project_count: int) -> None:
         m.save()
 
 
-def timed(label: str, func, *args):
-    started = time.perf_counter()
+def timed(func, *args):
+    """The result, wall-clock seconds and CPU seconds of this process."""
+    started, cpu = time.perf_counter(), time.process_time()
     result = func(*args)
-    elapsed = time.perf_counter() - started
-    return result, elapsed
+    return result, time.perf_counter() - started, time.process_time() - cpu
 
 
-def peak(func, *args) -> tuple[object, int]:
-    tracemalloc.start()
-    result = func(*args)
-    _current, top = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return result, top
+def peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def annex_page(pdf_bytes: bytes) -> tuple[int, int | None]:
+    """Page count and the first page of the annex (its bookmark), read back with pypdf."""
+    import io
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf_bytes))
+    starts = [
+        reader.get_destination_page_number(entry) + 1
+        for entry in reader.outline
+        if not isinstance(entry, list) and entry.title.startswith("Anhang")
+    ]
+    return len(reader.pages), min(starts, default=None)
+
+
+def phase_seed(workdir: Path, measures: int, projects: int) -> dict:
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    seed(measures, projects)
+    from reporting import services
+
+    services.request_report(actor=None, enqueue=False)
+    return {}
+
+
+def warm_up() -> None:
+    """A tiny render with the report's stylesheet, as a worker has done before its next report
+    (fontconfig, and the fonts where a process keeps them)."""
+    from reporting import pdf
+
+    pdf.html_to_pdf(
+        "<html lang='de'><title>x</title><link rel='stylesheet' href='fbstatic:css/report.css'>"
+        "<p>warm</p></html>"
+    )
+
+
+def phase_render(workdir: Path) -> dict:
+    """One report as the task renders it."""
+    from reporting import pdf, report_data
+    from reporting.models import Report
+
+    warm_up()
+    report = Report.objects.select_related("period").get()
+    data, t_data, cpu_data = timed(report_data.data_for_report, report)
+    html, t_template, cpu_template = timed(pdf.report_html, data)
+    pdf_bytes, t_weasy, cpu_weasy = timed(pdf.html_to_pdf, html)
+    (workdir / "report.html").write_text(html)
+    pages, annex = annex_page(pdf_bytes)
+    return {
+        "measures": len(data.measures),
+        "projects": len(data.projects),
+        "data": t_data,
+        "template": t_template,
+        "weasyprint": t_weasy,
+        "cpu": cpu_data + cpu_template + cpu_weasy,
+        "pages": pages,
+        "annex": annex,
+        "html_kib": len(html) / 1024,
+        "pdf_kib": len(pdf_bytes) / 1024,
+        "rss": peak_rss_mib(),
+    }
+
+
+def phase_alone(workdir: Path) -> dict:
+    """WeasyPrint alone on the same HTML."""
+    from reporting import pdf
+
+    warm_up()
+    html = (workdir / "report.html").read_text()
+    _pdf, t_alone, cpu_alone = timed(pdf.html_to_pdf, html)
+    return {"alone": t_alone, "cpu_alone": cpu_alone}
+
+
+PHASES = {"seed": phase_seed, "render": phase_render, "alone": phase_alone}
+
+
+def run_phase(phase: str, workdir: Path, *args) -> dict:
+    """Run one phase in a fresh Python process; its result comes back as JSON."""
+    command = [sys.executable, __file__, "--phase", phase, "--workdir", str(workdir)]
+    command += [str(a) for a in args]
+    done = subprocess.run(command, check=True, capture_output=True, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def bench(measures: int, projects: int) -> dict:
+    workdir = Path(tempfile.mkdtemp(prefix=f"fb15-bench-{measures}-"))
+    run_phase("seed", workdir, measures, projects)
+    load = os.getloadavg()[0]
+    result = run_phase("render", workdir)
+    result |= run_phase("alone", workdir) | {"workdir": str(workdir)}
+    result["load"] = (load + os.getloadavg()[0]) / 2
+    result["total"] = result["data"] + result["template"] + result["weasyprint"]
+    result["share"] = 100 * (result["data"] + result["template"]) / result["alone"]
+    return result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--measures", type=int, default=1000)
-    parser.add_argument("--projects", type=int, default=300)
-    parser.add_argument("--memory", action="store_true")
+    parser.add_argument("--sizes", default="300:90,1000:300", help="measures:projects,…")
+    parser.add_argument("--phase", choices=PHASES, help=argparse.SUPPRESS)
+    parser.add_argument("--workdir", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("counts", nargs="*", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.phase:
+        setup_django(args.workdir)
+        out(json.dumps(PHASES[args.phase](args.workdir, *args.counts)))
+        return
 
-    from reporting import pdf, report_data, services
-    from reporting.models import Report
-
-    out(f"Datenbank: {os.environ['DATABASE_URL']}")
-    _done, migrate_time = timed("migrate", lambda: call_command("migrate", verbosity=0))
-    _done, seed_time = timed("seed", seed, args.measures, args.projects)
-    out(f"migrate {migrate_time:.1f} s, seed {seed_time:.1f} s")
-
-    report = services.request_report(actor=None, enqueue=False)
-    report = Report.objects.select_related("period").get(pk=report.pk)
-    # Warm up fontconfig and WeasyPrint once (the first render of a process is cold).
-    pdf.html_to_pdf("<html lang='de'><title>x</title><p>warm</p></html>")
-
-    data, t_data = timed("data", report_data.data_for_report, report)
-    html, t_template = timed("template", pdf.report_html, data)
-    pdf, t_weasy = timed("weasyprint", pdf.html_to_pdf, html)
-    _pdf2, t_alone = timed("weasyprint alone", pdf.html_to_pdf, html)
-    total = t_data + t_template + t_weasy
+    rows = []
+    for size in args.sizes.split(","):
+        measures, projects = (int(n) for n in size.split(":"))
+        rows.append(bench(measures, projects))
     out(
-        f"\nGesamtbericht: {len(data.measures)} Maßnahmen, {len(data.projects)} Projekte, "
-        f"{len(html) / 1024:.0f} KiB HTML, {len(pdf) / 1024:.0f} KiB PDF"
+        f"{'Maßn./Proj.':>12} {'Seiten':>6} {'Anhang ab':>9} {'gesamt s':>8} "
+        f"{'Weasy allein s':>14} {'Anteil':>6} {'RSS MiB':>7} {'CPU s':>5} "
+        f"{'CPU allein s':>12} {'Last':>5}"
     )
-    out(f"  Daten sammeln   {t_data:8.2f} s")
-    out(f"  Templating      {t_template:8.2f} s")
-    out(f"  WeasyPrint      {t_weasy:8.2f} s")
-    out(f"  gesamt          {total:8.2f} s")
-    out(f"WeasyPrint allein (gleiches HTML): {t_alone:.2f} s")
-    out(f"Verhältnis gesamt / WeasyPrint allein: {total / t_alone:.2f}")
-
-    if args.memory:
-        _d, m_data = peak(report_data.data_for_report, report)
-        _h, m_template = peak(pdf.report_html, data)
-        _p, m_weasy = peak(pdf.html_to_pdf, html)
-        out("\nSpitzenspeicher (tracemalloc, Python-Objekte):")
-        out(f"  Daten sammeln   {m_data / 2**20:8.1f} MiB")
-        out(f"  Templating      {m_template / 2**20:8.1f} MiB")
-        out(f"  WeasyPrint      {m_weasy / 2**20:8.1f} MiB")
-    import resource
-
-    out(f"Prozess max. RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
-    out(f"Arbeitsverzeichnis: {WORKDIR}")
+    for r in rows:
+        out(
+            f"{r['measures']:>6}/{r['projects']:<5} {r['pages']:>6} {r['annex'] or '-':>9} "
+            f"{r['total']:>8.2f} {r['alone']:>14.2f} {r['share']:>5.1f}% {r['rss']:>7.0f} "
+            f"{r['cpu']:>5.2f} {r['cpu_alone']:>12.2f} {r['load']:>5.1f}"
+        )
+    out("Anteil: Daten sammeln und Templating in % von WeasyPrint allein (Wanduhrzeit).")
+    for r in rows:
+        out(
+            f"{r['measures']} Maßnahmen: {r['html_kib']:.0f} KiB HTML, {r['pdf_kib']:.0f} KiB PDF, "
+            f"Daten {r['data']:.2f} s, Templating {r['template']:.2f} s, "
+            f"WeasyPrint im Bericht {r['weasyprint']:.2f} s; Arbeitsverzeichnis {r['workdir']}"
+        )
 
 
 if __name__ == "__main__":

@@ -1,0 +1,63 @@
+"""A report a council member reads through: the summary names ten red items and counts the
+rest; the annex lists missing status updates as codes per unit; contents and summary share a
+page. Read back from the PDF."""
+
+from io import BytesIO
+
+import pytest
+from pypdf import PdfReader
+
+from reporting import services
+from tests.factories import MeasureFactory
+
+from .conftest import report_world
+from .test_services import pdf_text, render
+
+pytestmark = pytest.mark.django_db
+
+
+def summary_of(text: str) -> str:
+    start = text.index("Zusammenfassung", text.index("Anhang: alle Maßnahmen"))
+    return " ".join(text[start : text.index("Ampeln je Handlungsfeld", start)].split())
+
+
+def test_the_summary_names_ten_red_measures_and_counts_the_others(personas):
+    world = report_world(personas, measures_per_goal=18)  # 36 measures, every third red
+    red = [m.code for index, m in enumerate(world["measures"]) if index % 3 == 2]
+    assert len(red) == 12
+    summary = summary_of(pdf_text(render(services.request_report(actor=None, enqueue=False))))
+    assert [code for code in red if code in summary] == red[:10]
+    assert (
+        "2 weitere Maßnahmen und Projekte mit roter Ampel stehen mit Sachstand in den Kapiteln "
+        "der Handlungsfelder und in der Projektübersicht." in summary
+    )
+
+
+def test_a_few_red_measures_are_all_named_without_a_count(world):
+    summary = summary_of(pdf_text(render(services.request_report(actor=None, enqueue=False))))
+    assert "Sachstand Text M-2.1-01" in summary  # the one red measure
+    assert "weitere Maßnahme" not in summary
+
+
+def test_missing_updates_are_listed_as_codes_per_unit_in_the_annex(world):
+    MeasureFactory(
+        goal=world["measures"][0].goal,
+        code="M-1.1-99",
+        title="Ohne Meldung",
+        owner=world["unit50"],
+    )
+    content = render(services.request_report(actor=None, enqueue=False))
+    text = pdf_text(content)
+    annex = " ".join(text[text.index("Fehlende Statusmeldungen (") :].split())
+    assert annex.startswith("Fehlende Statusmeldungen (2)")
+    assert "FB 32 (1): P-2026-01" in annex  # the project without an update
+    assert "FB 50 (1): M-1.1-99" in annex
+    # Codes only: the title stands in the table of all measures above.
+    assert "Ohne Meldung" not in annex[: annex.index("Fachbereiche")]
+    assert "M-1.1-99 Ohne Meldung FB 50" in " ".join(text.split())
+
+
+def test_contents_and_summary_share_the_second_page(world):
+    pages = PdfReader(BytesIO(render(services.request_report(actor=None, enqueue=False)))).pages
+    second = " ".join(pages[1].extract_text().split())
+    assert "Inhalt" in second and "Zusammenfassung Die Einschätzung" in second
