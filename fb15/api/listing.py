@@ -4,7 +4,6 @@ module must not import DRF's views (see REST_FRAMEWORK in fb15/settings.py)."""
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, filters, pagination
 
@@ -36,9 +35,15 @@ class FilterFormBackend(filters.BaseFilterBackend):
         form_class = getattr(view, "filter_form_class", None)
         if form_class is None:
             return []
-        form = form_class(None, user=AnonymousUser())
+        # The form's declared fields, without an instance: building one reads the database
+        # (its choices), which schema generation (also in `check --deploy`) must not.
+        fields = {
+            name: field
+            for name, field in form_class.base_fields.items()
+            if name != "q" or form_class.search_fields
+        }
         parameters = []
-        for name, field in form.fields.items():
+        for name, field in fields.items():
             schema = {"type": "string"}
             if isinstance(field, forms.ModelChoiceField | forms.IntegerField):
                 schema = {"type": "integer"}

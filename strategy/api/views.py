@@ -99,6 +99,8 @@ class PublishedViewSet(ReadOnlyViewSet):
     ordering = ("id",)
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation reads no rows
+            return self.model.objects.none()
         return self.model.objects.as_read_by(self.request.user)
 
 

@@ -71,3 +71,13 @@ def test_documentation_page_uses_only_our_own_scripts_and_styles(personas, clien
     assert "<script>" not in page.replace(" ", "")  # no inline script: the CSP allows none
     policy = response.headers["Content-Security-Policy"]
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+
+
+def test_the_schema_is_generated_without_reading_the_database(django_assert_num_queries):
+    """`check --deploy` generates it before any migration has run (the production image)."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    with django_assert_num_queries(0):
+        schema = SchemaGenerator().get_schema(request=None, public=True)
+    measures = schema["paths"]["/api/v1/measures/"]["get"]["parameters"]
+    assert {"owner", "traffic_light", "q"} <= {parameter["name"] for parameter in measures}
