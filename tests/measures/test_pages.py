@@ -202,8 +202,9 @@ PAGES = [
     ("project_list", None, 15),
     ("my_unit", None, 26),
     # + goal names as the reader may see them, + prev/next, + comments (count, following),
-    # + the boxes of needs: origin, priorities per round, similar items of other units
-    ("measure_detail", "measure", 35),
+    # + the boxes of needs: origin, priorities per round, similar items of other units,
+    # + the council papers linked to it
+    ("measure_detail", "measure", 36),
     # + comments: their count, whether the reader follows; + the boxes of needs
     ("project_detail", "project", 23),
     ("strategy_detail", None, 16),
