@@ -25,6 +25,13 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
+def settings_row(db):
+    """The row migration 0001 creates: a browser test run before (a transactional test)
+    flushes the tables, and with them the rows data migrations wrote."""
+    PortalSettings.objects.get_or_create(pk=1)
+
+
+@pytest.fixture(autouse=True)
 def fresh_cache():
     """The footer's portal flag is cached; each test starts from its own database state."""
     from django.core.cache import cache
