@@ -7,6 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import connection
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,8 +22,9 @@ from measures.models import (
     Milestone,
     Project,
     ReportingPeriod,
+    StatusUpdate,
 )
-from strategy.models import FieldOfAction, Goal, Strategy
+from strategy.models import FieldOfAction, Goal, Revision, Strategy
 
 from . import charts
 from .changes import LIGHT_LABELS, Change, changes_in_sql
@@ -62,6 +64,9 @@ class DashboardData:
     changes_since: str = ""
     list_limit: int = DASHBOARD_LIST_LIMIT
     trend: list[QuarterPoint] = field(default_factory=list)
+    # The cache key of these figures (reporting.views.dashboard_data): names what is
+    # rendered from them alone, such as the charts, in the template fragment cache.
+    cache_key: str = ""
 
     chart_field = ReportData.chart_field
     chart_trend = ReportData.chart_trend
@@ -107,6 +112,43 @@ def _adopted_fields_and_goals(strategy: Strategy, as_of: datetime.datetime):
     )
     goals = Goal.history.as_of(adopted_at).filter(field_of_action_id__in=[f.pk for f in fields])
     return fields, [goal.pk for goal in goals]
+
+
+# What the Lagebild reads. Every write to them leaves a history row (bulk writes too, by
+# simple-history's helpers), and every insert takes a new id: the largest ids of the rows and
+# of their history change with any change to the figures.
+VERSIONED_MODELS = (
+    Measure,
+    Project,
+    StatusUpdate,
+    Milestone,
+    Indicator,
+    IndicatorValue,
+    ReportingPeriod,
+    Strategy,
+    Revision,
+    FieldOfAction,
+    Goal,
+    OrgUnit,
+)
+
+
+def dashboard_version() -> str:
+    """The data's version for the Lagebild's cache: one query of index lookups."""
+    quote = connection.ops.quote_name
+    tables = []
+    for model in VERSIONED_MODELS:
+        history = model.history.model
+        tables += [
+            (model._meta.db_table, model._meta.pk.column),
+            (history._meta.db_table, history._meta.pk.column),
+        ]
+    sql = "SELECT " + ", ".join(
+        f"(SELECT MAX({quote(column)}) FROM {quote(table)})" for table, column in tables
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return "-".join(str(value or 0) for value in cursor.fetchone())
 
 
 def gather_dashboard_data(

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from fb15.empty_state import EmptyAction, empty_state, may_add
@@ -32,7 +34,7 @@ from fb15.views.generic import (
 from measures.models import Measure, Project, ReportingPeriod
 
 from . import lifecycle, notifications, periods, services
-from .dashboard import DashboardData, gather_dashboard_data
+from .dashboard import DashboardData, dashboard_version, gather_dashboard_data
 from .forms import (
     AssessmentForm,
     CorrectionForm,
@@ -43,6 +45,10 @@ from .forms import (
 from .models import Report, ReportSchedule, ReportStatus, ScopeKind
 
 logger = logging.getLogger(__name__)
+
+# The Lagebild's figures are cached under the data's version (see dashboard_version); the
+# time only bounds what an unused key occupies.
+DASHBOARD_CACHE_SECONDS = 60 * 60
 
 
 def dashboard_data(
@@ -62,17 +68,43 @@ def dashboard_data(
         .order_by("-data_as_of")
         .first()
     )
-    try:
-        return gather_dashboard_data(
-            period=periods.quarter_period(today),
-            reporting_period=ReportingPeriod.objects.current(today),
-            previous_as_of=last.data_as_of if last else None,
-            today=today,
-            lists=lists,
-            changes=changes,
+    reporting_period = ReportingPeriod.objects.current(today)
+    previous_as_of = last.data_as_of if last else None
+    # The figures change only with the data (any write leaves a history row), the day, the
+    # reporting period and the last report: cached under all of them, and in the language
+    # of their labels.
+    key = ":".join(
+        str(part)
+        for part in (
+            "lagebild",
+            dashboard_version(),
+            today.isoformat(),
+            reporting_period.pk if reporting_period else "",
+            previous_as_of.isoformat() if previous_as_of else "",
+            lists,
+            changes,
+            get_language(),
         )
-    except periods.ReportError:
+    )
+    data = cache.get(key)
+    if data is None:
+        try:
+            data = gather_dashboard_data(
+                period=periods.quarter_period(today),
+                reporting_period=reporting_period,
+                previous_as_of=previous_as_of,
+                today=today,
+                lists=lists,
+                changes=changes,
+            )
+            data.cache_key = key
+        except periods.ReportError:
+            data = False  # no strategy yet: cached as such until the data changes
+        cache.set(key, data, DASHBOARD_CACHE_SECONDS)
+    if not data:
         return None
+    # Same data as computed now: "Stand" is the time of asking.
+    return dataclasses.replace(data, as_of=timezone.now())
 
 
 @login_required

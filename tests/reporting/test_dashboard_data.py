@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -116,16 +117,36 @@ def test_lagebild_and_start_page_queries_do_not_grow_with_measures(
     world = report_world(personas, measures_per_goal=size)
     client = client_for(world["council"])
     client.get("/")  # session and axes rows settle on the first request
+    cache.clear()
     # The revision in force is one of them: the Lagebild shows no draft fields of action.
     # One of them reads the city's settings for the header. The start page adds the tasks
     # (the newest report) and, for the council, the first changes since the last report.
-    # Two read the trend of the last quarters, one the milestones moved since.
-    with django_assert_num_queries(27):
+    # Two read the trend of the last quarters, one the milestones moved since; one more the
+    # data's version, under which the figures are cached, and one the portal's switch (the
+    # footer's link; cached too, and the cache was just emptied).
+    with django_assert_num_queries(29):
+        assert client.get(reverse("report_dashboard")).status_code == 200
+    # Cached: the version, the last report and the reporting period, no figure.
+    with django_assert_num_queries(9):
         assert client.get(reverse("report_dashboard")).status_code == 200
     # The start page asks only for what it shows: no trend, no open-item lists; its changes
     # read the milestones moved since, and the inbox asks for proposals awaiting a statement.
-    with django_assert_num_queries(35):
+    with django_assert_num_queries(36):
         assert client.get("/").status_code == 200
+    with django_assert_num_queries(22):
+        assert client.get("/").status_code == 200
+
+
+def test_lagebild_figures_follow_a_change_at_once(personas, client_for):
+    world = report_world(personas, measures_per_goal=2)
+    client = client_for(world["strategist"])
+    before = client.get(reverse("report_dashboard")).context["data"]
+    measure = world["measures"][0]
+    measure.traffic_light = "red" if measure.traffic_light != "red" else "green"
+    measure.save()
+    after = client.get(reverse("report_dashboard")).context["data"]
+    assert after.light_totals != before.light_totals
+    assert sum(count for _v, _l, count in after.light_totals) == before.measure_count
 
 
 def test_report_rows_carry_the_latest_status_text_up_to_the_period(personas):
