@@ -500,6 +500,15 @@ class StatusUpdate(SubjectMixin, DomainModel):
         verbose_name_plural = _("Statusmeldungen")
         ordering = ["-period__starts_on", "-reported_at"]
         permissions = [("review_statusupdate", _("Statusmeldungen bestätigen oder zurückfragen"))]
+        indexes = [
+            # The start page asks every lead for their updates sent back with a question, the
+            # oldest first: a few rows among every update ever filed.
+            models.Index(
+                fields=["reviewed_at"],
+                condition=models.Q(review_state="returned"),
+                name="measures_statusupdate_returned",
+            ),
+        ]
         constraints = [
             _one_subject("statusupdate"),
             models.UniqueConstraint(
