@@ -11,6 +11,11 @@ median and 90th percentile server time of `--runs` runs (after one warm-up; a pa
 warm-up takes longer than 2 s is timed 3 times only, so a slow baseline still finishes), the
 response size and the ratio of the median to a bare view that renders 50 rows from one query
 in the same process. A data set of 10,000 measures takes a few minutes to build.
+
+`--wrk` adds throughput under a real server: gunicorn (started by the script on a free port
+with the bench database, stopped afterwards) and wrk (`-t1 -c4 -d5s`, signed in by a session
+cookie the script creates) per page, against the bare view. `--suffix _x` uses the databases
+`fb15_bench_<size>_x` instead (a copy, e.g. after a branch's migrations).
 """
 
 from __future__ import annotations
@@ -19,9 +24,14 @@ import argparse
 import datetime
 import os
 import random
+import re
+import shutil
+import socket
 import statistics
+import subprocess
 import sys
 import time
+import urllib.request
 from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -42,11 +52,14 @@ def out(line: str = "") -> None:
     sys.stdout.flush()
 
 
+DATABASE_SUFFIX = ""  # --suffix
+
+
 def database_url(size: int) -> str:
     base = urlsplit(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/fb15"))
     if not base.scheme.startswith("postgres"):
         sys.exit("bench/pages.py braucht PostgreSQL (DATABASE_URL=postgres://…).")
-    return urlunsplit(base._replace(path=f"/fb15_bench_{size}"))
+    return urlunsplit(base._replace(path=f"/fb15_bench_{size}{DATABASE_SUFFIX}"))
 
 
 def ensure_database(url: str, rebuild: bool) -> bool:
@@ -302,6 +315,27 @@ def bare_view(request):
     return HttpResponse(template.render({"rows": rows}, request))
 
 
+def bench_settings() -> None:
+    """What the benchmark changes in the settings, in this process and under gunicorn."""
+    from django.conf import settings
+
+    sys.modules["bench_pages_urls"] = BenchUrls()
+    settings.ROOT_URLCONF = "bench_pages_urls"
+    settings.STORAGES["staticfiles"] = {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+    }
+
+
+def wsgi_application():
+    """gunicorn's application (`bench.pages:wsgi_application()`): the app with the bare view."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fb15.settings")
+    from django.core.wsgi import get_wsgi_application
+
+    application = get_wsgi_application()
+    bench_settings()
+    return application
+
+
 def bench_urlpatterns():
     from django.urls import include, path
 
@@ -349,7 +383,89 @@ def p90(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.9 * (len(ordered) - 1)))]
 
 
-def run_size(size: int, runs: int, rebuild: bool, only: list[str] | None = None) -> None:
+# ------------------------------------------------------------------------------ wrk
+
+WRK_PAGES = ("bare view", "measure list", "measure detail", "strategy page", "Lagebild")
+WRK_ARGS = ("-t1", "-c4", "-d5s")
+GUNICORN_WORKERS = 2  # one per core of the machine the figures in the README come from
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def run_wrk(pages: list[tuple[str, str]], cookie: str, size: int) -> None:
+    """Requests per second under gunicorn for `pages` (label, path), the first the bare view."""
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        sys.exit("--wrk braucht das Programm wrk (apt-get install wrk).")
+    port = free_port()
+    environment = {**os.environ, "DATABASE_URL": database_url(size)}
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--chdir",
+            str(ROOT),
+            "--workers",
+            str(GUNICORN_WORKERS),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "bench.pages:wsgi_application()",
+        ],
+        env=environment,
+        cwd=ROOT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    headers = {"Cookie": f"sessionid={cookie}"}
+    try:
+        for _attempt in range(100):  # up to 20 s to start
+            try:
+                urllib.request.urlopen(f"{base}/healthz", timeout=5)
+                break
+            except OSError:
+                if server.poll() is not None:
+                    sys.exit("gunicorn ist beim Start beendet worden.")
+                time.sleep(0.2)
+        out(f"\ngunicorn ({GUNICORN_WORKERS} workers) + wrk {' '.join(WRK_ARGS)}, {size} Maßnahmen")
+        out("| page | status | req/s | mean latency | non-2xx | × bare |")
+        out("|---|---:|---:|---:|---:|---:|")
+        bare_rate = None
+        for label, path in pages:
+            # Warm-up, and proof that the cookie signs in (a redirect to the login would be
+            # measured as a fast page).
+            request = urllib.request.Request(base + path, headers=headers)
+            with urllib.request.urlopen(request, timeout=60) as response:
+                status = response.status
+                if response.url != base + path:
+                    sys.exit(f"{path} leitet um auf {response.url}: Anmeldung fehlgeschlagen.")
+            result = subprocess.run(
+                [wrk, *WRK_ARGS, "-H", f"Cookie: sessionid={cookie}", base + path],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+            rate = float(re.search(r"Requests/sec:\s+([\d.]+)", result).group(1))
+            latency = re.search(r"Latency\s+(\S+)", result).group(1)
+            errors = re.search(r"Non-2xx or 3xx responses: (\d+)", result)
+            bare_rate = bare_rate or rate
+            out(
+                f"| {label} | {status} | {rate:.0f} | {latency} | "
+                f"{errors.group(1) if errors else 0} | {rate / bare_rate:.2f} |"
+            )
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def run_size(
+    size: int, runs: int, rebuild: bool, only: list[str] | None = None, wrk: bool = False
+) -> None:
     from django.conf import settings
     from django.db import connections
 
@@ -426,6 +542,13 @@ def run_size(size: int, runs: int, rebuild: bool, only: list[str] | None = None)
             f"{median / bare_median:.1f} |"
         )
     out(f"load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
+    if wrk:
+        run_wrk(
+            [(label, path) for label, _role, path in pages if label.startswith(WRK_PAGES)],
+            clients["strategie"].cookies["sessionid"].value,
+            size,
+        )
+        out(f"load: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
 
 
 def main() -> None:
@@ -434,7 +557,13 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--rebuild", action="store_true")
     parser.add_argument("--only", help="pages whose name contains one of these words (a,b)")
+    parser.add_argument(
+        "--wrk", action="store_true", help="also req/s under gunicorn with wrk (some pages)"
+    )
+    parser.add_argument("--suffix", default="", help="databases fb15_bench_<size><suffix>")
     args = parser.parse_args()
+    global DATABASE_SUFFIX
+    DATABASE_SUFFIX = args.suffix
     sizes = [int(s) for s in args.sizes.split(",")]
     if unknown := [s for s in sizes if s not in SIZES]:
         sys.exit(f"Unbekannte Größe {unknown}; möglich: {sorted(SIZES)}")
@@ -444,18 +573,14 @@ def main() -> None:
     import django
 
     django.setup()
-    from django.conf import settings
     from django.test.utils import setup_test_environment
 
     setup_test_environment()  # the test client's host, a local mail backend
-    sys.modules["bench_pages_urls"] = BenchUrls()
-    settings.ROOT_URLCONF = "bench_pages_urls"
-    settings.STORAGES["staticfiles"] = {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-    }
+    bench_settings()
     out(f"load before: {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     for size in sizes:
-        run_size(size, args.runs, args.rebuild, args.only.split(",") if args.only else None)
+        only = args.only.split(",") if args.only else None
+        run_size(size, args.runs, args.rebuild, only, args.wrk)
 
 
 if __name__ == "__main__":
