@@ -134,8 +134,14 @@ VERSIONED_MODELS = (
 
 
 def dashboard_version() -> str:
-    """The data's version for the Lagebild's cache: one query of index lookups."""
+    """The data's version for the Lagebild's cache: one query of index lookups.
+
+    On PostgreSQL the database's own id comes first: a database created anew (a test run, a
+    restore into a new database) numbers its rows from 1 again."""
     quote = connection.ops.quote_name
+    columns = []
+    if connection.vendor == "postgresql":
+        columns.append("(SELECT oid FROM pg_database WHERE datname = current_database())")
     tables = []
     for model in VERSIONED_MODELS:
         history = model.history.model
@@ -143,9 +149,8 @@ def dashboard_version() -> str:
             (model._meta.db_table, model._meta.pk.column),
             (history._meta.db_table, history._meta.pk.column),
         ]
-    sql = "SELECT " + ", ".join(
-        f"(SELECT MAX({quote(column)}) FROM {quote(table)})" for table, column in tables
-    )
+    columns += [f"(SELECT MAX({quote(column)}) FROM {quote(table)})" for table, column in tables]
+    sql = "SELECT " + ", ".join(columns)
     with connection.cursor() as cursor:
         cursor.execute(sql)
         return "-".join(str(value or 0) for value in cursor.fetchone())

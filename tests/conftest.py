@@ -16,16 +16,6 @@ from tests.factories import make_personas
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    """Each test starts with an empty cache: a fresh test database numbers its rows from 1
-    again, so figures cached under the data's version (the Lagebild) of an earlier test or
-    run would otherwise match."""
-    from django.core.cache import cache
-
-    cache.clear()
-
-
 @pytest.fixture
 def personas(db):
     return make_personas()
