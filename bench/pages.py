@@ -10,7 +10,9 @@ client (the whole middleware stack, in this process) and prints the number of qu
 median and 90th percentile server time of `--runs` runs (after one warm-up; a page whose
 warm-up takes longer than 2 s is timed 3 times only, so a slow baseline still finishes), the
 response size and the ratio of the median to a bare view that renders 50 rows from one query
-in the same process. A data set of 10,000 measures takes a few minutes to build.
+in the same process. A data set of 10,000 measures takes a few minutes to build. Rows named
+"cold cache: …" empty the cache before each request (the Lagebild's figures are cached until
+the data changes): what the first reader after a change waits.
 
 `--wrk` adds throughput under a real server: gunicorn (started by the script on a free port
 with the bench database, stopped afterwards) and wrk (`-t1 -c4 -d5s`, signed in by a session
@@ -350,11 +352,17 @@ class BenchUrls:
         return bench_urlpatterns()
 
 
-def measure_page(client, url: str, runs: int) -> tuple[int, list[float], int, int]:
+def measure_page(
+    client, url: str, runs: int, cold: bool = False
+) -> tuple[int, list[float], int, int]:
+    """Queries of the first request, times of `runs` more; `cold`: each with an empty cache."""
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     def fetch():
+        if cold:
+            cache.clear()
         response = client.get(url)
         body = (
             b"".join(response.streaming_content)
@@ -372,6 +380,8 @@ def measure_page(client, url: str, runs: int) -> tuple[int, list[float], int, in
         runs = min(runs, 3)
     times = []
     for _n in range(runs):
+        if cold:
+            cache.clear()  # not timed
         started = time.perf_counter()
         fetch()
         times.append(time.perf_counter() - started)
@@ -511,7 +521,11 @@ def run_size(
     detail_pk = Measure.objects.order_by("pk").values_list("pk", flat=True)[size // 2]
     pages = [
         ("bare view (50 rows, 1 query)", "strategie", "/__bench__/bare/"),
+        # The Lagebild's figures are cached until the data changes: first with an empty
+        # cache (what the first reader after a change waits), then as every other reader.
+        ("cold cache: Lagebild", "strategie", "/berichte/lagebild/"),
         ("Lagebild", "strategie", "/berichte/lagebild/"),
+        ("cold cache: start page FB 15", "strategie", "/"),
         ("start page FB 15", "strategie", "/"),
         ("start page council", "rat", "/"),
         ("start page lead", "leitung", "/"),
@@ -533,7 +547,8 @@ def run_size(
     for label, role, path in pages:
         if only and bare_median and not any(word in label for word in only):
             continue
-        queries, times, size_bytes, status = measure_page(clients[role], path, runs)
+        cold = label.startswith("cold cache")
+        queries, times, size_bytes, status = measure_page(clients[role], path, runs, cold)
         median = statistics.median(times)
         bare_median = bare_median or median
         out(
