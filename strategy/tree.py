@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 from django.db import models
 from django.utils.formats import date_format
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from fb15.diffs import WordDiff, is_free_text, word_diff
 
@@ -168,6 +168,23 @@ class Counts:
         )
 
 
+_LIGHT_LABELS: dict[tuple[type, str], list[tuple[str, str]]] = {}
+
+
+def _light_labels(model) -> list[tuple[str, str]]:
+    """(value, label) per traffic light, translated once per model and language (a tree
+    rolls up every goal and field of action)."""
+    key = (model, get_language() or "")
+    if key not in _LIGHT_LABELS:
+        choices = model._meta.get_field("traffic_light").flatchoices
+        # Items without any traffic light yet (no status update) count as "keine Meldung".
+        _LIGHT_LABELS[key] = [
+            *((value, str(label)) for value, label in choices),
+            ("", _("keine Meldung")),
+        ]
+    return _LIGHT_LABELS[key]
+
+
 @dataclass
 class Rollup:
     """Share of items per traffic light and their average progress (the roll-up hook)."""
@@ -196,11 +213,9 @@ class Rollup:
         total = counts.total
         if not total:
             return None
-        choices = model._meta.get_field("traffic_light").flatchoices
-        # Items without any traffic light yet (no status update) count as "keine Meldung".
         shares = [
-            LightShare(value, str(label), count, round(100 * count / total))
-            for value, label in [*choices, ("", _("keine Meldung"))]
+            LightShare(value, label, count, round(100 * count / total))
+            for value, label in _light_labels(model)
             if (count := counts.lights.get(value, 0))
         ]
         average = (

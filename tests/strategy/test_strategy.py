@@ -112,6 +112,37 @@ def test_readers_see_no_edit_controls(world, client_for):
     assert reverse("revision_publish") in page
 
 
+def test_tree_shows_markup_as_text_and_names_each_control(world, client_for):
+    """The tree (rendered in Python) escapes titles and texts and gives every repeated
+    control the number of its field or goal as accessible name."""
+    FieldOfAction.objects.filter(pk=world["field"].pk).update(
+        title='<b>Services</b> & "mehr"', description="<script>alert(1)</script>"
+    )
+    Goal.objects.filter(pk=world["goal"].pk).update(
+        title="<i>Alles</i> online", description="A & B", target_year=2030
+    )
+    page = client_for(world["strategist"]).get(reverse("strategy_detail")).content.decode()
+    assert "<b>Services" not in page and "<script>alert" not in page and "<i>Alles" not in page
+    assert "1 &lt;b&gt;Services&lt;/b&gt; &amp; &quot;mehr&quot;</h3>" in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "1.1 &lt;i&gt;Alles&lt;/i&gt; online</h4>" in page
+    assert '<p class="kern-body fb15-prewrap">A &amp; B</p>' in page
+    assert "Zieljahr: 2030" in page
+    goal_edit = reverse("goal_edit", args=[world["goal"].pk])
+    assert f'href="{goal_edit}" aria-label="Bearbeiten – Ziel 1.1"' in page
+    assert 'Nach unten<span class="kern-sr-only"> – Ziel 1.1</span>' in page
+    assert 'Nach oben<span class="kern-sr-only"> – Handlungsfeld 2</span>' in page
+    assert 'aria-label="Ziel hinzufügen – Handlungsfeld 1"' in page
+    assert page.count('name="csrfmiddlewaretoken"') >= 5  # one per move form
+    staff_page = client_for(world["staff"]).get(reverse("strategy_detail")).content.decode()
+    goal_history = reverse("goal_history", args=[world["goal"].pk])
+    assert (
+        f'<a class="kern-link" href="{goal_history}">Historie'
+        '<span class="kern-sr-only"> – Ziel 1.1</span></a>'
+    ) in staff_page
+    assert goal_edit not in staff_page
+
+
 def test_council_reads_the_latest_revision_and_staff_the_draft(world, client_for):
     edit_goal(world["strategist"], world["goal"], title="Alles online bis 2030")
     council_page = client_for(world["council"]).get(reverse("strategy_detail")).content.decode()
