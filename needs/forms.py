@@ -18,6 +18,7 @@ from measures.models import Measure, Project
 
 from .models import (
     ATTACHMENT_EXTENSIONS,
+    MERGEABLE_STATES,
     PRIORITY_CHOICES,
     SCORE_CHOICES,
     Need,
@@ -337,3 +338,50 @@ class ResponseForm(KernFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Bei einem Einwand Pflicht."),
     )
+
+
+class AdoptForm(KernFormMixin, forms.Form):
+    """What the unit reads when FB 15 adopts its need as a new measure or project."""
+
+    prefix = "adopt"  # shares the page with the measure's or project's form
+    reason = forms.CharField(
+        label=_("Begründung für den Fachbereich"),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Optional; steht in der E-Mail an den Fachbereich."),
+    )
+
+
+class MergeForm(KernFormMixin, forms.Form):
+    """FB 15 merges another need (also of another unit) into this one."""
+
+    source = forms.ModelChoiceField(
+        label=_("Bedarfsmeldung, die hierin aufgeht"),
+        queryset=Need.objects.none(),
+        widget=ComboboxSelect,
+        error_messages={
+            "required": _("Bitte wählen Sie die Bedarfsmeldung, die zusammengeführt wird."),
+            "invalid_choice": _("Diese Bedarfsmeldung kann nicht hierhin zusammengeführt werden."),
+        },
+    )
+    reason = forms.CharField(
+        label=_("Begründung für den Fachbereich"),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Optional; der meldende Fachbereich liest sie in der E-Mail."),
+    )
+
+    def __init__(self, *args, target: Need, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = (
+            Need.objects.restrict(user, "triage")
+            .filter(state__in=MERGEABLE_STATES)
+            .exclude(pk=target.pk)
+            .select_related("owner")
+            .order_by("owner__code", "title")
+        )
+        self.fields["source"].label_from_instance = lambda need: (
+            f"{need.title} ({need.owner.code}, {need.get_state_display()})"
+        )

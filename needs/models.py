@@ -51,6 +51,7 @@ class NeedState(models.TextChoices):
     ADOPTED = "adopted", _("übernommen")
     DEFERRED = "deferred", _("zurückgestellt")
     REJECTED = "rejected", _("abgelehnt")
+    MERGED = "merged", _("zusammengeführt")
 
 
 # Needs the unit may still edit, and FB 15 still has to decide on.
@@ -68,7 +69,11 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     NeedState.DEFERRED: (NeedState.IN_REVIEW, NeedState.REJECTED),
     NeedState.REJECTED: (NeedState.IN_REVIEW,),
     NeedState.ADOPTED: (),
+    NeedState.MERGED: (),
 }
+# Needs FB 15 may merge into another one (`merge_needs`): "zusammengeführt" is reached only
+# that way, with the need it went into (`merged_into`), and is final.
+MERGEABLE_STATES = (*OPEN_STATES, NeedState.DEFERRED)
 
 
 class Urgency(models.TextChoices):
@@ -104,6 +109,13 @@ class NeedQuerySet(RestrictedQuerySet):
         if user.is_superuser or user.has_perm("needs.add_need"):
             return True
         return units_of(user).exists()
+
+    def may_browse(self, user) -> bool:
+        """Whether `user` opens the list of needs: staff and FB 15 (by role), and anybody
+        who files needs for a unit. The council does not."""
+        return bool(user and user.is_authenticated and user.has_perm("needs.browse_need")) or (
+            self.may_add(user)
+        )
 
     def units_for(self, user, action: str) -> models.QuerySet:
         if not (user and user.is_authenticated and user.is_active):
@@ -239,6 +251,14 @@ class Need(DomainModel):
         blank=True,
         related_name="+",
     )
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("zusammengeführt in"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="merged_needs",
+    )
     rank_override = models.PositiveSmallIntegerField(
         _("Rang (von FB 15 festgelegt)"), null=True, blank=True
     )
@@ -262,7 +282,11 @@ class Need(DomainModel):
         verbose_name = _("Bedarfsmeldung")
         verbose_name_plural = _("Bedarfsmeldungen")
         ordering = ["-created_at", "-pk"]
-        permissions = [("triage_need", _("Bedarfsmeldungen prüfen, bewerten und entscheiden"))]
+        permissions = [
+            ("triage_need", _("Bedarfsmeldungen prüfen, bewerten und entscheiden")),
+            # The list and its menu entry: units' staff and FB 15, not the council.
+            ("browse_need", _("Bedarfsmeldungen aufrufen")),
+        ]
 
     def __str__(self) -> str:
         return self.title
