@@ -23,6 +23,7 @@ from simple_history.models import HistoricalRecords
 from fb15.models import DomainModel, OrgUnit
 from fb15.querysets import NamedAction, ParentScope, RestrictedQuerySet, UnitScope
 
+from .filecheck import ALLOWED_EXTENSIONS
 from .storage import attachment_storage
 
 
@@ -303,18 +304,8 @@ class Need(DomainModel):
         return [(state, NeedState(state).label) for state in TRANSITIONS[self.state]]
 
 
-ATTACHMENT_EXTENSIONS = (
-    "pdf",
-    "doc",
-    "docx",
-    "xls",
-    "xlsx",
-    "ppt",
-    "pptx",
-    "odt",
-    "ods",
-    "odp",
-)
+# What a need may carry; judged by content in filecheck.py.
+ATTACHMENT_EXTENSIONS = ALLOWED_EXTENSIONS
 
 
 def attachment_path(instance, filename: str) -> str:

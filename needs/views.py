@@ -27,6 +27,7 @@ from measures.models import Measure
 
 from . import services
 from . import synergies as synergy_services
+from .filecheck import CONTENT_TYPES, extension_of
 from .forms import (
     AdoptForm,
     MergeForm,
@@ -185,7 +186,11 @@ def need_attachment(request, pk: int):
         handle = attachment.file.open("rb")
     except FileNotFoundError as missing:
         raise Http404 from missing
-    response = FileResponse(handle, as_attachment=True, filename=attachment.name)
+    # The type follows the checked extension, never the browser's guess (nosniff).
+    content_type = CONTENT_TYPES.get(extension_of(attachment.name), "application/octet-stream")
+    response = FileResponse(
+        handle, as_attachment=True, filename=attachment.name, content_type=content_type
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
