@@ -15,6 +15,7 @@ from fb15.forms import (
 )
 from fb15.models import OrgUnit, User
 from measures.models import Measure, Project
+from standards.models import Service
 
 from .filecheck import check_attachment
 from .models import (
@@ -110,9 +111,14 @@ class NeedForm(DomainForm):
             "effort",
             "contact",
             "trends",
+            "services",
             "is_confidential",
         ]
-        widgets = {"deadline": DATE_WIDGET, "trends": ComboboxSelectMultiple}
+        widgets = {
+            "deadline": DATE_WIDGET,
+            "trends": ComboboxSelectMultiple,
+            "services": ComboboxSelectMultiple,
+        }
         error_messages = {
             "title": {"required": _("Bitte geben Sie einen Titel an.")},
             "owner": {"required": _("Bitte wählen Sie den meldenden Fachbereich.")},
@@ -122,6 +128,7 @@ class NeedForm(DomainForm):
         # The unit choice is restricted by the base class to the user's own units.
         super().__init__(*args, user=user, **kwargs)
         self.fields["owner"].queryset = OrgUnit.objects.all()
+        self.fields["services"].queryset = Service.objects.restrict(user, "view")
         self.fields["title"].error_messages["required"] = _("Bitte geben Sie einen Titel an.")
         self.fields["problem"].error_messages["required"] = _("Bitte beschreiben Sie das Problem.")
         self.fields["benefit"].error_messages["required"] = _(

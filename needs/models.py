@@ -212,6 +212,12 @@ class Need(DomainModel):
         blank=True,
         related_name="needs",
     )
+    services = models.ManyToManyField(
+        "standards.Service",
+        verbose_name=_("Verwaltungsleistungen"),
+        blank=True,
+        related_name="needs",
+    )
     is_confidential = models.BooleanField(
         _("vertraulich"),
         default=False,
@@ -269,7 +275,7 @@ class Need(DomainModel):
 
     created_at = models.DateTimeField(_("eingereicht am"), default=timezone.now)
 
-    history = HistoricalRecords(m2m_fields=[trends])
+    history = HistoricalRecords(m2m_fields=[trends, services])
     objects = NeedQuerySet.as_manager()
     unit_scope = UnitScope(
         path="owner",

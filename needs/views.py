@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -24,6 +25,7 @@ from fb15.views.generic import (
 )
 from measures.forms import MeasureForm, ProjectForm
 from measures.models import Measure
+from standards.models import Service
 
 from . import services
 from . import synergies as synergy_services
@@ -101,7 +103,11 @@ class NeedDetailView(ObjectDetailView):
     def base_queryset(self):
         return Need.objects.select_related(
             "owner", "contact", "submitted_by", "measure", "project", "merged_into__owner"
-        ).prefetch_related("trends", "attachments")
+        ).prefetch_related(
+            "trends",
+            "attachments",
+            Prefetch("services", Service.objects.restrict(self.request.user, "view")),
+        )
 
     def preline(self):
         return f"{Need._meta.verbose_name} · {self.object.owner.code}"

@@ -88,7 +88,7 @@ def test_start_page_has_no_sub_navigation(personas, client_for):
         (
             "compliance_matrix",
             "Standards",
-            ["Standards", "Einhaltung", "Ausnahmen", "Technologieradar"],
+            ["Standards", "Einhaltung", "Ausnahmen", "Technologieradar", "Verwaltungsleistungen"],
             "Einhaltung",
         ),
         (

@@ -186,6 +186,10 @@ ROUTES: dict[str, dict] = {
     "trend_edit": one("trend_edit", lambda w: w["trend"].pk),
     "trend_delete": one("trend_delete", lambda w: w["trend"].pk),
     "trend_history": one("trend_history", lambda w: w["trend"].pk),
+    "service_list": one("service_list"),
+    "service_add": one("service_add"),
+    "service_edit": one("service_edit", lambda w: w["service"].pk),
+    "service_history": one("service_history", lambda w: w["service"].pk),
     "standards_news": one("standards_news"),
     # Reports
     "report_list": one("report_list"),
@@ -476,6 +480,12 @@ EXPECTED: dict[str, tuple] = {
     "trend_edit": ("302 404 403 403 403 403 200", "302 404 403 403 403 403 422"),
     "trend_delete": ("302 404 403 403 403 403 200", "302 404 403 403 403 403 302"),
     "trend_history": ("302 404 200 200 200 200 200", "302 405 405 405 405 405 405"),
+    # Verwaltungsleistungen: FB 15 keeps the catalogue; every role reads the entries (on the
+    # pages that name them, and their history).
+    "service_list": ("302 403 403 403 403 403 200", "302 405 405 405 405 405 405"),
+    "service_add": ("302 403 403 403 403 403 200", "302 403 403 403 403 403 422"),
+    "service_edit": ("302 404 403 403 403 403 200", "302 404 403 403 403 403 422"),
+    "service_history": ("302 404 200 200 200 200 200", "302 405 405 405 405 405 405"),
     "standards_news": ("302 200 200 200 200 200 200", "302 302 302 302 302 302 302"),
     "report_list": ("302 200 200 200 200 200 200", "302 405 405 405 405 405 405"),
     "report_dashboard": ("302 403 200 200 200 200 200", "302 403 200 200 200 200 200"),
