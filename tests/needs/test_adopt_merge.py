@@ -230,3 +230,24 @@ def test_merge_refuses_itself_and_a_merged_target_writing_nothing(personas, clie
     target.refresh_from_db()
     assert target.state == NeedState.SUBMITTED and target.history.count() == 1
     assert not Notification.objects.exists()
+
+
+@pytest.mark.parametrize("count", [2, 12])
+def test_need_page_with_merged_needs_keeps_its_query_count(
+    personas, client_for, django_assert_max_num_queries, count
+):
+    """The need page names the needs merged into it in a fixed number of queries."""
+    target = NeedFactory(owner=personas["unit32"])
+    for index in range(count):
+        NeedFactory(
+            owner=personas["unit50" if index % 2 else "unit32"],
+            state=NeedState.MERGED,
+            merged_into=target,
+            is_confidential=index % 3 == 0,
+        )
+    for who in ("strategist", "lead32"):
+        client = client_for(personas[who])
+        with django_assert_max_num_queries(30):
+            page = client.get(target.get_absolute_url())
+        assert page.status_code == 200
+        assert page.content.decode().count("zusammengeführt aus") == 1
