@@ -345,6 +345,8 @@ def need_adopt(request, pk: int, model):
     form = form_class(
         data=data, initial=_adopt_initial(need, model), instance=model(), user=request.user
     )
+    # The item's first history entry names the need it came from (adopt_as_new).
+    del form.fields["change_reason"]
     adopt_form = AdoptForm(data=data)
     status = 200
     if data is not None:

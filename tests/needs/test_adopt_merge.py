@@ -60,6 +60,8 @@ def test_adopt_form_is_filled_from_the_need(personas, client_for, need):
     assert "Termine werden telefonisch vergeben." in description
     assert "Erwarteter Nutzen:\nWeniger Anrufe im Bürgerbüro." in description
     assert form["trends"].value() == [trend.pk]
+    # The new item's history names the need; no separate reason is asked for.
+    assert "change_reason" not in form.fields
 
 
 def test_need_becomes_a_new_measure_with_history_mail_and_links_both_ways(
