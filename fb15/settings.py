@@ -240,6 +240,10 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 REPORT_TIME_LIMIT = envint("REPORT_TIME_LIMIT", "600")
 # Largest attachment of a need (Bedarfsmeldung), in megabytes.
 NEED_ATTACHMENT_MAX_MB = envint("NEED_ATTACHMENT_MAX_MB", "10")
+# Optional virus scan of attachments by ClamAV's clamd: a Unix socket path, or "host:port".
+# Unset: no scan. Set but unreachable: uploads are refused (never taken unchecked).
+CLAMD_SOCKET = os.environ.get("CLAMD_SOCKET", "")
+CLAMAV_HOST = os.environ.get("CLAMAV_HOST", "")
 REPORT_SOFT_TIME_LIMIT = max(REPORT_TIME_LIMIT - 30, REPORT_TIME_LIMIT * 9 // 10)
 # A task unacknowledged this long (its worker died) is delivered again. It must exceed the
 # longest render, or Redis hands a healthy running task to a second worker.

@@ -14,7 +14,7 @@ from fb15.forms import (
     UserChoiceField,
 )
 from fb15.models import OrgUnit, User
-from standards.models import Trend
+from standards.models import Service, Trend
 from strategy.models import Goal
 
 from .models import (
@@ -77,6 +77,7 @@ class MeasureForm(DatesMixin, DomainForm):
             "dependencies",
             "tags",
             "trends",
+            "services",
             "is_confidential",
         ]
         widgets = {
@@ -87,6 +88,7 @@ class MeasureForm(DatesMixin, DomainForm):
             "dependencies": ComboboxSelectMultiple,
             "tags": ComboboxSelectMultiple,
             "trends": ComboboxSelectMultiple,
+            "services": ComboboxSelectMultiple,
         }
 
     def __init__(self, *args, user, **kwargs):
@@ -103,6 +105,7 @@ class MeasureForm(DatesMixin, DomainForm):
             dependencies = dependencies.exclude(pk=self.instance.pk)
         self.fields["dependencies"].queryset = dependencies
         self.fields["trends"].queryset = Trend.objects.restrict(user, "view")
+        self.fields["services"].queryset = Service.objects.restrict(user, "view")
 
     def clean(self):
         cleaned = super().clean()
@@ -141,6 +144,7 @@ class ProjectForm(DatesMixin, DomainForm):
             "planned_start",
             "planned_end",
             "budget_planned",
+            "services",
             "is_confidential",
         ]
         widgets = {
@@ -148,12 +152,14 @@ class ProjectForm(DatesMixin, DomainForm):
             "planned_end": DATE_WIDGET,
             "measures": ComboboxSelectMultiple,
             "owner": ComboboxSelect,
+            "services": ComboboxSelectMultiple,
         }
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, user=user, **kwargs)
         self.fields["owner"].queryset = OrgUnit.objects.restrict(user, "view")
         self.fields["measures"].queryset = Measure.objects.restrict(user, "view")
+        self.fields["services"].queryset = Service.objects.restrict(user, "view")
 
 
 class PeriodChoiceField(forms.ModelChoiceField):

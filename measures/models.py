@@ -272,6 +272,12 @@ class Measure(ReportedItem):
         blank=True,
         related_name="measures",
     )
+    services = models.ManyToManyField(
+        "standards.Service",
+        verbose_name=_("Verwaltungsleistungen"),
+        blank=True,
+        related_name="measures",
+    )
     is_confidential = models.BooleanField(
         _("vertraulich"),
         default=False,
@@ -279,7 +285,7 @@ class Measure(ReportedItem):
     )
     # Current state, set by the latest status update (services.file_status_update).
 
-    history = HistoricalRecords(m2m_fields=[participants, dependencies, tags, trends])
+    history = HistoricalRecords(m2m_fields=[participants, dependencies, tags, trends, services])
     objects = MeasureQuerySet.as_manager()
     # Title, goal, owner, priority, budget…: the strategy team's, never the unit lead's.
     named_actions = {"change_structure": NamedAction(("measures.change_measure",), on="change")}
@@ -347,13 +353,19 @@ class Project(ReportedItem):
     phase = models.CharField(
         _("Phase"), max_length=12, choices=Phase.choices, default=Phase.INITIATION
     )
+    services = models.ManyToManyField(
+        "standards.Service",
+        verbose_name=_("Verwaltungsleistungen"),
+        blank=True,
+        related_name="projects",
+    )
     is_confidential = models.BooleanField(
         _("vertraulich"),
         default=False,
         help_text=_("Nur für FB 15, den federführenden Fachbereich und die Projektleitung."),
     )
 
-    history = HistoricalRecords(m2m_fields=[measures])
+    history = HistoricalRecords(m2m_fields=[measures, services])
     objects = ProjectQuerySet.as_manager()
     named_actions = {"change_structure": NamedAction(("measures.change_project",), on="change")}
 

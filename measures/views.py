@@ -32,7 +32,7 @@ from fb15.views.generic import (
     ObjectListView,
     PageAction,
 )
-from standards.models import Trend
+from standards.models import Service, Trend
 from strategy.services import GoalLabel, goal_labels
 
 from . import services
@@ -302,6 +302,7 @@ class MeasureDetailView(ReportedDetailView):
             "participants",
             "tags",
             Prefetch("trends", Trend.objects.restrict(user, "view")),
+            Prefetch("services", Service.objects.restrict(user, "view")),
             Prefetch("dependencies", Measure.objects.restrict(user, "view")),
             Prefetch("dependents", Measure.objects.restrict(user, "view")),
             Prefetch("projects", Project.objects.restrict(user, "view")),
@@ -369,6 +370,7 @@ class ProjectDetailView(ReportedDetailView):
         user = self.request.user
         return Project.objects.with_list_data().prefetch_related(
             Prefetch("measures", Measure.objects.restrict(user, "view")),
+            Prefetch("services", Service.objects.restrict(user, "view")),
             Prefetch("statusupdates", StatusUpdate.objects.select_related("period", "author")),
             "milestones",
             Prefetch("risks", Risk.objects.select_related("owner")),

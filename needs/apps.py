@@ -11,7 +11,7 @@ def _register_role_permissions():
 
     grants = {f"needs.{name}": ALL_ACTIONS for name in MODELS}
     # Triage (state, scores, rank) is `triage_need`, the strategy team's alone.
-    grants["needs.need"] = (*ALL_ACTIONS, "triage")
+    grants["needs.need"] = (*ALL_ACTIONS, "triage", "browse")
     grants["needs.priorityproposal"] = ALL_ACTIONS
     grants["needs.synergymark"] = ALL_ACTIONS
     register_role_permissions(Role.STRATEGY_TEAM, grants)
@@ -20,6 +20,9 @@ def _register_role_permissions():
     # The council reads rounds too: the priority list goes into its reports.
     for reader in (Role.STAFF, Role.COUNCIL):
         register_role_permissions(reader, {"needs.priorityround": ("view",)})
+    # Staff (the units' leads and members) open the list of needs: their unit's needs and
+    # other units' public titles. The council does not: needs are the units' and FB 15's.
+    register_role_permissions(Role.STAFF, {"needs.need": ("browse",)})
 
 
 def _register_navigation():
@@ -27,9 +30,10 @@ def _register_navigation():
 
     section = "strategy"
     for entry in (
-        # Everyone with a role: units file and follow their needs, others see public titles
-        # (a permission, not a query: the navigation is on every page).
-        NavigationEntry(_("Bedarfsmeldungen"), "need_list", "fb15.view_orgunit", 40, section),
+        # Units' staff and FB 15: units file and follow their needs, others see public
+        # titles; not the council (a permission, not a query: the navigation is on every
+        # page).
+        NavigationEntry(_("Bedarfsmeldungen"), "need_list", "needs.browse_need", 40, section),
         NavigationEntry(
             _("Bedarfe bewerten"), "need_triage_list", "needs.triage_need", 45, section
         ),

@@ -8,8 +8,10 @@ import datetime
 
 from django.utils import timezone
 
+from fb15.history import save_with_history
 from fb15.models import OrgUnit, User
-from measures.models import Measure
+from measures.models import Measure, Project
+from standards.models import Service
 
 from . import services
 from .models import Effort, Need, NeedState, PriorityRound, ScoringCriterion, Urgency
@@ -207,6 +209,7 @@ def seed(log) -> None:
         _triage(strategist, need, state)
     _rounds(strategist, needs)
     _mark(strategist, needs)
+    _services(strategist, needs)
     log(f"{Need.objects.count()} Bedarfsmeldungen, {PriorityRound.objects.count()} Runden")
 
 
@@ -285,3 +288,38 @@ def _mark(strategist, needs: dict[str, Need]) -> None:
             kind="coordinate",
             comment="Gemeinsame Terminlösung mit FB 33 prüfen.",
         )
+
+
+# Verwaltungsleistungen shared by needs of different units and by measures or projects whose
+# title names them: service, the needs' titles, a word of the measures' and projects' titles.
+SERVICES = (
+    (
+        "Termin vereinbaren",
+        (
+            "Online-Terminvergabe für die Gewerbeanmeldung",
+            "Terminbuchung im Internet für die Sozialberatung",
+        ),
+        "Termin",
+    ),
+    ("Gewerbe anmelden", ("Online-Terminvergabe für die Gewerbeanmeldung",), "Gewerbe"),
+    ("Baugenehmigung beantragen", ("DMS-Einführung in der Bauaufsicht",), "Bauantr"),
+    ("Steuern und Gebühren bezahlen", ("Online-Bezahlung von Steuern und Gebühren",), "Bezahl"),
+)
+
+
+def _services(strategist, needs: dict[str, Need]) -> None:
+    """Link a few needs, measures and projects to the same Verwaltungsleistung, so that the
+    similar-items lists show "gleiche Verwaltungsleistung: …"."""
+    for name, titles, word in SERVICES:
+        service, _created = Service.objects.get_or_create(name=name)
+        items = [needs[title] for title in titles if title in needs]
+        items += list(Measure.objects.filter(title__icontains=word)[:2])
+        items += list(Project.objects.filter(title__icontains=word)[:1])
+        for item in items:
+            linked = [*item.services.all(), service]
+            save_with_history(
+                item,
+                actor=strategist,
+                reason=f"Verwaltungsleistung „{name}“ verknüpft",
+                m2m={"services": linked},
+            )

@@ -15,9 +15,12 @@ from fb15.forms import (
 )
 from fb15.models import OrgUnit, User
 from measures.models import Measure, Project
+from standards.models import Service
 
+from .filecheck import check_attachment
 from .models import (
     ATTACHMENT_EXTENSIONS,
+    MERGEABLE_STATES,
     PRIORITY_CHOICES,
     SCORE_CHOICES,
     Need,
@@ -28,48 +31,12 @@ from .models import (
 
 TEXT_MAX_LENGTH = 5000
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-# What a file of each kind starts with: PDF, Office Open XML / OpenDocument (zip), old Office.
-SIGNATURES = {
-    "pdf": (b"%PDF-",),
-    "docx": (b"PK\x03\x04",),
-    "xlsx": (b"PK\x03\x04",),
-    "pptx": (b"PK\x03\x04",),
-    "odt": (b"PK\x03\x04",),
-    "ods": (b"PK\x03\x04",),
-    "odp": (b"PK\x03\x04",),
-    "doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
-    "xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
-    "ppt": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),
-}
 
 
 def validate_attachment(upload) -> None:
-    """PDF or Office only, at most NEED_ATTACHMENT_MAX_MB, and the content must match the
-    name (a renamed program or script is refused)."""
-    limit_mb = settings.NEED_ATTACHMENT_MAX_MB
-    name = upload.name or ""
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if extension not in ATTACHMENT_EXTENSIONS:
-        raise forms.ValidationError(
-            _(
-                "„%(name)s“ ist keine erlaubte Datei. Erlaubt sind PDF- und Office-Dateien "
-                "(%(extensions)s)."
-            ),
-            params={"name": name, "extensions": ", ".join(ATTACHMENT_EXTENSIONS)},
-        )
-    if upload.size > limit_mb * 1024 * 1024:
-        raise forms.ValidationError(
-            _("„%(name)s“ ist zu groß: höchstens %(limit)s MB sind erlaubt."),
-            params={"name": name, "limit": limit_mb},
-        )
-    upload.seek(0)
-    head = upload.read(8)
-    upload.seek(0)
-    if not head.startswith(SIGNATURES[extension]):
-        raise forms.ValidationError(
-            _("Der Inhalt von „%(name)s“ passt nicht zur Dateiendung „.%(extension)s“."),
-            params={"name": name, "extension": extension},
-        )
+    """PDF or Office only, at most NEED_ATTACHMENT_MAX_MB, content matching the name, no
+    macros, no encryption, no zip bomb, and clean by ClamAV if configured (filecheck.py)."""
+    check_attachment(upload)
 
 
 def limited_text(label, required=True, rows=4, help_text=""):
@@ -144,9 +111,14 @@ class NeedForm(DomainForm):
             "effort",
             "contact",
             "trends",
+            "services",
             "is_confidential",
         ]
-        widgets = {"deadline": DATE_WIDGET, "trends": ComboboxSelectMultiple}
+        widgets = {
+            "deadline": DATE_WIDGET,
+            "trends": ComboboxSelectMultiple,
+            "services": ComboboxSelectMultiple,
+        }
         error_messages = {
             "title": {"required": _("Bitte geben Sie einen Titel an.")},
             "owner": {"required": _("Bitte wählen Sie den meldenden Fachbereich.")},
@@ -156,6 +128,7 @@ class NeedForm(DomainForm):
         # The unit choice is restricted by the base class to the user's own units.
         super().__init__(*args, user=user, **kwargs)
         self.fields["owner"].queryset = OrgUnit.objects.all()
+        self.fields["services"].queryset = Service.objects.restrict(user, "view")
         self.fields["title"].error_messages["required"] = _("Bitte geben Sie einen Titel an.")
         self.fields["problem"].error_messages["required"] = _("Bitte beschreiben Sie das Problem.")
         self.fields["benefit"].error_messages["required"] = _(
@@ -337,3 +310,50 @@ class ResponseForm(KernFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Bei einem Einwand Pflicht."),
     )
+
+
+class AdoptForm(KernFormMixin, forms.Form):
+    """What the unit reads when FB 15 adopts its need as a new measure or project."""
+
+    prefix = "adopt"  # shares the page with the measure's or project's form
+    reason = forms.CharField(
+        label=_("Begründung für den Fachbereich"),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Optional; steht in der E-Mail an den Fachbereich."),
+    )
+
+
+class MergeForm(KernFormMixin, forms.Form):
+    """FB 15 merges another need (also of another unit) into this one."""
+
+    source = forms.ModelChoiceField(
+        label=_("Bedarfsmeldung, die hierin aufgeht"),
+        queryset=Need.objects.none(),
+        widget=ComboboxSelect,
+        error_messages={
+            "required": _("Bitte wählen Sie die Bedarfsmeldung, die zusammengeführt wird."),
+            "invalid_choice": _("Diese Bedarfsmeldung kann nicht hierhin zusammengeführt werden."),
+        },
+    )
+    reason = forms.CharField(
+        label=_("Begründung für den Fachbereich"),
+        required=False,
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Optional; der meldende Fachbereich liest sie in der E-Mail."),
+    )
+
+    def __init__(self, *args, target: Need, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["source"].queryset = (
+            Need.objects.restrict(user, "triage")
+            .filter(state__in=MERGEABLE_STATES)
+            .exclude(pk=target.pk)
+            .select_related("owner")
+            .order_by("owner__code", "title")
+        )
+        self.fields["source"].label_from_instance = lambda need: (
+            f"{need.title} ({need.owner.code}, {need.get_state_display()})"
+        )

@@ -23,6 +23,7 @@ from simple_history.models import HistoricalRecords
 from fb15.models import DomainModel, OrgUnit
 from fb15.querysets import NamedAction, ParentScope, RestrictedQuerySet, UnitScope
 
+from .filecheck import ALLOWED_EXTENSIONS
 from .storage import attachment_storage
 
 
@@ -51,6 +52,7 @@ class NeedState(models.TextChoices):
     ADOPTED = "adopted", _("übernommen")
     DEFERRED = "deferred", _("zurückgestellt")
     REJECTED = "rejected", _("abgelehnt")
+    MERGED = "merged", _("zusammengeführt")
 
 
 # Needs the unit may still edit, and FB 15 still has to decide on.
@@ -68,7 +70,11 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     NeedState.DEFERRED: (NeedState.IN_REVIEW, NeedState.REJECTED),
     NeedState.REJECTED: (NeedState.IN_REVIEW,),
     NeedState.ADOPTED: (),
+    NeedState.MERGED: (),
 }
+# Needs FB 15 may merge into another one (`merge_needs`): "zusammengeführt" is reached only
+# that way, with the need it went into (`merged_into`), and is final.
+MERGEABLE_STATES = (*OPEN_STATES, NeedState.DEFERRED)
 
 
 class Urgency(models.TextChoices):
@@ -104,6 +110,13 @@ class NeedQuerySet(RestrictedQuerySet):
         if user.is_superuser or user.has_perm("needs.add_need"):
             return True
         return units_of(user).exists()
+
+    def may_browse(self, user) -> bool:
+        """Whether `user` opens the list of needs: staff and FB 15 (by role), and anybody
+        who files needs for a unit. The council does not."""
+        return bool(user and user.is_authenticated and user.has_perm("needs.browse_need")) or (
+            self.may_add(user)
+        )
 
     def units_for(self, user, action: str) -> models.QuerySet:
         if not (user and user.is_authenticated and user.is_active):
@@ -199,6 +212,12 @@ class Need(DomainModel):
         blank=True,
         related_name="needs",
     )
+    services = models.ManyToManyField(
+        "standards.Service",
+        verbose_name=_("Verwaltungsleistungen"),
+        blank=True,
+        related_name="needs",
+    )
     is_confidential = models.BooleanField(
         _("vertraulich"),
         default=False,
@@ -239,6 +258,14 @@ class Need(DomainModel):
         blank=True,
         related_name="+",
     )
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("zusammengeführt in"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="merged_needs",
+    )
     rank_override = models.PositiveSmallIntegerField(
         _("Rang (von FB 15 festgelegt)"), null=True, blank=True
     )
@@ -248,7 +275,7 @@ class Need(DomainModel):
 
     created_at = models.DateTimeField(_("eingereicht am"), default=timezone.now)
 
-    history = HistoricalRecords(m2m_fields=[trends])
+    history = HistoricalRecords(m2m_fields=[trends, services])
     objects = NeedQuerySet.as_manager()
     unit_scope = UnitScope(
         path="owner",
@@ -262,7 +289,11 @@ class Need(DomainModel):
         verbose_name = _("Bedarfsmeldung")
         verbose_name_plural = _("Bedarfsmeldungen")
         ordering = ["-created_at", "-pk"]
-        permissions = [("triage_need", _("Bedarfsmeldungen prüfen, bewerten und entscheiden"))]
+        permissions = [
+            ("triage_need", _("Bedarfsmeldungen prüfen, bewerten und entscheiden")),
+            # The list and its menu entry: units' staff and FB 15, not the council.
+            ("browse_need", _("Bedarfsmeldungen aufrufen")),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -279,18 +310,8 @@ class Need(DomainModel):
         return [(state, NeedState(state).label) for state in TRANSITIONS[self.state]]
 
 
-ATTACHMENT_EXTENSIONS = (
-    "pdf",
-    "doc",
-    "docx",
-    "xls",
-    "xlsx",
-    "ppt",
-    "pptx",
-    "odt",
-    "ods",
-    "odp",
-)
+# What a need may carry; judged by content in filecheck.py.
+ATTACHMENT_EXTENSIONS = ALLOWED_EXTENSIONS
 
 
 def attachment_path(instance, filename: str) -> str:

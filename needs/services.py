@@ -12,6 +12,7 @@ from fb15.history import record_event, save_with_history, stamp_history
 from fb15.mail import absolute_url, queue_mail
 
 from .models import (
+    MERGEABLE_STATES,
     TRANSITIONS,
     Need,
     NeedAttachment,
@@ -112,6 +113,101 @@ def change_state(
     body += f"\n\nEinzelheiten:\n{absolute_url(need.get_absolute_url())}"
     queue_mail(unit_addresses(need), f"Bedarfsmeldung {new_label}: {need.title}", body + SIGNATURE)
     return need
+
+
+@transaction.atomic
+def adopt_as_new(*, actor, need: Need, item, m2m: dict | None = None, reason: str = "") -> Need:
+    """FB 15 adopts a need as a new measure or project (`item`, unsaved, filled from the
+    need and completed by FB 15): the item is created as the measures app creates it, the
+    need goes to "übernommen" linked to it, and the unit gets the usual e-mail.
+
+    One transaction: a refused step (PermissionDenied, TriageError) writes nothing.
+    """
+    from measures import services as measure_services
+    from measures.models import Measure
+
+    model = type(item)
+    if not (Need.objects.can(actor, "triage", need) and model.objects.may_add(actor)):
+        raise PermissionDenied
+    if NeedState.ADOPTED not in TRANSITIONS[need.state]:
+        raise TriageError(
+            _("Aus dem Stand „%(old)s“ kann der Bedarf nicht übernommen werden.")
+            % {"old": need.get_state_display()}
+        )
+    save = measure_services.save_measure if model is Measure else measure_services.save_project
+    origin = f"Aus Bedarfsmeldung „{need.title}“ ({need.owner.code})"
+    save(item, actor=actor, reason=origin, m2m=m2m)
+    if not model.objects.can(actor, "add", item):
+        raise PermissionDenied  # rolls the new item back
+    link = {"measure": item} if model is Measure else {"project": item}
+    return change_state(actor=actor, need=need, state=NeedState.ADOPTED, reason=reason, **link)
+
+
+@transaction.atomic
+def merge_needs(*, actor, target: Need, source: Need, reason: str = "") -> Need:
+    """FB 15 merges need `source` into need `target` (also of another unit): the target
+    keeps its data and scores and gains the source's attachments and trends; the source
+    becomes "zusammengeführt" (final), points at the target and keeps its own history.
+    Both histories note the merge; the source's unit gets an e-mail. Returns the source.
+    """
+    locked = {
+        need.pk: need
+        for need in Need.objects.restrict(actor, "triage")
+        .select_for_update(of=("self",))
+        .filter(pk__in=[target.pk, source.pk])
+        .select_related("owner__lead", "submitted_by", "contact")
+        .order_by("pk")
+    }
+    if target.pk not in locked or source.pk not in locked:
+        raise PermissionDenied
+    target, source = locked[target.pk], locked[source.pk]
+    if target.pk == source.pk:
+        raise TriageError(
+            _("Eine Bedarfsmeldung kann nicht mit sich selbst zusammengeführt werden.")
+        )
+    if source.state not in MERGEABLE_STATES:
+        raise TriageError(
+            _("Eine Bedarfsmeldung im Stand „%(state)s“ kann nicht mehr zusammengeführt werden.")
+            % {"state": source.get_state_display()}
+        )
+    if target.state == NeedState.MERGED:
+        raise TriageError(
+            _(
+                "„%(title)s“ ist selbst schon zusammengeführt; bitte wählen Sie die Meldung, in "
+                "die sie aufging."
+            )
+            % {"title": target.title}
+        )
+    taken = f"Bedarfsmeldung „{source.title}“ ({source.owner.code}) übernommen"
+    for attachment in source.attachments.all():
+        attachment.need = target
+        save_with_history(attachment, actor=actor, reason=taken)
+    trends = set(target.trends.values_list("pk", flat=True))
+    source_trends = set(source.trends.values_list("pk", flat=True))
+    if source_trends - trends:
+        save_with_history(target, actor=actor, reason=taken, m2m={"trends": trends | source_trends})
+    else:
+        record_event(target, actor=actor, reason=taken)
+
+    old_label = source.get_state_display()
+    source.state, source.merged_into = NeedState.MERGED, target
+    note = f"zusammengeführt mit „{target.title}“ ({target.owner.code})"
+    reason = reason.strip()
+    source.state_reason = f"{note}. {reason}" if reason else f"{note}."
+    save_with_history(source, actor=actor, reason=f"Stand: {old_label} → {note}")
+    body = (
+        f"Guten Tag,\n\nFB 15 hat Ihre Bedarfsmeldung „{source.title}“ ({source.owner.code}) "
+        f"mit der Bedarfsmeldung „{target.title}“ ({target.owner.code}) zusammengeführt: "
+        "Beide beschreiben denselben Bedarf, er wird dort gemeinsam weiterverfolgt. Ihre "
+        "Anhänge gehören jetzt zu dieser Meldung."
+    )
+    if reason:
+        body += f"\n\nBegründung:\n{reason}"
+    body += f"\n\nEinzelheiten:\n{absolute_url(source.get_absolute_url())}"
+    queue_mail(
+        unit_addresses(source), f"Bedarfsmeldung zusammengeführt: {source.title}", body + SIGNATURE
+    )
+    return source
 
 
 @transaction.atomic

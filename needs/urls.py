@@ -1,5 +1,7 @@
 from django.urls import path
 
+from measures.models import Measure, Project
+
 from . import views
 
 urlpatterns = [
@@ -19,6 +21,14 @@ urlpatterns = [
     path("<int:pk>/entscheiden/", views.need_triage, name="need_triage"),
     path("<int:pk>/bewertung/", views.need_score, name="need_score"),
     path("<int:pk>/rang/", views.need_rank, name="need_rank"),
+    path(
+        "<int:pk>/als-massnahme/",
+        views.need_adopt,
+        {"model": Measure},
+        name="need_adopt_measure",
+    ),
+    path("<int:pk>/als-projekt/", views.need_adopt, {"model": Project}, name="need_adopt_project"),
+    path("<int:pk>/zusammenfuehren/", views.need_merge, name="need_merge"),
     path("runden/", views.PriorityRoundListView.as_view(), name="priorityround_list"),
     path("runden/neu/", views.PriorityRoundEditView.as_view(), name="priorityround_add"),
     path("runden/<int:pk>/", views.PriorityRoundDetailView.as_view(), name="priorityround_detail"),

@@ -6,12 +6,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fb15.empty_state import EmptyAction, may_add
 from fb15.redirects import safe_next
@@ -22,10 +23,16 @@ from fb15.views.generic import (
     ObjectHistoryView,
     ObjectListView,
 )
+from measures.forms import MeasureForm, ProjectForm
+from measures.models import Measure
+from standards.models import Service
 
 from . import services
 from . import synergies as synergy_services
+from .filecheck import CONTENT_TYPES, extension_of
 from .forms import (
+    AdoptForm,
+    MergeForm,
     NeedForm,
     PriorityRoundForm,
     ProposalForm,
@@ -36,8 +43,10 @@ from .forms import (
     TriageForm,
 )
 from .models import (
+    TRANSITIONS,
     Need,
     NeedAttachment,
+    NeedState,
     PriorityProposal,
     PriorityRound,
     ScoringCriterion,
@@ -70,6 +79,11 @@ class NeedListView(ObjectListView):
     def base_queryset(self):
         return Need.objects.select_related("owner")
 
+    def get_queryset(self):
+        if not Need.objects.may_browse(self.request.user):
+            raise PermissionDenied
+        return super().get_queryset()
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         readable = Need.objects.restrict(self.request.user, "view").values("pk")
@@ -88,8 +102,12 @@ class NeedDetailView(ObjectDetailView):
 
     def base_queryset(self):
         return Need.objects.select_related(
-            "owner", "contact", "submitted_by", "measure", "project"
-        ).prefetch_related("trends", "attachments")
+            "owner", "contact", "submitted_by", "measure", "project", "merged_into__owner"
+        ).prefetch_related(
+            "trends",
+            "attachments",
+            Prefetch("services", Service.objects.restrict(self.request.user, "view")),
+        )
 
     def preline(self):
         return f"{Need._meta.verbose_name} · {self.object.owner.code}"
@@ -112,6 +130,32 @@ class NeedDetailView(ObjectDetailView):
             context["rank_form"] = kwargs.get("rank_form") or RankForm(
                 initial={"rank": need.rank_override, "reason": need.rank_override_reason}
             )
+            context["may_adopt_new"] = NeedState.ADOPTED in TRANSITIONS[need.state]
+            context["may_merge"] = need.state != NeedState.MERGED
+        context.update(self.merge_context(need, user))
+        return context
+
+    def merge_context(self, need, user) -> dict:
+        """The need this one went into, and the needs that went into this one: linked where
+        the reader may read them, else by title where other units see titles."""
+        context = {}
+        linked = [need.merged_into_id] if need.merged_into_id else []
+        merged = list(need.merged_needs.select_related("owner").order_by("title"))
+        ids = linked + [other.pk for other in merged]
+        if not ids:
+            return context
+        readable = set(
+            Need.objects.restrict(user, "view").filter(pk__in=ids).values_list("pk", flat=True)
+        )
+        titled = set(Need.objects.titles_for(user).filter(pk__in=ids).values_list("pk", flat=True))
+        for other in merged:
+            other.is_readable, other.is_titled = other.pk in readable, other.pk in titled
+        if need.merged_into_id:
+            target = need.merged_into
+            target.is_readable = target.pk in readable
+            target.is_titled = target.pk in titled
+            context["merged_into"] = target
+        context["merged_needs"] = merged
         return context
 
 
@@ -148,7 +192,11 @@ def need_attachment(request, pk: int):
         handle = attachment.file.open("rb")
     except FileNotFoundError as missing:
         raise Http404 from missing
-    response = FileResponse(handle, as_attachment=True, filename=attachment.name)
+    # The type follows the checked extension, never the browser's guess (nosniff).
+    content_type = CONTENT_TYPES.get(extension_of(attachment.name), "application/octet-stream")
+    response = FileResponse(
+        handle, as_attachment=True, filename=attachment.name, content_type=content_type
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
@@ -261,6 +309,108 @@ class ScoringCriterionListView(ObjectListView):
 class ScoringCriterionEditView(ObjectEditView):
     model = ScoringCriterion
     form_class = ScoringCriterionForm
+
+
+# --- adopting as a new measure or project, merging -----------------------------------------
+
+
+def _adopt_initial(need: Need, model) -> dict:
+    """The new item filled from the need: title, description from problem and benefit, the
+    need's unit as owner, its confidentiality (and for a measure its trends)."""
+    description = _("%(problem)s\n\nErwarteter Nutzen:\n%(benefit)s") % {
+        "problem": need.problem,
+        "benefit": need.benefit,
+    }
+    initial = {
+        "title": need.title,
+        "description": description,
+        "owner": need.owner_id,
+        "is_confidential": need.is_confidential,
+    }
+    if model is Measure:
+        initial["trends"] = [trend.pk for trend in need.trends.all()]
+    return initial
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def need_adopt(request, pk: int, model):
+    """FB 15 adopts a need as a new measure or project (`model`): the item's usual form,
+    filled from the need; saving creates the item and sets the need to "übernommen"."""
+    need = _need_to_triage(request, pk)
+    if not model.objects.may_add(request.user):
+        raise PermissionDenied
+    form_class = MeasureForm if model is Measure else ProjectForm
+    data = request.POST if request.method == "POST" else None
+    form = form_class(
+        data=data, initial=_adopt_initial(need, model), instance=model(), user=request.user
+    )
+    # The item's first history entry names the need it came from (adopt_as_new).
+    del form.fields["change_reason"]
+    adopt_form = AdoptForm(data=data)
+    status = 200
+    if data is not None:
+        if form.is_valid() and adopt_form.is_valid():
+            try:
+                services.adopt_as_new(
+                    actor=request.user,
+                    need=need,
+                    item=form.save(commit=False),
+                    m2m=form.m2m_data(),
+                    reason=adopt_form.cleaned_data["reason"],
+                )
+            except services.TriageError as error:
+                adopt_form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request,
+                    _("„%(item)s“ wurde angelegt; der Bedarf ist übernommen.")
+                    % {"item": form.instance},
+                )
+                return HttpResponseRedirect(form.instance.get_absolute_url())
+        status = 422
+    context = {
+        "need": need,
+        "form": form,
+        "adopt_form": adopt_form,
+        "opts": model._meta,
+        "may_adopt": NeedState.ADOPTED in TRANSITIONS[need.state],
+    }
+    return render(request, "needs/need_adopt.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def need_merge(request, pk: int):
+    """FB 15 merges another need into this one (the target keeps its data)."""
+    target = _need_to_triage(request, pk)
+    data = request.POST if request.method == "POST" else None
+    form = MergeForm(data=data, target=target, user=request.user)
+    status = 200
+    if data is not None:
+        if form.is_valid():
+            try:
+                source = services.merge_needs(
+                    actor=request.user,
+                    target=target,
+                    source=form.cleaned_data["source"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except services.TriageError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "„%(source)s“ wurde hierin zusammengeführt. Der meldende Fachbereich "
+                        "wird per E-Mail informiert."
+                    )
+                    % {"source": source.title},
+                )
+                return HttpResponseRedirect(target.get_absolute_url())
+        status = 422
+    context = {"need": target, "form": form, "may_merge": target.state != NeedState.MERGED}
+    return render(request, "needs/need_merge.html", context, status=status)
 
 
 # --- priority rounds ---------------------------------------------------------------------

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Compliance, Exemption, Standard, Trend
+from .models import Compliance, Exemption, Service, Standard, Trend
 
 
 @admin.register(Standard)
@@ -30,3 +30,9 @@ class TrendAdmin(SimpleHistoryAdmin):
     list_display = ["title", "quadrant", "ring"]
     list_filter = ["quadrant", "ring"]
     filter_horizontal = ["units", "standards"]
+
+
+@admin.register(Service)
+class ServiceAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "key"]
+    search_fields = ["name", "key"]

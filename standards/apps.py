@@ -46,7 +46,7 @@ def _exemption_label(record) -> str:
     return f"{record.justification[:80]} ({record.get_status_display()})"
 
 
-MODELS = ("standard", "compliance", "exemption", "trend")
+MODELS = ("standard", "compliance", "exemption", "trend", "service")
 
 
 def _register_role_permissions():
@@ -73,6 +73,10 @@ def _register_navigation():
         ),
         NavigationEntry(_("Ausnahmen"), "exemption_list", "standards.view_exemption", 30, section),
         NavigationEntry(_("Technologieradar"), "trend_radar", "standards.view_trend", 40, section),
+        # FB 15 keeps the catalogue; readers meet the services on the pages that name them.
+        NavigationEntry(
+            _("Verwaltungsleistungen"), "service_list", "standards.add_service", 50, section
+        ),
     ):
         register_navigation(entry)
 

@@ -21,6 +21,7 @@ from .models import (
     ComplianceState,
     Exemption,
     ExemptionStatus,
+    Service,
     Standard,
     Trend,
 )
@@ -205,3 +206,18 @@ class TrendForm(DomainForm):
         super().__init__(*args, **kwargs)
         self.fields["units"].queryset = OrgUnit.objects.all()
         self.fields["standards"].queryset = Standard.objects.all()
+
+
+class ServiceForm(DomainForm):
+    """A Verwaltungsleistung of FB 15's catalogue."""
+
+    class Meta:
+        model = Service
+        fields = ["name", "key"]
+        error_messages = {"name": {"required": _("Bitte geben Sie die Bezeichnung an.")}}
+
+    def clean_name(self) -> str:
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError(_("Bitte geben Sie die Bezeichnung an."))
+        return name

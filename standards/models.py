@@ -393,6 +393,39 @@ class Trend(DomainModel):
         return reverse("trend_detail", args=[self.pk])
 
 
+class Service(DomainModel):
+    """A Verwaltungsleistung (a service the administration provides, e.g. "Wohnsitz
+    anmelden"), kept once by FB 15 so that needs, measures and projects about the same
+    service find each other (needs/links.py). `key` is its OZG or LeiKa key, if known."""
+
+    name = models.CharField(
+        _("Bezeichnung"),
+        max_length=200,
+        unique=True,
+        error_messages={"unique": _("Es gibt bereits eine Verwaltungsleistung mit diesem Namen.")},
+    )
+    key = models.CharField(
+        _("Leistungsschlüssel (OZG/LeiKa)"),
+        max_length=40,
+        blank=True,
+        help_text=_("optional, z. B. der LeiKa-Schlüssel „99115001000000“ oder die OZG-ID"),
+    )
+
+    history = HistoricalRecords()
+    objects = RestrictedManager.from_queryset(RestrictedQuerySet)()
+
+    class Meta:
+        verbose_name = _("Verwaltungsleistung")
+        verbose_name_plural = _("Verwaltungsleistungen")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.key})" if self.key else self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("service_list")
+
+
 def ring_moves(trend_ids) -> dict[int, list[RingMove]]:
     """Ring moves of the given trends from their history, oldest first; one query."""
     moves: dict[int, list[RingMove]] = {}

@@ -42,6 +42,12 @@ urlpatterns = [
         views.ExemptionHistoryView.as_view(),
         name="exemption_history",
     ),
+    path("leistungen/", views.ServiceListView.as_view(), name="service_list"),
+    path("leistungen/neu/", views.ServiceEditView.as_view(), name="service_add"),
+    path("leistungen/<int:pk>/bearbeiten/", views.ServiceEditView.as_view(), name="service_edit"),
+    path(
+        "leistungen/<int:pk>/historie/", views.ServiceHistoryView.as_view(), name="service_history"
+    ),
     path("radar/", views.trend_radar, name="trend_radar"),
     path("radar/neu/", views.TrendEditView.as_view(), name="trend_add"),
     path("radar/<int:pk>/", views.TrendDetailView.as_view(), name="trend_detail"),

@@ -38,7 +38,14 @@ from fb15.views.generic import (
 )
 
 from . import oscal, radar, services
-from .forms import ComplianceForm, DecisionForm, ExemptionForm, StandardForm, TrendForm
+from .forms import (
+    ComplianceForm,
+    DecisionForm,
+    ExemptionForm,
+    ServiceForm,
+    StandardForm,
+    TrendForm,
+)
 from .matrix import build_matrix
 from .models import (
     Category,
@@ -49,6 +56,7 @@ from .models import (
     Obligation,
     Quadrant,
     Ring,
+    Service,
     Standard,
     StandardStatus,
     Trend,
@@ -562,6 +570,37 @@ class TrendDeleteView(ObjectDeleteView):
 
 class TrendHistoryView(ObjectHistoryView):
     model = Trend
+
+
+# --- Verwaltungsleistungen (FB 15's catalogue) ----------------------------------------------
+
+
+class ServiceListView(ObjectListView):
+    model = Service
+    preline = gettext_lazy("Katalog des FB 15")
+    add_label = gettext_lazy("Verwaltungsleistung anlegen")
+    columns = (
+        Column(gettext_lazy("Bezeichnung"), template="standards/inc/cell_service.html"),
+        Column(gettext_lazy("Leistungsschlüssel (OZG/LeiKa)"), "key"),
+    )
+    empty_message = gettext_lazy("Noch keine Verwaltungsleistungen.")
+    empty_actions = (
+        EmptyAction(gettext_lazy("Verwaltungsleistung anlegen"), "service_add", may_add(Service)),
+    )
+
+    def get_queryset(self):
+        if not self.request.user.has_perm("standards.add_service"):
+            raise PermissionDenied  # the catalogue is FB 15's; readers see it on the pages
+        return super().get_queryset()
+
+
+class ServiceEditView(ObjectEditView):
+    model = Service
+    form_class = ServiceForm
+
+
+class ServiceHistoryView(ObjectHistoryView):
+    model = Service
 
 
 # --- News for unit leads -------------------------------------------------------------------

@@ -55,3 +55,38 @@ def test_lead_files_need_and_strategist_ranks_it(page, live_server, personas, lo
     page.get_by_label("neuer Stand").select_option(label="in Prüfung")
     page.get_by_role("button", name="Stand ändern").click()
     expect(page.get_by_text("Neuer Stand: „in Prüfung“")).to_be_visible()
+
+
+def test_strategist_adopts_a_need_as_a_new_project(page, live_server, personas, login):
+    """The adopt forms (measure and project) and the merge form pass axe, also with errors;
+    the new project names the need it came from."""
+    from needs.models import NeedState
+    from tests.factories import NeedFactory
+
+    need = NeedFactory(
+        owner=personas["unit32"], title="Digitale Schulanmeldung", state=NeedState.IN_REVIEW
+    )
+    NeedFactory(owner=personas["unit50"], title="Anmeldung zur Kita online")
+    login("strategie")
+    page.goto(f"{live_server.url}{need.get_absolute_url()}")
+    page.get_by_role("link", name="als neue Maßnahme").click()
+    expect(page.get_by_role("heading", name="Als neue Maßnahme übernehmen")).to_be_visible()
+    expect(page.get_by_label("Titel", exact=True)).to_have_value("Digitale Schulanmeldung")
+    assert_accessible(page)
+    page.goto(f"{live_server.url}{need.get_absolute_url()}")
+    page.get_by_role("link", name="andere Meldung hierhin zusammenführen").click()
+    expect(page.get_by_role("heading", name="Bedarfsmeldungen zusammenführen")).to_be_visible()
+    assert_accessible(page)
+    page.goto(f"{live_server.url}{need.get_absolute_url()}")
+    page.get_by_role("link", name="als neues Projekt").click()
+    page.get_by_role("button", name="Anlegen und Bedarf übernehmen").click()
+    expect(page.get_by_role("alert").first).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Kennung").fill("P-SCHULE-1")
+    page.get_by_label("Begründung für den Fachbereich").fill("Wird als Projekt umgesetzt.")
+    page.get_by_role("button", name="Anlegen und Bedarf übernehmen").click()
+    expect(page.get_by_role("heading", name="Hervorgegangen aus Bedarfsmeldungen")).to_be_visible()
+    expect(page.get_by_role("link", name="Digitale Schulanmeldung")).to_be_visible()
+    assert_accessible(page)
+    need.refresh_from_db()
+    assert need.state == NeedState.ADOPTED and need.project.code == "P-SCHULE-1"

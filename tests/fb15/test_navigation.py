@@ -88,7 +88,7 @@ def test_start_page_has_no_sub_navigation(personas, client_for):
         (
             "compliance_matrix",
             "Standards",
-            ["Standards", "Einhaltung", "Ausnahmen", "Technologieradar"],
+            ["Standards", "Einhaltung", "Ausnahmen", "Technologieradar", "Verwaltungsleistungen"],
             "Einhaltung",
         ),
         (
@@ -276,3 +276,18 @@ def test_previous_and_next_cost_the_same_queries_for_many_measures(
         MeasureFactory(goal=measures["M-1"].goal, code=f"M-{number}", owner=personas["unit32"])
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+def test_council_sees_no_needs_entry_and_may_not_open_the_list(personas, client_for):
+    """Needs are the units' and FB 15's: the council's strategy section has no
+    "Bedarfsmeldungen" and the list answers 403; staff keep the entry."""
+    council = personas["council"]
+    strategy = page(client_for, council, "measure_list")
+    labels = [label for label, _ in links(strategy, SUB)]
+    assert "Bedarfsmeldungen" not in labels and "Prioritätenrunden" in labels
+    assert f'href="{reverse("need_list")}"' not in strategy
+    assert client_for(council).get(reverse("need_list")).status_code == 403
+    staff = page(client_for, personas["staff"], "measure_list")
+    assert "Bedarfsmeldungen" in [label for label, _ in links(staff, SUB)]
+    lead = client_for(personas["lead32"])
+    assert lead.get(reverse("need_list")).status_code == 200

@@ -203,10 +203,11 @@ PAGES = [
     ("my_unit", None, 26),
     # + goal names as the reader may see them, + prev/next, + comments (count, following),
     # + the boxes of needs: origin, priorities per round, similar items of other units,
-    # + the council papers linked to it
-    ("measure_detail", "measure", 36),
+    # + the council papers linked to it, + its Verwaltungsleistungen
+    ("measure_detail", "measure", 37),
     # + comments: their count, whether the reader follows; + the boxes of needs
-    ("project_detail", "project", 23),
+    # + its Verwaltungsleistungen
+    ("project_detail", "project", 24),
     ("strategy_detail", None, 16),
 ]
 

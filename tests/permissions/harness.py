@@ -37,7 +37,7 @@ from measures.models import Indicator, Milestone, Risk, StatusUpdate
 from needs.models import NeedAttachment, PriorityProposal, PriorityRound, ScoringCriterion
 from portal.models import PortalSettings
 from reporting.models import Report, ReportSchedule, ReportStatus
-from standards.models import Compliance
+from standards.models import Compliance, Service
 from strategy import services as strategy_services
 from tests.factories import (
     ExemptionFactory,
@@ -151,6 +151,7 @@ def build_world() -> dict:
         unit=unit, standard=standard, requested_by=personas["lead32"]
     )
     world["trend"] = TrendFactory(title="E-Akte", units=[unit])
+    world["service"] = Service.objects.create(name="Wohnsitz anmelden")
     for variant, confidential in (("public", False), ("confidential", True)):
         need = NeedFactory(
             owner=unit,

@@ -186,6 +186,10 @@ ROUTES: dict[str, dict] = {
     "trend_edit": one("trend_edit", lambda w: w["trend"].pk),
     "trend_delete": one("trend_delete", lambda w: w["trend"].pk),
     "trend_history": one("trend_history", lambda w: w["trend"].pk),
+    "service_list": one("service_list"),
+    "service_add": one("service_add"),
+    "service_edit": one("service_edit", lambda w: w["service"].pk),
+    "service_history": one("service_history", lambda w: w["service"].pk),
     "standards_news": one("standards_news"),
     # Reports
     "report_list": one("report_list"),
@@ -234,6 +238,9 @@ ROUTES: dict[str, dict] = {
     "need_triage": per("need_triage", "need", *PV),
     "need_score": per("need_score", "need", *PV),
     "need_rank": per("need_rank", "need", *PV),
+    "need_adopt_measure": per("need_adopt_measure", "need", *PV),
+    "need_adopt_project": per("need_adopt_project", "need", *PV),
+    "need_merge": per("need_merge", "need", *PV),
     "need_triage_list": one("need_triage_list"),
     "scoringcriterion_list": one("scoringcriterion_list"),
     "scoringcriterion_add": one("scoringcriterion_add"),
@@ -473,6 +480,12 @@ EXPECTED: dict[str, tuple] = {
     "trend_edit": ("302 404 403 403 403 403 200", "302 404 403 403 403 403 422"),
     "trend_delete": ("302 404 403 403 403 403 200", "302 404 403 403 403 403 302"),
     "trend_history": ("302 404 200 200 200 200 200", "302 405 405 405 405 405 405"),
+    # Verwaltungsleistungen: FB 15 keeps the catalogue; every role reads the entries (on the
+    # pages that name them, and their history).
+    "service_list": ("302 403 403 403 403 403 200", "302 405 405 405 405 405 405"),
+    "service_add": ("302 403 403 403 403 403 200", "302 403 403 403 403 403 422"),
+    "service_edit": ("302 404 403 403 403 403 200", "302 404 403 403 403 403 422"),
+    "service_history": ("302 404 200 200 200 200 200", "302 405 405 405 405 405 405"),
     "standards_news": ("302 200 200 200 200 200 200", "302 302 302 302 302 302 302"),
     "report_list": ("302 200 200 200 200 200 200", "302 405 405 405 405 405 405"),
     "report_dashboard": ("302 403 200 200 200 200 200", "302 403 200 200 200 200 200"),
@@ -530,8 +543,9 @@ EXPECTED: dict[str, tuple] = {
     # The world's run rejected no rows: nothing to download.
     "import_rejected": ("302 403 403 403 403 403 404", "302 405 405 405 405 405 405"),
     # Needs: a unit reads and files its own (other units see public titles in the list
-    # only); FB 15 reads all. Public or not, another unit's need is 404.
-    "need_list": ("302 200 200 200 200 200 200", "302 405 405 405 405 405 405"),
+    # only); FB 15 reads all. Public or not, another unit's need is 404. The council and
+    # users without a role do not open the list (403).
+    "need_list": ("302 403 403 200 200 200 200", "302 405 405 405 405 405 405"),
     "need_add": ("302 403 403 403 200 200 200", "302 403 403 403 422 422 422"),
     "need_detail": ("302 404 404 404 200 404 200", "302 405 405 405 405 405 405"),
     "need_edit": ("302 404 404 404 200 404 200", "302 404 404 404 422 404 422"),
@@ -542,6 +556,10 @@ EXPECTED: dict[str, tuple] = {
     # Scores and rank: FB 15's (no score chosen: 422; an empty rank frees the rank: 302).
     "need_score": ("302 405 405 405 405 405 405", "302 404 404 404 403 404 422"),
     "need_rank": ("302 405 405 405 405 405 405", "302 404 404 404 403 404 302"),
+    # Adopting as a new measure or project, merging: FB 15's (an empty form: 422).
+    "need_adopt_measure": ("302 404 404 404 403 404 200", "302 404 404 404 403 404 422"),
+    "need_adopt_project": ("302 404 404 404 403 404 200", "302 404 404 404 403 404 422"),
+    "need_merge": ("302 404 404 404 403 404 200", "302 404 404 404 403 404 422"),
     "need_triage_list": ("302 403 403 403 403 403 200", "302 405 405 405 405 405 405"),
     "scoringcriterion_list": ("302 403 403 403 403 403 200", "302 405 405 405 405 405 405"),
     "scoringcriterion_add": ("302 403 403 403 403 403 200", "302 403 403 403 403 403 422"),
