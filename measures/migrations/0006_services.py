@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('measures', '0004_status_update_review'),
+        ('measures', '0005_status_update_returned_index'),
         ('standards', '0006_service'),
     ]
 
