@@ -21,9 +21,16 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.lookups import TrigramSimilar
-from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramSimilarity
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVectorField,
+    TrigramDistance,
+    TrigramSimilarity,
+)
 from django.db import connection, models
 from django.db.models import F, FloatField, Q, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Greatest
 
 from fb15.search import search_index
@@ -74,6 +81,8 @@ _STOPWORDS_TEXT = (
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 MAX_TERMS = 40
 LIMIT = 5
+# Rows each index offers before ranking (per kind and way of finding).
+CANDIDATES = 50
 # Full text finds an item when its rank passes this; titles alone when trigram passes theirs.
 MIN_RANK = 0.06
 MIN_TRIGRAM = 0.3
@@ -132,12 +141,8 @@ def _text_of(obj) -> str:
     return f"{obj.title} {obj.description}"
 
 
-# What each kind of item is: its model, its search index key and its owning unit's field.
-KINDS = (
-    (Need, "bedarf"),
-    (Measure, "massnahme"),
-    (Project, "projekt"),
-)
+# The kinds of item compared (each owned by a unit, `owner`) and their header search index.
+KINDS = ((Need, "bedarf"), (Measure, "massnahme"), (Project, "projekt"))
 
 
 def _candidates(user, model) -> models.QuerySet:
@@ -204,46 +209,66 @@ def similar_items(user, obj, limit: int = LIMIT) -> list[SimilarItem]:
     return found[:limit]
 
 
+def _stored_vector(model) -> RawSQL:
+    """The row's German text vector, stored and GIN-indexed by migration 0004 (the same
+    vector the header search builds, kept by a trigger)."""
+    column = f'{connection.ops.quote_name(model._meta.db_table)}."synergy_vector"'
+    return RawSQL(column, [], output_field=SearchVectorField())
+
+
 def _scored_postgres(rows, index_key, terms, title, trend_ids) -> list[tuple]:
-    """Candidates found through indexes, then scored: rows whose German text vector matches
-    the terms (GIN index of the header search), rows whose title is trigram-similar (GIN
-    trigram index, `%` operator) and rows sharing a trend; at most three queries."""
-    vector = search_index(index_key).vector()  # the expression the GIN index covers
+    """Candidates found through indexes, then scored among themselves (two queries).
+
+    The first query is a UNION of each way of finding, each taking its best CANDIDATES
+    rows: the title is trigram-similar (GiST, nearest first), the text matches the terms
+    (the header search's GIN expression index, fb15/search.py; ranked by the stored copy of
+    the vector, migration 0004, so no text is parsed again), or the row shares a trend.
+    The second scores only these rows. (In one query, or ORed in one WHERE, the planner
+    misjudges the cost of `%` and ts_rank per row and reads the whole table.)
+    """
+    model = rows.model
+    rows = rows.order_by()
+    similarity = TrigramSimilarity("title", title)
+    found = (
+        rows.filter(title__trigram_similar=title)
+        .order_by(TrigramDistance("title", title))
+        .values("pk")[:CANDIDATES]
+    )
     rank = Value(0.0, output_field=FloatField())
-    matches = []
     if terms:
         raw = " | ".join(f"{term}:*" for term in terms)
         query = SearchQuery(raw, search_type="raw", config="german")
-        rank = SearchRank(vector, query)
-        matches.append(rows.annotate(search_vector=vector).filter(search_vector=query))
-    matches.append(rows.filter(title__trigram_similar=title))
-    if trend_ids and hasattr(rows.model, "trends"):
-        matches.append(rows.filter(trends__in=trend_ids).distinct())
-    scored: dict[int, tuple] = {}
-    for candidates in matches:
-        candidates = (
-            candidates.annotate(
-                text_rank=rank,
-                title_similarity=TrigramSimilarity("title", title),
-                shared_trends=_shared_trends(rows.model, trend_ids),
-            )
-            .annotate(
-                score=Greatest(F("text_rank"), F("title_similarity"))
-                + F("shared_trends") * SHARED_TREND_BONUS
-            )
-            .filter(
-                Q(text_rank__gte=MIN_RANK)
-                | Q(title_similarity__gte=MIN_TRIGRAM)
-                | Q(shared_trends__gt=0)
-            )
-            .select_related("owner")
-            .only("pk", "title", "owner__code")
-            .order_by("-score", "pk")[:LIMIT]
+        rank = SearchRank(_stored_vector(model), query)
+        matching = rows.alias(search_vector=search_index(index_key).vector())
+        found = found.union(
+            matching.filter(search_vector=query).order_by(rank.desc()).values("pk")[:CANDIDATES]
         )
-        for row in candidates:
-            reasons = _reasons(row.text_rank, row.title_similarity, row.shared_trends)
-            scored[row.pk] = (row, row.score, reasons)
-    return sorted(scored.values(), key=lambda entry: -entry[1])[:LIMIT]
+    if trend_ids and hasattr(model, "trends"):
+        found = found.union(rows.filter(trends__in=trend_ids).values("pk")[:CANDIDATES])
+    candidates = (
+        model._base_manager.filter(pk__in=[row["pk"] for row in found])
+        .annotate(
+            text_rank=rank,
+            title_similarity=similarity,
+            shared_trends=_shared_trends(model, trend_ids),
+        )
+        .annotate(
+            score=Greatest(F("text_rank"), F("title_similarity"))
+            + F("shared_trends") * SHARED_TREND_BONUS
+        )
+        .filter(
+            Q(text_rank__gte=MIN_RANK)
+            | Q(title_similarity__gte=MIN_TRIGRAM)
+            | Q(shared_trends__gt=0)
+        )
+        .select_related("owner")
+        .only("pk", "title", "owner__code")
+        .order_by("-score", "pk")[:LIMIT]
+    )
+    return [
+        (row, row.score, _reasons(row.text_rank, row.title_similarity, row.shared_trends))
+        for row in candidates
+    ]
 
 
 def _shared_trends(model, trend_ids: set[int]):
