@@ -1,14 +1,17 @@
 """Synergies: needs, measures and projects of different units that are about the same thing.
 
 `similar_items(user, obj)` answers "Ähnliche Vorhaben in anderen Fachbereichen" for one need,
-measure or project; `clusters(user)` groups the open needs with their similar items for
-FB 15's Synergien page. Units write the same thing in different words ("E-Akte", "digitale
+measure or project. For FB 15's Synergien page the similar items of every open need are
+computed in the background and stored (`SynergyCandidate`, services.refresh_synergy_candidates
+run by needs/tasks.py); `synergy_needs(user)` and `clusters(user, needs)` read them,
+restricted to what the reader may see. Units write the same thing in different words ("E-Akte", "digitale
 Aktenführung", "DMS-Einführung"), so the words of an item are widened by a small thesaurus
 of the administration's synonyms (THESAURUS) before searching.
 
 On PostgreSQL the search is full text with the `german` configuration (each word also as a
 prefix, so "termin" finds "Terminbuchung") over the same vectors the header search indexes
-(fb15/search.py), plus trigram similarity of the titles (`pg_trgm`). On SQLite the same
+(fb15/search.py; a stored copy ranks them, migration 0004), plus trigram similarity of the
+titles (`pg_trgm`, GiST). Each index offers its best candidates; only those are scored. On SQLite the same
 words are matched in Python over the candidates' folded text. Shared links (the same trend
 of the radar) raise a pair's score. Pairs FB 15 marked "kein Zusammenhang" never appear.
 The number of queries does not depend on the amount of data.
@@ -29,15 +32,16 @@ from django.contrib.postgres.search import (
     TrigramSimilarity,
 )
 from django.db import connection, models
-from django.db.models import F, FloatField, Q, Value
+from django.db.models import Exists, F, FloatField, OuterRef, Q, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models.functions import Cast, Coalesce, Concat, Greatest
+from django.utils.translation import gettext_lazy as _
 
 from fb15.search import search_index
 from fb15.search_folding import fold
 from measures.models import Measure, Project
 
-from .models import Need, SynergyKind, SynergyMark
+from .models import Need, SynergyCandidate, SynergyKind, SynergyMark
 
 # `title__trigram_similar` (pg_trgm's `%`, served by the GIN trigram indexes of migration
 # 0003) without installing django.contrib.postgres as an app.
@@ -97,8 +101,13 @@ class SimilarItem:
     unit_code: str
     url: str  # empty when the reader may see the title only
     score: float
-    reasons: list[str] = field(default_factory=list)
+    reason_codes: list[str] = field(default_factory=list)  # keys of REASONS
     mark: str = ""  # FB 15's mark of the pair, if any
+    unit_id: int | None = None
+
+    @property
+    def reasons(self) -> list[str]:
+        return [str(REASONS[code]) for code in self.reason_codes]
 
 
 def item_key(obj) -> str:
@@ -147,7 +156,10 @@ KINDS = ((Need, "bedarf"), (Measure, "massnahme"), (Project, "projekt"))
 
 def _candidates(user, model) -> models.QuerySet:
     """Rows of `model` the user may see: needs by title (other units' public ones), measures
-    and projects through restrict()."""
+    and projects through restrict(). Without a user, every row: the stored candidates are
+    computed once for everyone and restricted when read (`stored_clusters`)."""
+    if user is None:
+        return model.objects.all()
     if model is Need:
         return Need.objects.titles_for(user)
     return model.objects.restrict(user, "view")
@@ -162,7 +174,8 @@ def _dismissed_and_marks(key: str) -> dict[str, str]:
 
 
 def similar_items(user, obj, limit: int = LIMIT) -> list[SimilarItem]:
-    """The items of other units most similar to `obj` that `user` may see, best first.
+    """The items of other units most similar to `obj` that `user` may see, best first
+    (all items when `user` is None, without links).
 
     A constant number of queries: one per kind of item, one for the marks, one for the
     source's trends, one for which needs the user may open.
@@ -182,7 +195,7 @@ def similar_items(user, obj, limit: int = LIMIT) -> list[SimilarItem]:
             if connection.vendor == "postgresql"
             else _scored_python(rows, terms, obj.title, trend_ids)
         )
-        if model is Need and scored:
+        if model is Need and scored and user is not None:
             readable_needs = set(
                 Need.objects.restrict(user, "view")
                 .filter(pk__in=[row.pk for row, _s, _r in scored])
@@ -201,8 +214,9 @@ def similar_items(user, obj, limit: int = LIMIT) -> list[SimilarItem]:
                     unit_code=row.owner.code,
                     url=row.get_absolute_url() if readable else "",
                     score=score,
-                    reasons=reasons,
+                    reason_codes=reasons,
                     mark=marks.get(key, ""),
+                    unit_id=row.owner_id,
                 )
             )
     found.sort(key=lambda item: -item.score)
@@ -285,16 +299,22 @@ def _shared_trends(model, trend_ids: set[int]):
     return Coalesce(models.Subquery(shared, output_field=models.IntegerField()), 0)
 
 
-def _reasons(text_rank: float, title_similarity: float, shared_trends: int) -> list[str]:
-    from django.utils.translation import gettext as _
+# Why two items look alike (stored with the candidates, shown in the reader's language).
+REASONS = {
+    "text": _("ähnliche Beschreibung"),
+    "title": _("ähnlicher Titel"),
+    "trend": _("gleicher Trend"),
+}
 
+
+def _reasons(text_rank: float, title_similarity: float, shared_trends: int) -> list[str]:
     reasons = []
     if text_rank >= MIN_RANK:
-        reasons.append(_("ähnliche Beschreibung"))
+        reasons.append("text")
     if title_similarity >= MIN_TRIGRAM:
-        reasons.append(_("ähnlicher Titel"))
+        reasons.append("title")
     if shared_trends:
-        reasons.append(_("gleicher Trend"))
+        reasons.append("trend")
     return reasons
 
 
@@ -337,7 +357,7 @@ def _trigram(a: str, b: str) -> float:
 
 @dataclass
 class Cluster:
-    """An open need with the similar items of other units (the Synergien page)."""
+    """An open need with its stored similar items of other units (the Synergien page)."""
 
     need: Need
     items: list[SimilarItem]
@@ -347,26 +367,103 @@ class Cluster:
         return item_key(self.need)
 
 
+def _live_candidates() -> models.QuerySet:
+    """Stored candidates whose pair FB 15 has not marked "kein Zusammenhang" (checked when
+    read too, so a mark counts at once, before the next computation)."""
+    need_key = Concat(Value("need:"), Cast("need_id", models.CharField()))
+    pair = Q(key_a=OuterRef("need_key"), key_b=OuterRef("item_key")) | Q(
+        key_a=OuterRef("item_key"), key_b=OuterRef("need_key")
+    )
+    dismissed = SynergyMark.objects.filter(pair, kind=SynergyKind.UNRELATED)
+    return SynergyCandidate.objects.annotate(need_key=need_key).exclude(Exists(dismissed))
+
+
+def synergy_needs(user) -> models.QuerySet:
+    """The open needs `user` may read that have stored similar items, oldest first: the
+    Synergien page's list (paginated)."""
+    has_items = _live_candidates().filter(need=OuterRef("pk"))
+    return (
+        Need.objects.restrict(user, "view")
+        .open()
+        .filter(Exists(has_items))
+        .select_related("owner")
+        .order_by("created_at", "pk")
+    )
+
+
 def clusters(user, needs: Iterable[Need]) -> list[Cluster]:
-    """For each need, its similar items; needs without any are left out. Two pairs seen
-    from both sides are shown once (under the older need)."""
-    result = []
+    """The stored similar items of `needs`, as far as `user` may see them (needs of other
+    units by title only). A pair seen from both sides is shown once, under the older need.
+    A constant number of queries: the candidates, one per kind of item, the readable needs
+    and the marks."""
+    needs = list(needs)
+    rows = list(_live_candidates().filter(need__in=needs).order_by("need", "-score", "pk"))
+    wanted: dict[str, set[int]] = {}
+    for row in rows:
+        name, pk = row.item_key.split(":")
+        wanted.setdefault(name, set()).add(int(pk))
+    objects = {
+        f"{name}:{obj.pk}": obj
+        for name, pks in wanted.items()
+        for obj in _candidates(user, MODELS_BY_NAME[name])
+        .filter(pk__in=pks)
+        .select_related("owner")
+    }
+    readable_needs = set()
+    if wanted.get("need"):
+        readable_needs = set(
+            Need.objects.restrict(user, "view")
+            .filter(pk__in=wanted["need"])
+            .values_list("pk", flat=True)
+        )
+    need_keys = [item_key(need) for need in needs]
+    marks = {
+        pair_key(a, b): kind
+        for a, b, kind in SynergyMark.objects.filter(
+            Q(key_a__in=need_keys) | Q(key_b__in=need_keys)
+        ).values_list("key_a", "key_b", "kind")
+    }
+    by_need: dict[int, list[SimilarItem]] = {}
     seen: set[tuple[str, str]] = set()
-    for need in needs:
-        items = []
-        for item in similar_items(user, need):
-            pair = pair_key(item_key(need), item.key)
-            if pair in seen:
-                continue
-            seen.add(pair)
-            items.append(item)
-        if items:
-            result.append(Cluster(need=need, items=items))
-    return result
+    for row in rows:
+        obj = objects.get(row.item_key)
+        pair = pair_key(row.need_key, row.item_key)
+        if obj is None or pair in seen:
+            continue
+        seen.add(pair)
+        readable = not isinstance(obj, Need) or obj.pk in readable_needs
+        by_need.setdefault(row.need_id, []).append(
+            SimilarItem(
+                key=row.item_key,
+                kind=str(obj._meta.verbose_name),
+                title=obj.title,
+                unit_code=obj.owner.code,
+                url=obj.get_absolute_url() if readable else "",
+                score=row.score,
+                reason_codes=row.reasons,
+                mark=marks.get(pair, ""),
+            )
+        )
+    return [Cluster(need=need, items=by_need[need.pk]) for need in needs if need.pk in by_need]
+
+
+def last_computed():
+    """When the stored candidates were last computed (None before the first run)."""
+    return SynergyCandidate.objects.aggregate(last=models.Max("computed_at"))["last"]
 
 
 KEY_PATTERN = re.compile(r"^(need|measure|project):(\d{1,12})$")
 MODELS_BY_NAME = {"need": Need, "measure": Measure, "project": Project}
+
+
+def item_by_key(key: str):
+    """The need, measure or project a key names, unrestricted (for the computation); else
+    None."""
+    match = KEY_PATTERN.match(key or "")
+    if match is None:
+        return None
+    model = MODELS_BY_NAME[match.group(1)]
+    return model.objects.filter(pk=int(match.group(2))).first()
 
 
 def readable_item(user, key: str):
