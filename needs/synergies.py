@@ -4,17 +4,17 @@
 measure or project. For FB 15's Synergien page the similar items of every open need are
 computed in the background and stored (`SynergyCandidate`, services.refresh_synergy_candidates
 run by needs/tasks.py); `synergy_needs(user)` and `clusters(user, needs)` read them,
-restricted to what the reader may see. Units write the same thing in different words ("E-Akte", "digitale
-Aktenführung", "DMS-Einführung"), so the words of an item are widened by a small thesaurus
-of the administration's synonyms (THESAURUS) before searching.
+restricted to what the reader may see. Units write the same thing in different words
+("E-Akte", "digitale Aktenführung", "DMS-Einführung"), so the words of an item are widened
+by a small thesaurus of the administration's synonyms (THESAURUS) before searching.
 
 On PostgreSQL the search is full text with the `german` configuration (each word also as a
 prefix, so "termin" finds "Terminbuchung") over the same vectors the header search indexes
 (fb15/search.py; a stored copy ranks them, migration 0004), plus trigram similarity of the
-titles (`pg_trgm`, GiST). Each index offers its best candidates; only those are scored. On SQLite the same
-words are matched in Python over the candidates' folded text. Shared links (the same trend
-of the radar) raise a pair's score. Pairs FB 15 marked "kein Zusammenhang" never appear.
-The number of queries does not depend on the amount of data.
+titles (`pg_trgm`, GiST). Each index offers its best candidates; only those are scored.
+On SQLite the same words are matched in Python over the candidates' folded text. Shared
+links (the same trend of the radar) raise a pair's score. Pairs FB 15 marked "kein
+Zusammenhang" never appear. The number of queries does not depend on the amount of data.
 """
 
 from __future__ import annotations
