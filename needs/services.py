@@ -265,11 +265,14 @@ def refresh_synergy_candidates(needs=None) -> int:
     ]
     with transaction.atomic():
         SynergyCandidate.objects.filter(need__in=needs).delete()
-        # A need deleted meanwhile has nothing to keep.
+        # A need deleted meanwhile has nothing to keep; a refresh of the same need running
+        # alongside may have written the same pairs first.
         existing = set(
             Need.objects.filter(pk__in={row.need_id for row in rows}).values_list("pk", flat=True)
         )
-        SynergyCandidate.objects.bulk_create(row for row in rows if row.need_id in existing)
+        SynergyCandidate.objects.bulk_create(
+            (row for row in rows if row.need_id in existing), ignore_conflicts=True
+        )
     return len(rows)
 
 
