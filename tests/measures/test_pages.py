@@ -203,10 +203,11 @@ PAGES = [
     ("my_unit", None, 26),
     # + goal names as the reader may see them, + prev/next, + comments (count, following),
     # + the boxes of needs: origin, priorities per round, similar items of other units,
-    # + the council papers linked to it
-    ("measure_detail", "measure", 36),
-    # + comments: their count, whether the reader follows; + the boxes of needs
-    ("project_detail", "project", 23),
+    # + the council papers linked to it; + 1 for the similar items: each kind's candidates
+    # come from the indexes first, then only they are scored (two queries where one was)
+    ("measure_detail", "measure", 37),
+    # + comments: their count, whether the reader follows; + the boxes of needs (+ 1 as above)
+    ("project_detail", "project", 24),
     ("strategy_detail", None, 16),
 ]
 
