@@ -198,6 +198,29 @@ def test_changing_a_needs_title_recomputes_its_pairs(
     assert not SynergyCandidate.objects.filter(need=need, item_key=item_key(measure)).exists()
 
 
+def test_a_rejected_need_and_a_deleted_measure_leave_the_stored_pairs(
+    personas, django_capture_on_commit_callbacks, monkeypatch
+):
+    need = NeedFactory(owner=personas["unit32"], title="E-Akte im Ordnungsamt")
+    other = NeedFactory(owner=personas["unit50"], title="E-Akte im Sozialamt")
+    measure = MeasureFactory(owner=OrgUnitFactory(code="FB 70"), title="E-Akte im Bauamt")
+    tasks.refresh_synergies()
+    assert SynergyCandidate.objects.filter(need=need, item_key=item_key(measure)).exists()
+    monkeypatch.setattr(tasks.refresh_item_synergies, "delay", tasks.refresh_item_synergies)
+    with django_capture_on_commit_callbacks(execute=True):
+        need.state = "rejected"
+        need.save()
+    assert not SynergyCandidate.objects.filter(need=need).exists()
+    assert SynergyCandidate.objects.filter(need=other, item_key=item_key(measure)).exists()
+    key = item_key(measure)
+    with django_capture_on_commit_callbacks(execute=True):
+        measure.delete()
+    assert not SynergyCandidate.objects.filter(item_key=key).exists()
+    page = client_as(personas["strategist"]).get(reverse("synergies")).content.decode()
+    # No longer a cluster of its own (it may still be listed as another need's match).
+    assert f'id="cluster-{need.pk}"' not in page and f'id="cluster-{other.pk}"' in page
+
+
 @pytest.mark.parametrize("count", [3, 30])
 def test_synergies_page_query_count_does_not_grow(personas, django_assert_max_num_queries, count):
     goal = GoalFactory()
