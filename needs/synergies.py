@@ -43,8 +43,8 @@ from measures.models import Measure, Project
 
 from .models import Need, SynergyCandidate, SynergyKind, SynergyMark
 
-# `title__trigram_similar` (pg_trgm's `%`, served by the GIN trigram indexes of migration
-# 0003) without installing django.contrib.postgres as an app.
+# `title__trigram_similar` (pg_trgm's `%`, served by the GiST trigram indexes of migrations
+# 0003/0004) without installing django.contrib.postgres as an app.
 models.CharField.register_lookup(TrigramSimilar)
 
 # Words units use for the same thing; every word widens a query to its whole group.
@@ -157,7 +157,7 @@ KINDS = ((Need, "bedarf"), (Measure, "massnahme"), (Project, "projekt"))
 def _candidates(user, model) -> models.QuerySet:
     """Rows of `model` the user may see: needs by title (other units' public ones), measures
     and projects through restrict(). Without a user, every row: the stored candidates are
-    computed once for everyone and restricted when read (`stored_clusters`)."""
+    computed once for everyone and restricted when read (`clusters`)."""
     if user is None:
         return model.objects.all()
     if model is Need:
@@ -177,8 +177,8 @@ def similar_items(user, obj, limit: int = LIMIT) -> list[SimilarItem]:
     """The items of other units most similar to `obj` that `user` may see, best first
     (all items when `user` is None, without links).
 
-    A constant number of queries: one per kind of item, one for the marks, one for the
-    source's trends, one for which needs the user may open.
+    A constant number of queries: two per kind of item (one on SQLite), one for the marks,
+    one for the source's trends, one for which needs the user may open.
     """
     source_key = item_key(obj)
     terms = query_terms(_text_of(obj), obj.title)
@@ -224,8 +224,8 @@ def similar_items(user, obj, limit: int = LIMIT) -> list[SimilarItem]:
 
 
 def _stored_vector(model) -> RawSQL:
-    """The row's German text vector, stored and GIN-indexed by migration 0004 (the same
-    vector the header search builds, kept by a trigger)."""
+    """The row's German text vector as stored by migration 0004 (the same vector the header
+    search builds, kept by a trigger): ranking by it parses no text."""
     column = f'{connection.ops.quote_name(model._meta.db_table)}."synergy_vector"'
     return RawSQL(column, [], output_field=SearchVectorField())
 

@@ -1,11 +1,13 @@
 """Stored German text vectors for the synergies (needs/synergies.py), PostgreSQL only.
 
 The tables of needs, measures and projects get a column `synergy_vector` holding exactly the
-weighted vector the header search builds (`SearchIndex.vector()`, fb15/search.py), with a
-GIN index. A trigger keeps it current when a text column is written (a trigger rather than
-a generated column, so later migrations may still change those columns' types). The
-similar-items box then ranks by it without parsing every candidate's text again
-(bench/needs_bench.py). The models do not declare the column; SQLite compares in Python.
+weighted vector the header search builds (`SearchIndex.vector()`, fb15/search.py). A trigger
+keeps it current when a text column is written (a trigger rather than a generated column,
+so later migrations may still change those columns' types). The similar-items box finds
+candidates through the header search's GIN expression index and ranks them by this column
+without parsing their texts again (bench/needs_bench.py). The column has no index of its
+own: with one, the planner took `@@` on it for cheap and read the whole table. The models
+do not declare the column; SQLite compares in Python.
 
 The titles' trigram indexes of 0003 become GiST: for `title % …` with a title of several
 words GIN reads the long lists of common trigrams (15 ms at 10,000 measures), GiST 2–4 ms.
@@ -54,9 +56,6 @@ def create(apps, schema_editor):
         schema_editor.execute(
             f"CREATE TRIGGER synergy_vector BEFORE INSERT OR UPDATE OF {', '.join(columns)} "
             f"ON {table} FOR EACH ROW EXECUTE FUNCTION synergy_{table}_vector()"
-        )
-        schema_editor.execute(
-            f"CREATE INDEX synergy_{table}_vector ON {table} USING gin (synergy_vector)"
         )
         schema_editor.execute(f"DROP INDEX IF EXISTS synergy_{table}_title_trgm")
         schema_editor.execute(
