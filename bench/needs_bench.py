@@ -4,9 +4,12 @@
 
 Creates a throwaway test database next to the configured one (test_<name>), bulk-creates
 measures and needs with German titles and descriptions (topic words such as "Termin",
-"Akte", "WLAN" in a few per cent of the rows), and prints the median time of
-`similar_items()` for one measure (the box on its page) as the strategy team and as a unit
-lead, and the time to compute the Synergien page (its 60 newest open needs).
+"Akte", "WLAN" in a few per cent of the rows), vacuums it (as autovacuum would after such
+a load: GIN indexes keep new rows in a pending list until then) and prints:
+- median and p90 time and the queries of `similar_items()` for one measure (the box on its
+  page) as the strategy team and as a unit lead;
+- the time to compute and store the similar items of all open needs (the nightly task);
+- median time and queries of the Synergien page (first page, through the test client).
 Goal of the issue: ≤ 50 ms for the box on PostgreSQL.
 """
 
@@ -106,17 +109,28 @@ def seed(measures: int, needs: int):
         for _ in range(needs)
     )
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE")
     return strategist, lead
 
 
-def median_ms(function, runs: int) -> float:
+def timed(function, runs: int) -> tuple[float, float, int]:
+    """Median and p90 in ms and the queries of one run (after one warm-up run)."""
+    queries = []
+
+    def count(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        function()
     timings = []
     for _ in range(runs):
         started = time.perf_counter()
         function()
-        timings.append(time.perf_counter() - started)
-    return statistics.median(timings) * 1000
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    p90 = timings[min(len(timings) - 1, round(0.9 * (len(timings) - 1)))]
+    return statistics.median(timings), p90, len(queries)
 
 
 def main() -> None:
@@ -128,11 +142,16 @@ def main() -> None:
     if connection.vendor != "postgresql":
         out("Set DATABASE_URL to a PostgreSQL database.")
         return
-    from measures.models import Measure
-    from needs.models import Need
-    from needs.synergies import clusters, similar_items
-    from needs.views import SYNERGY_PAGE_NEEDS
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+    from django.urls import reverse
 
+    from measures.models import Measure
+    from needs.models import Need, SynergyCandidate
+    from needs.services import refresh_synergy_candidates
+    from needs.synergies import similar_items
+
+    setup_test_environment()  # the test client's host is allowed
     old_name = connection.settings_dict["NAME"]
     connection.creation.create_test_db(verbosity=0, autoclobber=True)
     try:
@@ -145,13 +164,28 @@ def main() -> None:
         measure = Measure.objects.filter(title__icontains="Terminvergabe").first()
         for who, user in (("Strategieteam", strategist), ("Leitung", lead)):
             found = len(similar_items(user, measure))
-            ms = median_ms(lambda user=user: similar_items(user, measure), args.runs)
-            out(f"similar items of one measure  {who:14} {found} found  median {ms:7.1f} ms")
-        needs = list(
-            Need.objects.open().select_related("owner").order_by("created_at")[:SYNERGY_PAGE_NEEDS]
+            median, p90, queries = timed(lambda user=user: similar_items(user, measure), args.runs)
+            out(
+                f"similar items of one measure  {who:14} {found} found  "
+                f"median {median:6.1f} ms  p90 {p90:6.1f} ms  {queries} queries"
+            )
+        open_needs = Need.objects.open().count()
+        started = time.perf_counter()
+        stored = refresh_synergy_candidates()
+        out(
+            f"similar items of all {open_needs} open needs computed and stored "
+            f"({stored} pairs, {SynergyCandidate.objects.values('need').distinct().count()} "
+            f"needs with any) in {time.perf_counter() - started:.1f} s"
         )
-        ms = median_ms(lambda: clusters(strategist, needs), 1)
-        out(f"Synergien page ({len(needs)} open needs)  {ms:7.1f} ms")
+        client = Client()
+        client.force_login(strategist)
+        url = reverse("synergies")
+        assert client.get(url).status_code == 200
+        median, p90, queries = timed(lambda: client.get(url), args.runs)
+        out(
+            f"Synergien page (first page)  median {median:6.1f} ms  p90 {p90:6.1f} ms  "
+            f"{queries} queries"
+        )
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
 

@@ -53,12 +53,16 @@ class NeedsConfig(AppConfig):
         from fb15.inbox import register_tasks
         from fb15.panels import register_object_panel
 
-        from . import search  # noqa: F401  (registers what the header search finds)
+        from . import (
+            search,  # noqa: F401  (registers what the header search finds)
+            signals,
+        )
         from .home import needs_tasks
         from .panels import need_link_panel, priority_history_panel, similar_items_panel
 
         _register_role_permissions()
         _register_navigation()
+        signals.connect()
         register_tasks(needs_tasks)
         for model_label in ("measures.measure", "measures.project"):
             register_object_panel(model_label, need_link_panel)

@@ -597,3 +597,44 @@ class SynergyMark(DomainModel):
 
     def get_absolute_url(self) -> str:
         return reverse("synergies")
+
+
+class SynergyCandidate(models.Model):
+    """An open need and a similar item of another unit, as last computed.
+
+    Written only by `services.refresh_synergy_candidates` (a Celery task after an item's
+    text changes, and every night for all open needs); the Synergien page reads these rows
+    instead of comparing thousands of items per request. Derived data, so no history.
+    `item_key` names the other item as SynergyMark does ("measure:4").
+    """
+
+    need = models.ForeignKey(
+        Need,
+        verbose_name=_("Bedarfsmeldung"),
+        on_delete=models.CASCADE,
+        related_name="synergy_candidates",
+    )
+    item_key = models.CharField(_("ähnliches Vorhaben"), max_length=30)
+    unit = models.ForeignKey(
+        "fb15.OrgUnit",
+        verbose_name=_("Fachbereich des Vorhabens"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    score = models.FloatField(_("Ähnlichkeit"))
+    reasons = models.JSONField(_("Gründe"), default=list)
+    computed_at = models.DateTimeField(_("berechnet am"))
+
+    class Meta:
+        verbose_name = _("Synergie-Kandidat")
+        verbose_name_plural = _("Synergie-Kandidaten")
+        ordering = ["need", "-score"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["need", "item_key"], name="needs_synergy_candidate_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["item_key"], name="needs_synergy_candidate_item")]
+
+    def __str__(self) -> str:
+        return f"need:{self.need_id} ↔ {self.item_key} ({self.score:.2f})"

@@ -22,6 +22,7 @@ from .models import (
     PriorityRound,
     ScoringCriterion,
     Statement,
+    SynergyCandidate,
     quarter_of,
     units_of,
 )
@@ -329,3 +330,62 @@ def close_round(*, actor, round: PriorityRound) -> PriorityRound:
     round.closed_at, round.closed_by = timezone.now(), actor
     save_with_history(round, actor=actor, reason="Runde abgeschlossen")
     return round
+
+
+# --- stored synergy candidates (needs/tasks.py runs these) --------------------------------
+
+
+def refresh_synergy_candidates(needs=None) -> int:
+    """Compute and store the similar items of other units for `needs` (a queryset; every
+    need when None): open needs get their best items (synergies.similar_items over all
+    items, restricted when read), the rows of the others go. Returns the rows written.
+
+    The comparing happens outside the transaction; only the swap of rows is atomic, so the
+    Synergien page always shows a complete earlier or later state.
+    """
+    from .synergies import similar_items
+
+    needs = Need.objects.all() if needs is None else needs
+    now = timezone.now()
+    rows = [
+        SynergyCandidate(
+            need=need,
+            item_key=item.key,
+            unit_id=item.unit_id,
+            score=item.score,
+            reasons=item.reason_codes,
+            computed_at=now,
+        )
+        for need in needs.open().order_by("pk")
+        for item in similar_items(None, need)
+    ]
+    with transaction.atomic():
+        SynergyCandidate.objects.filter(need__in=needs).delete()
+        # A need deleted meanwhile has nothing to keep; a refresh of the same need running
+        # alongside may have written the same pairs first.
+        existing = set(
+            Need.objects.filter(pk__in={row.need_id for row in rows}).values_list("pk", flat=True)
+        )
+        SynergyCandidate.objects.bulk_create(
+            (row for row in rows if row.need_id in existing), ignore_conflicts=True
+        )
+    return len(rows)
+
+
+def refresh_synergies_of_item(key: str) -> int:
+    """After an item's text, owner or state changed (or it was deleted): recompute the needs
+    it concerns, namely itself if it is a need, the needs that list it and the needs it is
+    now most similar to. The nightly refresh catches the rest."""
+    from .synergies import item_by_key, similar_items
+
+    affected = set(SynergyCandidate.objects.filter(item_key=key).values_list("need_id", flat=True))
+    item = item_by_key(key)
+    if item is not None:
+        if isinstance(item, Need):
+            affected.add(item.pk)
+        affected.update(
+            int(found.key.split(":")[1])
+            for found in similar_items(None, item)
+            if found.key.startswith("need:")
+        )
+    return refresh_synergy_candidates(Need.objects.filter(pk__in=affected))

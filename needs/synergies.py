@@ -1,17 +1,20 @@
 """Synergies: needs, measures and projects of different units that are about the same thing.
 
 `similar_items(user, obj)` answers "Ähnliche Vorhaben in anderen Fachbereichen" for one need,
-measure or project; `clusters(user)` groups the open needs with their similar items for
-FB 15's Synergien page. Units write the same thing in different words ("E-Akte", "digitale
-Aktenführung", "DMS-Einführung"), so the words of an item are widened by a small thesaurus
-of the administration's synonyms (THESAURUS) before searching.
+measure or project. For FB 15's Synergien page the similar items of every open need are
+computed in the background and stored (`SynergyCandidate`, services.refresh_synergy_candidates
+run by needs/tasks.py); `synergy_needs(user)` and `clusters(user, needs)` read them,
+restricted to what the reader may see. Units write the same thing in different words
+("E-Akte", "digitale Aktenführung", "DMS-Einführung"), so the words of an item are widened
+by a small thesaurus of the administration's synonyms (THESAURUS) before searching.
 
 On PostgreSQL the search is full text with the `german` configuration (each word also as a
 prefix, so "termin" finds "Terminbuchung") over the same vectors the header search indexes
-(fb15/search.py), plus trigram similarity of the titles (`pg_trgm`). On SQLite the same
-words are matched in Python over the candidates' folded text. Shared links (the same trend
-of the radar) raise a pair's score. Pairs FB 15 marked "kein Zusammenhang" never appear.
-The number of queries does not depend on the amount of data.
+(fb15/search.py; a stored copy ranks them, migration 0004), plus trigram similarity of the
+titles (`pg_trgm`, GiST). Each index offers its best candidates; only those are scored.
+On SQLite the same words are matched in Python over the candidates' folded text. Shared
+links (the same trend of the radar) raise a pair's score. Pairs FB 15 marked "kein
+Zusammenhang" never appear. The number of queries does not depend on the amount of data.
 """
 
 from __future__ import annotations
@@ -21,19 +24,27 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.contrib.postgres.lookups import TrigramSimilar
-from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramSimilarity
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVectorField,
+    TrigramDistance,
+    TrigramSimilarity,
+)
 from django.db import connection, models
-from django.db.models import F, FloatField, Q, Value
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import Exists, F, FloatField, OuterRef, Q, Value
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast, Coalesce, Concat, Greatest
+from django.utils.translation import gettext_lazy as _
 
 from fb15.search import search_index
 from fb15.search_folding import fold
 from measures.models import Measure, Project
 
-from .models import Need, SynergyKind, SynergyMark
+from .models import Need, SynergyCandidate, SynergyKind, SynergyMark
 
-# `title__trigram_similar` (pg_trgm's `%`, served by the GIN trigram indexes of migration
-# 0003) without installing django.contrib.postgres as an app.
+# `title__trigram_similar` (pg_trgm's `%`, served by the GiST trigram indexes of migrations
+# 0003/0004) without installing django.contrib.postgres as an app.
 models.CharField.register_lookup(TrigramSimilar)
 
 # Words units use for the same thing; every word widens a query to its whole group.
@@ -74,6 +85,8 @@ _STOPWORDS_TEXT = (
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 MAX_TERMS = 40
 LIMIT = 5
+# Rows each index offers before ranking (per kind and way of finding).
+CANDIDATES = 50
 # Full text finds an item when its rank passes this; titles alone when trigram passes theirs.
 MIN_RANK = 0.06
 MIN_TRIGRAM = 0.3
@@ -88,8 +101,13 @@ class SimilarItem:
     unit_code: str
     url: str  # empty when the reader may see the title only
     score: float
-    reasons: list[str] = field(default_factory=list)
+    reason_codes: list[str] = field(default_factory=list)  # keys of REASONS
     mark: str = ""  # FB 15's mark of the pair, if any
+    unit_id: int | None = None
+
+    @property
+    def reasons(self) -> list[str]:
+        return [str(REASONS[code]) for code in self.reason_codes]
 
 
 def item_key(obj) -> str:
@@ -132,17 +150,16 @@ def _text_of(obj) -> str:
     return f"{obj.title} {obj.description}"
 
 
-# What each kind of item is: its model, its search index key and its owning unit's field.
-KINDS = (
-    (Need, "bedarf"),
-    (Measure, "massnahme"),
-    (Project, "projekt"),
-)
+# The kinds of item compared (each owned by a unit, `owner`) and their header search index.
+KINDS = ((Need, "bedarf"), (Measure, "massnahme"), (Project, "projekt"))
 
 
 def _candidates(user, model) -> models.QuerySet:
     """Rows of `model` the user may see: needs by title (other units' public ones), measures
-    and projects through restrict()."""
+    and projects through restrict(). Without a user, every row: the stored candidates are
+    computed once for everyone and restricted when read (`clusters`)."""
+    if user is None:
+        return model.objects.all()
     if model is Need:
         return Need.objects.titles_for(user)
     return model.objects.restrict(user, "view")
@@ -157,10 +174,11 @@ def _dismissed_and_marks(key: str) -> dict[str, str]:
 
 
 def similar_items(user, obj, limit: int = LIMIT) -> list[SimilarItem]:
-    """The items of other units most similar to `obj` that `user` may see, best first.
+    """The items of other units most similar to `obj` that `user` may see, best first
+    (all items when `user` is None, without links).
 
-    A constant number of queries: one per kind of item, one for the marks, one for the
-    source's trends, one for which needs the user may open.
+    A constant number of queries: two per kind of item (one on SQLite), one for the marks,
+    one for the source's trends, one for which needs the user may open.
     """
     source_key = item_key(obj)
     terms = query_terms(_text_of(obj), obj.title)
@@ -177,7 +195,7 @@ def similar_items(user, obj, limit: int = LIMIT) -> list[SimilarItem]:
             if connection.vendor == "postgresql"
             else _scored_python(rows, terms, obj.title, trend_ids)
         )
-        if model is Need and scored:
+        if model is Need and scored and user is not None:
             readable_needs = set(
                 Need.objects.restrict(user, "view")
                 .filter(pk__in=[row.pk for row, _s, _r in scored])
@@ -196,54 +214,75 @@ def similar_items(user, obj, limit: int = LIMIT) -> list[SimilarItem]:
                     unit_code=row.owner.code,
                     url=row.get_absolute_url() if readable else "",
                     score=score,
-                    reasons=reasons,
+                    reason_codes=reasons,
                     mark=marks.get(key, ""),
+                    unit_id=row.owner_id,
                 )
             )
     found.sort(key=lambda item: -item.score)
     return found[:limit]
 
 
+def _stored_vector(model) -> RawSQL:
+    """The row's German text vector as stored by migration 0004 (the same vector the header
+    search builds, kept by a trigger): ranking by it parses no text."""
+    column = f'{connection.ops.quote_name(model._meta.db_table)}."synergy_vector"'
+    return RawSQL(column, [], output_field=SearchVectorField())
+
+
 def _scored_postgres(rows, index_key, terms, title, trend_ids) -> list[tuple]:
-    """Candidates found through indexes, then scored: rows whose German text vector matches
-    the terms (GIN index of the header search), rows whose title is trigram-similar (GIN
-    trigram index, `%` operator) and rows sharing a trend; at most three queries."""
-    vector = search_index(index_key).vector()  # the expression the GIN index covers
+    """Candidates found through indexes, then scored among themselves (two queries).
+
+    The first query is a UNION of each way of finding, each taking its best CANDIDATES
+    rows: the title is trigram-similar (GiST, nearest first), the text matches the terms
+    (the header search's GIN expression index, fb15/search.py; ranked by the stored copy of
+    the vector, migration 0004, so no text is parsed again), or the row shares a trend.
+    The second scores only these rows. (In one query, or ORed in one WHERE, the planner
+    misjudges the cost of `%` and ts_rank per row and reads the whole table.)
+    """
+    model = rows.model
+    rows = rows.order_by()
+    similarity = TrigramSimilarity("title", title)
+    found = (
+        rows.filter(title__trigram_similar=title)
+        .order_by(TrigramDistance("title", title))
+        .values("pk")[:CANDIDATES]
+    )
     rank = Value(0.0, output_field=FloatField())
-    matches = []
     if terms:
         raw = " | ".join(f"{term}:*" for term in terms)
         query = SearchQuery(raw, search_type="raw", config="german")
-        rank = SearchRank(vector, query)
-        matches.append(rows.annotate(search_vector=vector).filter(search_vector=query))
-    matches.append(rows.filter(title__trigram_similar=title))
-    if trend_ids and hasattr(rows.model, "trends"):
-        matches.append(rows.filter(trends__in=trend_ids).distinct())
-    scored: dict[int, tuple] = {}
-    for candidates in matches:
-        candidates = (
-            candidates.annotate(
-                text_rank=rank,
-                title_similarity=TrigramSimilarity("title", title),
-                shared_trends=_shared_trends(rows.model, trend_ids),
-            )
-            .annotate(
-                score=Greatest(F("text_rank"), F("title_similarity"))
-                + F("shared_trends") * SHARED_TREND_BONUS
-            )
-            .filter(
-                Q(text_rank__gte=MIN_RANK)
-                | Q(title_similarity__gte=MIN_TRIGRAM)
-                | Q(shared_trends__gt=0)
-            )
-            .select_related("owner")
-            .only("pk", "title", "owner__code")
-            .order_by("-score", "pk")[:LIMIT]
+        rank = SearchRank(_stored_vector(model), query)
+        matching = rows.alias(search_vector=search_index(index_key).vector())
+        found = found.union(
+            matching.filter(search_vector=query).order_by(rank.desc()).values("pk")[:CANDIDATES]
         )
-        for row in candidates:
-            reasons = _reasons(row.text_rank, row.title_similarity, row.shared_trends)
-            scored[row.pk] = (row, row.score, reasons)
-    return sorted(scored.values(), key=lambda entry: -entry[1])[:LIMIT]
+    if trend_ids and hasattr(model, "trends"):
+        found = found.union(rows.filter(trends__in=trend_ids).values("pk")[:CANDIDATES])
+    candidates = (
+        model._base_manager.filter(pk__in=[row["pk"] for row in found])
+        .annotate(
+            text_rank=rank,
+            title_similarity=similarity,
+            shared_trends=_shared_trends(model, trend_ids),
+        )
+        .annotate(
+            score=Greatest(F("text_rank"), F("title_similarity"))
+            + F("shared_trends") * SHARED_TREND_BONUS
+        )
+        .filter(
+            Q(text_rank__gte=MIN_RANK)
+            | Q(title_similarity__gte=MIN_TRIGRAM)
+            | Q(shared_trends__gt=0)
+        )
+        .select_related("owner")
+        .only("pk", "title", "owner__code")
+        .order_by("-score", "pk")[:LIMIT]
+    )
+    return [
+        (row, row.score, _reasons(row.text_rank, row.title_similarity, row.shared_trends))
+        for row in candidates
+    ]
 
 
 def _shared_trends(model, trend_ids: set[int]):
@@ -260,16 +299,22 @@ def _shared_trends(model, trend_ids: set[int]):
     return Coalesce(models.Subquery(shared, output_field=models.IntegerField()), 0)
 
 
-def _reasons(text_rank: float, title_similarity: float, shared_trends: int) -> list[str]:
-    from django.utils.translation import gettext as _
+# Why two items look alike (stored with the candidates, shown in the reader's language).
+REASONS = {
+    "text": _("ähnliche Beschreibung"),
+    "title": _("ähnlicher Titel"),
+    "trend": _("gleicher Trend"),
+}
 
+
+def _reasons(text_rank: float, title_similarity: float, shared_trends: int) -> list[str]:
     reasons = []
     if text_rank >= MIN_RANK:
-        reasons.append(_("ähnliche Beschreibung"))
+        reasons.append("text")
     if title_similarity >= MIN_TRIGRAM:
-        reasons.append(_("ähnlicher Titel"))
+        reasons.append("title")
     if shared_trends:
-        reasons.append(_("gleicher Trend"))
+        reasons.append("trend")
     return reasons
 
 
@@ -312,7 +357,7 @@ def _trigram(a: str, b: str) -> float:
 
 @dataclass
 class Cluster:
-    """An open need with the similar items of other units (the Synergien page)."""
+    """An open need with its stored similar items of other units (the Synergien page)."""
 
     need: Need
     items: list[SimilarItem]
@@ -322,26 +367,103 @@ class Cluster:
         return item_key(self.need)
 
 
+def _live_candidates() -> models.QuerySet:
+    """Stored candidates whose pair FB 15 has not marked "kein Zusammenhang" (checked when
+    read too, so a mark counts at once, before the next computation)."""
+    need_key = Concat(Value("need:"), Cast("need_id", models.CharField()))
+    pair = Q(key_a=OuterRef("need_key"), key_b=OuterRef("item_key")) | Q(
+        key_a=OuterRef("item_key"), key_b=OuterRef("need_key")
+    )
+    dismissed = SynergyMark.objects.filter(pair, kind=SynergyKind.UNRELATED)
+    return SynergyCandidate.objects.annotate(need_key=need_key).exclude(Exists(dismissed))
+
+
+def synergy_needs(user) -> models.QuerySet:
+    """The open needs `user` may read that have stored similar items, oldest first: the
+    Synergien page's list (paginated)."""
+    has_items = _live_candidates().filter(need=OuterRef("pk"))
+    return (
+        Need.objects.restrict(user, "view")
+        .open()
+        .filter(Exists(has_items))
+        .select_related("owner")
+        .order_by("created_at", "pk")
+    )
+
+
 def clusters(user, needs: Iterable[Need]) -> list[Cluster]:
-    """For each need, its similar items; needs without any are left out. Two pairs seen
-    from both sides are shown once (under the older need)."""
-    result = []
+    """The stored similar items of `needs`, as far as `user` may see them (needs of other
+    units by title only). A pair seen from both sides is shown once, under the older need.
+    A constant number of queries: the candidates, one per kind of item, the readable needs
+    and the marks."""
+    needs = list(needs)
+    rows = list(_live_candidates().filter(need__in=needs).order_by("need", "-score", "pk"))
+    wanted: dict[str, set[int]] = {}
+    for row in rows:
+        name, pk = row.item_key.split(":")
+        wanted.setdefault(name, set()).add(int(pk))
+    objects = {
+        f"{name}:{obj.pk}": obj
+        for name, pks in wanted.items()
+        for obj in _candidates(user, MODELS_BY_NAME[name])
+        .filter(pk__in=pks)
+        .select_related("owner")
+    }
+    readable_needs = set()
+    if wanted.get("need"):
+        readable_needs = set(
+            Need.objects.restrict(user, "view")
+            .filter(pk__in=wanted["need"])
+            .values_list("pk", flat=True)
+        )
+    need_keys = [item_key(need) for need in needs]
+    marks = {
+        pair_key(a, b): kind
+        for a, b, kind in SynergyMark.objects.filter(
+            Q(key_a__in=need_keys) | Q(key_b__in=need_keys)
+        ).values_list("key_a", "key_b", "kind")
+    }
+    by_need: dict[int, list[SimilarItem]] = {}
     seen: set[tuple[str, str]] = set()
-    for need in needs:
-        items = []
-        for item in similar_items(user, need):
-            pair = pair_key(item_key(need), item.key)
-            if pair in seen:
-                continue
-            seen.add(pair)
-            items.append(item)
-        if items:
-            result.append(Cluster(need=need, items=items))
-    return result
+    for row in rows:
+        obj = objects.get(row.item_key)
+        pair = pair_key(row.need_key, row.item_key)
+        if obj is None or pair in seen:
+            continue
+        seen.add(pair)
+        readable = not isinstance(obj, Need) or obj.pk in readable_needs
+        by_need.setdefault(row.need_id, []).append(
+            SimilarItem(
+                key=row.item_key,
+                kind=str(obj._meta.verbose_name),
+                title=obj.title,
+                unit_code=obj.owner.code,
+                url=obj.get_absolute_url() if readable else "",
+                score=row.score,
+                reason_codes=row.reasons,
+                mark=marks.get(pair, ""),
+            )
+        )
+    return [Cluster(need=need, items=by_need[need.pk]) for need in needs if need.pk in by_need]
+
+
+def last_computed():
+    """When the stored candidates were last computed (None before the first run)."""
+    return SynergyCandidate.objects.aggregate(last=models.Max("computed_at"))["last"]
 
 
 KEY_PATTERN = re.compile(r"^(need|measure|project):(\d{1,12})$")
 MODELS_BY_NAME = {"need": Need, "measure": Measure, "project": Project}
+
+
+def item_by_key(key: str):
+    """The need, measure or project a key names, unrestricted (for the computation); else
+    None."""
+    match = KEY_PATTERN.match(key or "")
+    if match is None:
+        return None
+    model = MODELS_BY_NAME[match.group(1)]
+    return model.objects.filter(pk=int(match.group(2))).first()
 
 
 def readable_item(user, key: str):

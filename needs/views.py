@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -557,23 +558,22 @@ class PriorityRoundHistoryView(ObjectHistoryView):
 
 # --- synergies -----------------------------------------------------------------------------
 
-SYNERGY_PAGE_NEEDS = 60  # the newest open needs the page looks at
+SYNERGY_PAGE_SIZE = 20  # needs with their similar items per page
 
 
 @login_required
 @require_GET
 def synergies(request):
-    """FB 15's Synergien page: open needs with similar items of other units, marked pairs."""
+    """FB 15's Synergien page: open needs with their stored similar items of other units
+    (computed in the background, needs/tasks.py), and the marked pairs."""
     if not request.user.has_perm("needs.view_synergymark"):
         raise PermissionDenied
-    needs = (
-        Need.objects.restrict(request.user, "view")
-        .open()
-        .select_related("owner")
-        .order_by("created_at")[:SYNERGY_PAGE_NEEDS]
-    )
+    needs = synergy_services.synergy_needs(request.user)
+    page_obj = Paginator(needs, SYNERGY_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
-        "clusters": synergy_services.clusters(request.user, needs),
+        "page_obj": page_obj,
+        "clusters": synergy_services.clusters(request.user, page_obj.object_list),
+        "computed_at": synergy_services.last_computed(),
         "marked": synergy_services.marked_pairs(request.user),
         "may_mark": SynergyMark.objects.may_add(request.user),
         "mark_kinds": SynergyKind.choices,

@@ -203,11 +203,12 @@ PAGES = [
     ("my_unit", None, 26),
     # + goal names as the reader may see them, + prev/next, + comments (count, following),
     # + the boxes of needs: origin, priorities per round, similar items of other units,
-    # + the council papers linked to it, + its Verwaltungsleistungen
-    ("measure_detail", "measure", 37),
-    # + comments: their count, whether the reader follows; + the boxes of needs
+    # + the council papers linked to it, + its Verwaltungsleistungen; + 1 for the similar
+    # items: each kind's candidates come from the indexes first, then only they are scored
+    ("measure_detail", "measure", 38),
+    # + comments: their count, whether the reader follows; + the boxes of needs (+ 1 as above)
     # + its Verwaltungsleistungen
-    ("project_detail", "project", 24),
+    ("project_detail", "project", 25),
     ("strategy_detail", None, 16),
 ]
 

@@ -11,7 +11,8 @@ from django.test import Client
 from django.urls import reverse
 
 from fb15.models import Role
-from needs.models import Need, SynergyMark
+from needs import tasks
+from needs.models import Need, SynergyCandidate, SynergyMark
 from needs.synergies import item_key, similar_items
 from tests.factories import (
     GoalFactory,
@@ -140,11 +141,99 @@ def test_only_fb15_marks_pairs_and_sees_the_synergies_page(personas):
     assert response.status_code == 302 and not SynergyMark.objects.exists()
 
 
-def test_synergies_page_shows_clusters_across_units(personas):
-    NeedFactory(owner=personas["unit32"], title="E-Akte im Ordnungsamt")
-    MeasureFactory(owner=personas["unit50"], title="Einführung der E-Akte im Sozialamt")
+def test_synergies_page_shows_the_stored_clusters_once_computed(personas):
+    need = NeedFactory(owner=personas["unit32"], title="E-Akte im Ordnungsamt")
+    measure = MeasureFactory(owner=personas["unit50"], title="Einführung der E-Akte im Sozialamt")
+    strategist = client_as(personas["strategist"])
+    page = strategist.get(reverse("synergies")).content.decode()
+    assert "Noch nicht berechnet" in page and "Einführung der E-Akte im Sozialamt" not in page
+    assert tasks.refresh_synergies() >= 1
+    stored = SynergyCandidate.objects.get(need=need, item_key=item_key(measure))
+    assert stored.unit == personas["unit50"] and "title" in stored.reasons
+    page = strategist.get(reverse("synergies")).content.decode()
+    assert "Zuletzt berechnet am" in page
+    cluster = page.split("E-Akte im Ordnungsamt")[1]
+    assert "Einführung der E-Akte im Sozialamt" in cluster and "ähnlicher Titel" in cluster
+
+
+def test_a_dismissed_pair_leaves_the_synergies_page_at_once(personas):
+    need = NeedFactory(owner=personas["unit32"], title="Online-Terminvergabe Bürgerbüro")
+    measure = MeasureFactory(owner=personas["unit50"], title="Online-Terminvergabe Sozialamt")
+    tasks.refresh_synergies()
+    strategist = client_as(personas["strategist"])
+    assert "Online-Terminvergabe Sozialamt" in strategist.get(reverse("synergies")).content.decode()
+    data = {"key_a": item_key(measure), "key_b": item_key(need), "kind": "unrelated"}
+    strategist.post(reverse("synergy_mark"), data, follow=True)  # shows the message
+    page = strategist.get(reverse("synergies")).content.decode()
+    clusters = page.split("Markierte Paare")[0]
+    assert "Online-Terminvergabe Sozialamt" not in clusters
+    assert "kein Zusammenhang" in page.split("Markierte Paare")[1]
+    # Nor does the next computation store it again.
+    tasks.refresh_synergies()
+    assert not SynergyCandidate.objects.filter(item_key=item_key(measure)).exists()
+
+
+def test_changing_a_needs_title_recomputes_its_pairs(
+    personas, django_capture_on_commit_callbacks, monkeypatch
+):
+    need = NeedFactory(owner=personas["unit32"], title="Neue Sitzmöbel für das Bürgerbüro")
+    measure = MeasureFactory(owner=personas["unit50"], title="Einführung der E-Akte im Sozialamt")
+    tasks.refresh_synergies()
+    assert not SynergyCandidate.objects.filter(need=need).exists()
+    monkeypatch.setattr(tasks.refresh_item_synergies, "delay", tasks.refresh_item_synergies)
+    need = Need.objects.get(pk=need.pk)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        need.rank_override = 3  # not what it is compared by: nothing to recompute
+        need.save()
+    assert callbacks == []
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        need.title = "E-Akte im Ordnungsamt"
+        need.save()
+    assert len(callbacks) == 1
+    assert SynergyCandidate.objects.filter(need=need, item_key=item_key(measure)).exists()
+    # A measure renamed away from the topic leaves the need's list.
+    with django_capture_on_commit_callbacks(execute=True):
+        measure.title = "Sitzmöbel für das Sozialamt"
+        measure.save()
+    assert not SynergyCandidate.objects.filter(need=need, item_key=item_key(measure)).exists()
+
+
+def test_a_rejected_need_and_a_deleted_measure_leave_the_stored_pairs(
+    personas, django_capture_on_commit_callbacks, monkeypatch
+):
+    need = NeedFactory(owner=personas["unit32"], title="E-Akte im Ordnungsamt")
+    other = NeedFactory(owner=personas["unit50"], title="E-Akte im Sozialamt")
+    measure = MeasureFactory(owner=OrgUnitFactory(code="FB 70"), title="E-Akte im Bauamt")
+    tasks.refresh_synergies()
+    assert SynergyCandidate.objects.filter(need=need, item_key=item_key(measure)).exists()
+    monkeypatch.setattr(tasks.refresh_item_synergies, "delay", tasks.refresh_item_synergies)
+    with django_capture_on_commit_callbacks(execute=True):
+        need.state = "rejected"
+        need.save()
+    assert not SynergyCandidate.objects.filter(need=need).exists()
+    assert SynergyCandidate.objects.filter(need=other, item_key=item_key(measure)).exists()
+    key = item_key(measure)
+    with django_capture_on_commit_callbacks(execute=True):
+        measure.delete()
+    assert not SynergyCandidate.objects.filter(item_key=key).exists()
     page = client_as(personas["strategist"]).get(reverse("synergies")).content.decode()
-    assert "E-Akte im Ordnungsamt" in page and "Einführung der E-Akte im Sozialamt" in page
+    # No longer a cluster of its own (it may still be listed as another need's match).
+    assert f'id="cluster-{need.pk}"' not in page and f'id="cluster-{other.pk}"' in page
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_synergies_page_query_count_does_not_grow(personas, django_assert_max_num_queries, count):
+    goal = GoalFactory()
+    for index in range(count):
+        NeedFactory(owner=personas["unit32"], title=f"E-Akte im Ordnungsamt {index}")
+        MeasureFactory(owner=personas["unit50"], goal=goal, title=f"E-Akte Sozialamt {index}")
+        ProjectFactory(owner=personas["unit50"], title=f"E-Akte Projekt {index}")
+    tasks.refresh_synergies()
+    client = client_as(personas["strategist"])
+    with django_assert_max_num_queries(15):
+        response = client.get(reverse("synergies"))
+    assert response.status_code == 200
+    assert response.content.decode().count("E-Akte Sozialamt") >= min(count, 5)
 
 
 @pytest.mark.parametrize("count", [3, 30])
