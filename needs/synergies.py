@@ -10,11 +10,12 @@ by a small thesaurus of the administration's synonyms (THESAURUS) before searchi
 
 On PostgreSQL the search is full text with the `german` configuration (each word also as a
 prefix, so "termin" finds "Terminbuchung") over the same vectors the header search indexes
-(fb15/search.py; a stored copy ranks them, migration 0004), plus trigram similarity of the
+(fb15/search.py; a stored copy ranks them, migration 0006), plus trigram similarity of the
 titles (`pg_trgm`, GiST). Each index offers its best candidates; only those are scored.
 On SQLite the same words are matched in Python over the candidates' folded text. Shared
-links (the same trend of the radar) raise a pair's score. Pairs FB 15 marked "kein
-Zusammenhang" never appear. The number of queries does not depend on the amount of data.
+links (the same trend of the radar, the same Verwaltungsleistung) raise a pair's score.
+Pairs FB 15 marked "kein Zusammenhang" never appear. The number of queries does not depend
+on the amount of data.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ from measures.models import Measure, Project
 from .models import Need, SynergyCandidate, SynergyKind, SynergyMark
 
 # `title__trigram_similar` (pg_trgm's `%`, served by the GiST trigram indexes of migrations
-# 0003/0004) without installing django.contrib.postgres as an app.
+# 0003/0006) without installing django.contrib.postgres as an app.
 models.CharField.register_lookup(TrigramSimilar)
 
 # Words units use for the same thing; every word widens a query to its whole group.
@@ -90,7 +91,10 @@ CANDIDATES = 50
 # Full text finds an item when its rank passes this; titles alone when trigram passes theirs.
 MIN_RANK = 0.06
 MIN_TRIGRAM = 0.3
-SHARED_TREND_BONUS = 0.3
+# Links that make two items alike whatever their words: the same trend of the radar, the
+# same Verwaltungsleistung (needs/links.py names them on the item's page).
+LINKS = ("trends", "services")
+SHARED_LINK_BONUS = 0.3
 
 
 @dataclass
@@ -178,12 +182,13 @@ def similar_items(user, obj, limit: int = LIMIT) -> list[SimilarItem]:
     (all items when `user` is None, without links).
 
     A constant number of queries: two per kind of item (one on SQLite), one for the marks,
-    one for the source's trends, one for which needs the user may open.
+    one per kind of link of the source (trends, services), one for which needs the user
+    may open.
     """
     source_key = item_key(obj)
     terms = query_terms(_text_of(obj), obj.title)
     marks = _dismissed_and_marks(source_key)
-    trend_ids = set(obj.trends.values_list("pk", flat=True)) if hasattr(obj, "trends") else set()
+    links = _link_ids(obj)
     found: list[SimilarItem] = []
     readable_needs: set[int] | None = None
     for model, index_key in KINDS:
@@ -191,9 +196,9 @@ def similar_items(user, obj, limit: int = LIMIT) -> list[SimilarItem]:
         if model is type(obj):
             rows = rows.exclude(pk=obj.pk)
         scored = (
-            _scored_postgres(rows, index_key, terms, obj.title, trend_ids)
+            _scored_postgres(rows, index_key, terms, obj.title, links)
             if connection.vendor == "postgresql"
-            else _scored_python(rows, terms, obj.title, trend_ids)
+            else _scored_python(rows, terms, obj.title, links)
         )
         if model is Need and scored and user is not None:
             readable_needs = set(
@@ -224,19 +229,55 @@ def similar_items(user, obj, limit: int = LIMIT) -> list[SimilarItem]:
 
 
 def _stored_vector(model) -> RawSQL:
-    """The row's German text vector as stored by migration 0004 (the same vector the header
+    """The row's German text vector as stored by migration 0006 (the same vector the header
     search builds, kept by a trigger): ranking by it parses no text."""
     column = f'{connection.ops.quote_name(model._meta.db_table)}."synergy_vector"'
     return RawSQL(column, [], output_field=SearchVectorField())
 
 
-def _scored_postgres(rows, index_key, terms, title, trend_ids) -> list[tuple]:
+def _link_ids(obj) -> dict[str, set[int]]:
+    """The ids of what the item links to, per kind of link it has (one query each)."""
+    return {
+        name: set(getattr(obj, name).values_list("pk", flat=True))
+        for name in LINKS
+        if hasattr(obj, name)
+    }
+
+
+def _shared_links(model, links: dict[str, set[int]]) -> dict[str, models.Expression]:
+    """Per kind of link: how many of `links` a row of `model` shares (a subquery)."""
+    zero = Value(0, output_field=models.IntegerField())
+    shared = {}
+    for name in LINKS:
+        ids = links.get(name)
+        if not ids or not hasattr(model, name):
+            shared[f"shared_{name}"] = zero
+            continue
+        relation = getattr(model, name)
+        through = relation.through
+        source_field = relation.field.m2m_field_name()
+        target_field = relation.field.m2m_reverse_field_name()
+        count = (
+            through.objects.filter(
+                **{source_field: models.OuterRef("pk"), f"{target_field}__in": ids}
+            )
+            .values(source_field)
+            .annotate(count=models.Count("pk"))
+            .values("count")
+        )
+        shared[f"shared_{name}"] = Coalesce(
+            models.Subquery(count, output_field=models.IntegerField()), 0
+        )
+    return shared
+
+
+def _scored_postgres(rows, index_key, terms, title, links) -> list[tuple]:
     """Candidates found through indexes, then scored among themselves (two queries).
 
     The first query is a UNION of each way of finding, each taking its best CANDIDATES
     rows: the title is trigram-similar (GiST, nearest first), the text matches the terms
     (the header search's GIN expression index, fb15/search.py; ranked by the stored copy of
-    the vector, migration 0004, so no text is parsed again), or the row shares a trend.
+    the vector, migration 0006, so no text is parsed again), or the row shares a link.
     The second scores only these rows. (In one query, or ORed in one WHERE, the planner
     misjudges the cost of `%` and ts_rank per row and reads the whole table.)
     """
@@ -257,46 +298,34 @@ def _scored_postgres(rows, index_key, terms, title, trend_ids) -> list[tuple]:
         found = found.union(
             matching.filter(search_vector=query).order_by(rank.desc()).values("pk")[:CANDIDATES]
         )
-    if trend_ids and hasattr(model, "trends"):
-        found = found.union(rows.filter(trends__in=trend_ids).values("pk")[:CANDIDATES])
+    for name, ids in links.items():
+        if ids and hasattr(model, name):
+            found = found.union(rows.filter(**{f"{name}__in": ids}).values("pk")[:CANDIDATES])
     candidates = (
         model._base_manager.filter(pk__in=[row["pk"] for row in found])
-        .annotate(
-            text_rank=rank,
-            title_similarity=similarity,
-            shared_trends=_shared_trends(model, trend_ids),
-        )
+        .annotate(text_rank=rank, title_similarity=similarity, **_shared_links(model, links))
         .annotate(
             score=Greatest(F("text_rank"), F("title_similarity"))
-            + F("shared_trends") * SHARED_TREND_BONUS
+            + (F("shared_trends") + F("shared_services")) * SHARED_LINK_BONUS
         )
         .filter(
             Q(text_rank__gte=MIN_RANK)
             | Q(title_similarity__gte=MIN_TRIGRAM)
             | Q(shared_trends__gt=0)
+            | Q(shared_services__gt=0)
         )
         .select_related("owner")
         .only("pk", "title", "owner__code")
         .order_by("-score", "pk")[:LIMIT]
     )
     return [
-        (row, row.score, _reasons(row.text_rank, row.title_similarity, row.shared_trends))
+        (
+            row,
+            row.score,
+            _reasons(row.text_rank, row.title_similarity, row.shared_trends, row.shared_services),
+        )
         for row in candidates
     ]
-
-
-def _shared_trends(model, trend_ids: set[int]):
-    if not trend_ids or not hasattr(model, "trends"):
-        return Value(0, output_field=models.IntegerField())
-    through = model.trends.through
-    source_field = model._meta.model_name
-    shared = (
-        through.objects.filter(**{source_field: models.OuterRef("pk")}, trend_id__in=trend_ids)
-        .values(source_field)
-        .annotate(count=models.Count("pk"))
-        .values("count")
-    )
-    return Coalesce(models.Subquery(shared, output_field=models.IntegerField()), 0)
 
 
 # Why two items look alike (stored with the candidates, shown in the reader's language).
@@ -304,10 +333,13 @@ REASONS = {
     "text": _("ähnliche Beschreibung"),
     "title": _("ähnlicher Titel"),
     "trend": _("gleicher Trend"),
+    "service": _("gleiche Verwaltungsleistung"),
 }
 
 
-def _reasons(text_rank: float, title_similarity: float, shared_trends: int) -> list[str]:
+def _reasons(
+    text_rank: float, title_similarity: float, shared_trends: int, shared_services: int = 0
+) -> list[str]:
     reasons = []
     if text_rank >= MIN_RANK:
         reasons.append("text")
@@ -315,16 +347,18 @@ def _reasons(text_rank: float, title_similarity: float, shared_trends: int) -> l
         reasons.append("title")
     if shared_trends:
         reasons.append("trend")
+    if shared_services:
+        reasons.append("service")
     return reasons
 
 
-def _scored_python(rows, terms, title, trend_ids) -> list[tuple]:
+def _scored_python(rows, terms, title, links) -> list[tuple]:
     """The SQLite fallback: the same terms matched as word prefixes over folded text."""
     model = rows.model
     fields = ["title", "description"]
     if model is Need:
         fields = ["title", "problem", "processes", "benefit"]
-    prefetch = ["trends"] if hasattr(model, "trends") else []
+    prefetch = [name for name in LINKS if hasattr(model, name)]
     folded_terms = {fold(term) for term in terms}
     scored = []
     for row in rows.select_related("owner").prefetch_related(*prefetch):
@@ -332,11 +366,15 @@ def _scored_python(rows, terms, title, trend_ids) -> list[tuple]:
         hits = sum(1 for term in folded_terms if any(w.startswith(term) for w in text_words))
         text_rank = hits / (len(folded_terms) or 1) if hits >= 2 else 0.0
         title_similarity = _trigram(title, row.title)
-        shared = len(trend_ids & {t.pk for t in row.trends.all()}) if prefetch else 0
-        if text_rank < MIN_RANK and title_similarity < MIN_TRIGRAM and not shared:
+        shared = {
+            name: len(links.get(name, set()) & {link.pk for link in getattr(row, name).all()})
+            for name in prefetch
+        }
+        trends, services = shared.get("trends", 0), shared.get("services", 0)
+        if text_rank < MIN_RANK and title_similarity < MIN_TRIGRAM and not trends + services:
             continue
-        score = max(text_rank, title_similarity) + shared * SHARED_TREND_BONUS
-        scored.append((row, score, _reasons(text_rank, title_similarity, shared)))
+        score = max(text_rank, title_similarity) + (trends + services) * SHARED_LINK_BONUS
+        scored.append((row, score, _reasons(text_rank, title_similarity, trends, services)))
     scored.sort(key=lambda entry: -entry[1])
     return scored[:LIMIT]
 

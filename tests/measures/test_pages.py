@@ -204,11 +204,12 @@ PAGES = [
     # + goal names as the reader may see them, + prev/next, + comments (count, following),
     # + the boxes of needs: origin, priorities per round, similar items of other units,
     # + the council papers linked to it, + its Verwaltungsleistungen; + 1 for the similar
-    # items: each kind's candidates come from the indexes first, then only they are scored
-    ("measure_detail", "measure", 38),
-    # + comments: their count, whether the reader follows; + the boxes of needs (+ 1 as above)
+    # items: each kind's candidates come from the indexes first, then only they are scored;
+    # + 1 for the measure's own services, which link it to similar items
+    ("measure_detail", "measure", 39),
+    # + comments: their count, whether the reader follows; + the boxes of needs (+ 2 as above)
     # + its Verwaltungsleistungen
-    ("project_detail", "project", 25),
+    ("project_detail", "project", 26),
     ("strategy_detail", None, 16),
 ]
 

@@ -14,6 +14,7 @@ from fb15.models import Role
 from needs import tasks
 from needs.models import Need, SynergyCandidate, SynergyMark
 from needs.synergies import item_key, similar_items
+from standards.models import Service
 from tests.factories import (
     GoalFactory,
     MeasureFactory,
@@ -102,6 +103,19 @@ def test_shared_trend_links_items(personas, client_for):
     found = similar_items(personas["strategist"], need)
     assert [item.key for item in found] == [item_key(measure)]
     assert "gleicher Trend" in found[0].reasons
+
+
+def test_shared_service_links_items_of_any_kind(personas):
+    service = Service.objects.create(name="Wohnsitz anmelden")
+    need = NeedFactory(owner=personas["unit32"], title="Meldebescheinigung per Post")
+    need.services.add(service)
+    project = ProjectFactory(owner=personas["unit50"], title="Neues Fachverfahren Bürgeramt")
+    project.services.add(service)
+    found = similar_items(personas["strategist"], need)
+    assert [item.key for item in found] == [item_key(project)]
+    assert "gleiche Verwaltungsleistung" in found[0].reasons
+    # and back: a project carries services only, no trends
+    assert [item.key for item in similar_items(personas["strategist"], project)] == [item_key(need)]
 
 
 def test_marks_are_kept_and_dismissed_pairs_disappear(personas):
