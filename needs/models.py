@@ -131,8 +131,9 @@ class NeedQuerySet(RestrictedQuerySet):
         """Needs whose title `user` may see: readable ones, and other units' public ones."""
         if not (user and user.is_authenticated and user.is_active):
             return self.none()
-        readable = self.restrict(user, "view").values("pk")
-        return self.filter(models.Q(pk__in=readable) | models.Q(is_confidential=False))
+        # One WHERE with restrict()'s conditions ORed in, not a subquery over the needs again
+        # (which PostgreSQL answers by reading every need).
+        return self.filter(is_confidential=False) | self.restrict(user, "view")
 
     def open(self) -> NeedQuerySet:
         return self.filter(state__in=OPEN_STATES)
