@@ -42,6 +42,7 @@ from fb15.search import search_index
 from fb15.search_folding import fold
 from measures.models import Measure, Project
 
+from .links import item_key, link_names, shared_links
 from .models import Need, SynergyCandidate, SynergyKind, SynergyMark
 
 # `title__trigram_similar` (pg_trgm's `%`, served by the GiST trigram indexes of migrations
@@ -108,14 +109,16 @@ class SimilarItem:
     reason_codes: list[str] = field(default_factory=list)  # keys of REASONS
     mark: str = ""  # FB 15's mark of the pair, if any
     unit_id: int | None = None
+    # The links both share by name ("gleiche Verwaltungsleistung: Gewerbe anmelden"), where
+    # they were looked up (the Synergien page; needs/links.py)
+    named_links: list[str] = field(default_factory=list)
 
     @property
     def reasons(self) -> list[str]:
-        return [str(REASONS[code]) for code in self.reason_codes]
-
-
-def item_key(obj) -> str:
-    return f"{obj._meta.model_name}:{obj.pk}"
+        codes = self.reason_codes
+        if self.named_links:
+            codes = [code for code in codes if code in ("text", "title")]
+        return [str(REASONS[code]) for code in codes] + self.named_links
 
 
 def pair_key(a: str, b: str) -> tuple[str, str]:
@@ -432,8 +435,8 @@ def synergy_needs(user) -> models.QuerySet:
 def clusters(user, needs: Iterable[Need]) -> list[Cluster]:
     """The stored similar items of `needs`, as far as `user` may see them (needs of other
     units by title only). A pair seen from both sides is shown once, under the older need.
-    A constant number of queries: the candidates, one per kind of item, the readable needs
-    and the marks."""
+    A constant number of queries: the candidates, one per kind of item, the readable needs,
+    the marks and the names of the links the items share (needs/links.py)."""
     needs = list(needs)
     rows = list(_live_candidates().filter(need__in=needs).order_by("need", "-score", "pk"))
     wanted: dict[str, set[int]] = {}
@@ -461,6 +464,8 @@ def clusters(user, needs: Iterable[Need]) -> list[Cluster]:
             Q(key_a__in=need_keys) | Q(key_b__in=need_keys)
         ).values_list("key_a", "key_b", "kind")
     }
+    names = link_names([*needs, *objects.values()])
+    need_by_pk = {need.pk: need for need in needs}
     by_need: dict[int, list[SimilarItem]] = {}
     seen: set[tuple[str, str]] = set()
     for row in rows:
@@ -480,6 +485,7 @@ def clusters(user, needs: Iterable[Need]) -> list[Cluster]:
                 score=row.score,
                 reason_codes=row.reasons,
                 mark=marks.get(pair, ""),
+                named_links=shared_links(need_by_pk[row.need_id], obj, names),
             )
         )
     return [Cluster(need=need, items=by_need[need.pk]) for need in needs if need.pk in by_need]

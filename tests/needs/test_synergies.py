@@ -170,6 +170,19 @@ def test_synergies_page_shows_the_stored_clusters_once_computed(personas):
     assert "Einführung der E-Akte im Sozialamt" in cluster and "ähnlicher Titel" in cluster
 
 
+def test_synergies_page_names_the_service_a_pair_shares(personas):
+    service = Service.objects.create(name="Gewerbe anmelden")
+    need = NeedFactory(owner=personas["unit32"], title="Gewerbeanmeldung ohne Papier")
+    need.services.add(service)
+    project = ProjectFactory(owner=personas["unit50"], title="Unternehmenskonto")
+    project.services.add(service)
+    tasks.refresh_synergies()
+    page = client_as(personas["strategist"]).get(reverse("synergies")).content.decode()
+    cluster = page.split("Gewerbeanmeldung ohne Papier")[1]
+    assert "Unternehmenskonto" in cluster
+    assert "gleiche Verwaltungsleistung: Gewerbe anmelden" in cluster
+
+
 def test_a_dismissed_pair_leaves_the_synergies_page_at_once(personas):
     need = NeedFactory(owner=personas["unit32"], title="Online-Terminvergabe Bürgerbüro")
     measure = MeasureFactory(owner=personas["unit50"], title="Online-Terminvergabe Sozialamt")
@@ -244,7 +257,8 @@ def test_synergies_page_query_count_does_not_grow(personas, django_assert_max_nu
         ProjectFactory(owner=personas["unit50"], title=f"E-Akte Projekt {index}")
     tasks.refresh_synergies()
     client = client_as(personas["strategist"])
-    with django_assert_max_num_queries(15):
+    # + up to 6 for the names of the links the pairs share (services, trends, standards)
+    with django_assert_max_num_queries(21):
         response = client.get(reverse("synergies"))
     assert response.status_code == 200
     assert response.content.decode().count("E-Akte Sozialamt") >= min(count, 5)
