@@ -8,6 +8,8 @@ deferred are not loaded for this: such an item counts as changed.
 
 from __future__ import annotations
 
+import logging
+
 from django.db import transaction
 from django.db.models.signals import post_delete, post_init, post_save
 
@@ -21,6 +23,7 @@ WATCHED = {
     Project: ("title", "description", "owner_id"),
 }
 _MISSING = object()
+logger = logging.getLogger(__name__)
 
 
 def _snapshot(instance) -> tuple:
@@ -31,12 +34,23 @@ def _remember(sender, instance, **kwargs) -> None:
     instance._synergy_snapshot = _snapshot(instance)
 
 
-def _enqueue(instance) -> None:
-    from .synergies import item_key
+def _publish(key: str) -> None:
+    """Hand the refresh to the broker. A broker that is down must not fail the save that
+    is already committed, nor make it wait: no publishing retries, a warning, and the
+    nightly run compares the item."""
     from .tasks import refresh_item_synergies
 
+    try:
+        refresh_item_synergies.apply_async(args=[key], retry=False)
+    except Exception:  # any publishing error: the item waits for the nightly run
+        logger.warning("Synergien für %s: Broker nicht erreichbar", key, exc_info=True)
+
+
+def _enqueue(instance) -> None:
+    from .synergies import item_key
+
     key = item_key(instance)
-    transaction.on_commit(lambda: refresh_item_synergies.delay(key))
+    transaction.on_commit(lambda: _publish(key))
 
 
 def _saved(sender, instance, created, **kwargs) -> None:

@@ -25,6 +25,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.needs.similarity_fixture import ITEMS
+from tests.reporting.test_broker_down import broker_down  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -200,6 +201,29 @@ def test_a_dismissed_pair_leaves_the_synergies_page_at_once(personas):
     assert not SynergyCandidate.objects.filter(item_key=item_key(measure)).exists()
 
 
+def run_refresh_inline(monkeypatch) -> None:
+    """The refresh runs in the test instead of going to the broker."""
+    monkeypatch.setattr(
+        tasks.refresh_item_synergies,
+        "apply_async",
+        lambda args, **options: tasks.refresh_item_synergies(*args),
+    )
+
+
+@pytest.mark.usefixtures("broker_down")
+def test_a_save_while_the_broker_is_down_is_kept_and_only_warned_about(
+    personas, django_capture_on_commit_callbacks, caplog
+):
+    measure = MeasureFactory(owner=personas["unit50"], title="Einführung der E-Akte")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        measure.title = "E-Akte im Sozialamt"
+        measure.save()
+    assert len(callbacks) == 1  # published, refused by the broker, not raised
+    measure.refresh_from_db()
+    assert measure.title == "E-Akte im Sozialamt"
+    assert "Broker nicht erreichbar" in caplog.text
+
+
 def test_changing_a_needs_title_recomputes_its_pairs(
     personas, django_capture_on_commit_callbacks, monkeypatch
 ):
@@ -207,7 +231,7 @@ def test_changing_a_needs_title_recomputes_its_pairs(
     measure = MeasureFactory(owner=personas["unit50"], title="Einführung der E-Akte im Sozialamt")
     tasks.refresh_synergies()
     assert not SynergyCandidate.objects.filter(need=need).exists()
-    monkeypatch.setattr(tasks.refresh_item_synergies, "delay", tasks.refresh_item_synergies)
+    run_refresh_inline(monkeypatch)
     need = Need.objects.get(pk=need.pk)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         need.rank_override = 3  # not what it is compared by: nothing to recompute
@@ -233,7 +257,7 @@ def test_a_rejected_need_and_a_deleted_measure_leave_the_stored_pairs(
     measure = MeasureFactory(owner=OrgUnitFactory(code="FB 70"), title="E-Akte im Bauamt")
     tasks.refresh_synergies()
     assert SynergyCandidate.objects.filter(need=need, item_key=item_key(measure)).exists()
-    monkeypatch.setattr(tasks.refresh_item_synergies, "delay", tasks.refresh_item_synergies)
+    run_refresh_inline(monkeypatch)
     with django_capture_on_commit_callbacks(execute=True):
         need.state = "rejected"
         need.save()
