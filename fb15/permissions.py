@@ -28,20 +28,21 @@ def units_managed_by(user) -> models.QuerySet:
     return OrgUnit.objects.filter(models.Q(pk__in=direct) | models.Q(pk__in=via_group)).values("pk")
 
 
-def object_grant_ids(user, model: type[models.Model], action: str) -> models.QuerySet:
-    """Ids of `model` rows on which `user` holds the guardian permission `<action>_<model>`.
+def object_grant_ids(user, model: type[models.Model], *actions: str) -> models.QuerySet:
+    """Ids of `model` rows on which `user` holds a guardian permission `<action>_<model>`
+    for any of `actions`.
 
     Models that accept such grants define guardian's direct foreign-key tables named
     `<Model>UserObjectPermission` and `<Model>GroupObjectPermission` next to them.
     """
     from django.apps import apps
 
-    codename = f"{action}_{model._meta.model_name}"
+    codenames = [f"{action}_{model._meta.model_name}" for action in actions]
     label = model._meta.app_label
     user_table = apps.get_model(label, f"{model.__name__}UserObjectPermission")
     group_table = apps.get_model(label, f"{model.__name__}GroupObjectPermission")
-    direct = user_table.objects.filter(user=user, permission__codename=codename)
-    via_group = group_table.objects.filter(group__user=user, permission__codename=codename)
+    direct = user_table.objects.filter(user=user, permission__codename__in=codenames)
+    via_group = group_table.objects.filter(group__user=user, permission__codename__in=codenames)
     return direct.values("content_object_id").union(via_group.values("content_object_id"))
 
 

@@ -113,11 +113,10 @@ class RestrictedQuerySet(models.QuerySet):
             unit_lookup = f"{scope.path}__in" if scope.path else "pk__in"
             condition |= models.Q(**{unit_lookup: units_managed_by(user)})
         if scope.object_grants:
-            condition |= models.Q(pk__in=object_grant_ids(user, self.model, action))
-            if action == "view":
-                # Who may change a row may read it: a project lead from another unit holds
-                # `change_project` on a confidential project and must see it.
-                condition |= models.Q(pk__in=object_grant_ids(user, self.model, "change"))
+            # Who may change a row may read it: a project lead from another unit holds
+            # `change_project` on a confidential project and must see it.
+            actions = (action, "change") if action == "view" else (action,)
+            condition |= models.Q(pk__in=object_grant_ids(user, self.model, *actions))
         return condition
 
     def history_condition(self, user) -> models.Q:

@@ -50,8 +50,8 @@ from .models import Need, SynergyCandidate, SynergyKind, SynergyMark
 models.CharField.register_lookup(TrigramSimilar)
 
 # Words units use for the same thing; every word widens a query to its whole group.
-THESAURUS: tuple[frozenset[str], ...] = tuple(
-    frozenset(group.split())
+THESAURUS: tuple[tuple[str, ...], ...] = tuple(
+    tuple(group.split())
     for group in (
         "eakte akte akten aktenführung aktenverwaltung dms dokumentenmanagement "
         "dokumentenmanagementsystem schriftgutverwaltung veraktung",
@@ -140,15 +140,33 @@ def query_terms(text: str, title: str = "") -> list[str]:
     they make every long text look like every other."""
     terms: dict[str, None] = {}
     title_words = set(words(title)) if title else None
-    for word in words(text):
+    for word in dict.fromkeys(words(text)):
         if len(word) < 3 or word in STOPWORDS or word.isdigit():
             continue
         if title_words is None or word in title_words:
             terms[word] = None
-        for group in THESAURUS:
-            if word in group or any(len(g) >= 4 and word.startswith(g) for g in group):
-                terms.update(dict.fromkeys(group))
+        for group in _groups_of(word):
+            terms.update(dict.fromkeys(THESAURUS[group]))
     return list(terms)[:MAX_TERMS]
+
+
+# The thesaurus groups of each word, and of each word of four letters or more as a prefix.
+_GROUPS_OF_WORD: dict[str, set[int]] = {}
+_GROUPS_OF_PREFIX: dict[str, set[int]] = {}
+for _n, _group in enumerate(THESAURUS):
+    for _word in _group:
+        _GROUPS_OF_WORD.setdefault(_word, set()).add(_n)
+        if len(_word) >= 4:
+            _GROUPS_OF_PREFIX.setdefault(_word, set()).add(_n)
+
+
+def _groups_of(word: str) -> list[int]:
+    """The thesaurus groups `word` belongs to: as one of their words, or because it begins
+    with one of their words of four letters or more (looked up per prefix, not per group)."""
+    groups = set(_GROUPS_OF_WORD.get(word, ()))
+    for length in range(4, len(word) + 1):
+        groups |= _GROUPS_OF_PREFIX.get(word[:length], set())
+    return sorted(groups)
 
 
 def _text_of(obj) -> str:
@@ -185,8 +203,7 @@ def similar_items(user, obj, limit: int = LIMIT) -> list[SimilarItem]:
     (all items when `user` is None, without links).
 
     A constant number of queries: two per kind of item (one on SQLite), one for the marks,
-    one per kind of link of the source (trends, services), one for which needs the user
-    may open.
+    one for the source's links (trends, services), one for which needs the user may open.
     """
     source_key = item_key(obj)
     terms = query_terms(_text_of(obj), obj.title)
@@ -195,13 +212,14 @@ def similar_items(user, obj, limit: int = LIMIT) -> list[SimilarItem]:
     found: list[SimilarItem] = []
     readable_needs: set[int] | None = None
     for model, index_key in KINDS:
-        rows = _candidates(user, model).exclude(owner_id=obj.owner_id)
+        others = model._base_manager.exclude(owner_id=obj.owner_id)
         if model is type(obj):
-            rows = rows.exclude(pk=obj.pk)
+            others = others.exclude(pk=obj.pk)
+        visible = _candidates(user, model)
         scored = (
-            _scored_postgres(rows, index_key, terms, obj.title, links)
+            _scored_postgres(others, visible, index_key, terms, obj.title, links)
             if connection.vendor == "postgresql"
-            else _scored_python(rows, terms, obj.title, links)
+            else _scored_python(visible.filter(pk__in=others.values("pk")), terms, obj.title, links)
         )
         if model is Need and scored and user is not None:
             readable_needs = set(
@@ -239,12 +257,23 @@ def _stored_vector(model) -> RawSQL:
 
 
 def _link_ids(obj) -> dict[str, set[int]]:
-    """The ids of what the item links to, per kind of link it has (one query each)."""
-    return {
-        name: set(getattr(obj, name).values_list("pk", flat=True))
-        for name in LINKS
-        if hasattr(obj, name)
-    }
+    """The ids of what the item links to, per kind of link it has (one query, read from the
+    link tables alone)."""
+    parts = []
+    for name in LINKS:
+        if not hasattr(obj, name):
+            continue
+        field = getattr(type(obj), name).field
+        parts.append(
+            field.remote_field.through.objects.filter(**{field.m2m_field_name(): obj.pk})
+            .annotate(link=Value(name))
+            .values_list("link", field.m2m_reverse_name())
+        )
+    links: dict[str, set[int]] = {name: set() for name in LINKS if hasattr(obj, name)}
+    if parts:
+        for name, pk in parts[0].union(*parts[1:], all=True):
+            links[name].add(pk)
+    return links
 
 
 def _shared_links(model, links: dict[str, set[int]]) -> dict[str, models.Expression]:
@@ -274,15 +303,17 @@ def _shared_links(model, links: dict[str, set[int]]) -> dict[str, models.Express
     return shared
 
 
-def _scored_postgres(rows, index_key, terms, title, links) -> list[tuple]:
+def _scored_postgres(rows, visible, index_key, terms, title, links) -> list[tuple]:
     """Candidates found through indexes, then scored among themselves (two queries).
 
     The first query is a UNION of each way of finding, each taking its best CANDIDATES
-    rows: the title is trigram-similar (GiST, nearest first), the text matches the terms
-    (the header search's GIN expression index, fb15/search.py; ranked by the stored copy of
-    the vector, migration 0006, so no text is parsed again), or the row shares a link.
-    The second scores only these rows. (In one query, or ORed in one WHERE, the planner
-    misjudges the cost of `%` and ts_rank per row and reads the whole table.)
+    rows of `rows`: the title is trigram-similar (GiST, nearest first), the text matches the
+    terms (the header search's GIN expression index, fb15/search.py; ranked by the stored
+    copy of the vector, migration 0006, so no text is parsed again), or the row shares a
+    link. The second scores only those of them in `visible` (the reader's restrict(),
+    applied once there rather than in every part of the UNION). (In one query, or ORed in
+    one WHERE, the planner misjudges the cost of `%` and ts_rank per row and reads the whole
+    table.)
     """
     model = rows.model
     rows = rows.order_by()
@@ -305,7 +336,7 @@ def _scored_postgres(rows, index_key, terms, title, links) -> list[tuple]:
         if ids and hasattr(model, name):
             found = found.union(rows.filter(**{f"{name}__in": ids}).values("pk")[:CANDIDATES])
     candidates = (
-        model._base_manager.filter(pk__in=[row["pk"] for row in found])
+        visible.filter(pk__in=[row["pk"] for row in found])
         .annotate(text_rank=rank, title_similarity=similarity, **_shared_links(model, links))
         .annotate(
             score=Greatest(F("text_rank"), F("title_similarity"))
