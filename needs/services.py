@@ -183,6 +183,7 @@ def merge_needs(*, actor, target: Need, source: Need, reason: str = "") -> Need:
     for attachment in source.attachments.all():
         attachment.need = target
         save_with_history(attachment, actor=actor, reason=taken)
+    _move_open_proposals(actor=actor, source=source, target=target, reason=taken)
     trends = set(target.trends.values_list("pk", flat=True))
     source_trends = set(source.trends.values_list("pk", flat=True))
     if source_trends - trends:
@@ -209,6 +210,30 @@ def merge_needs(*, actor, target: Need, source: Need, reason: str = "") -> Need:
         unit_addresses(source), f"Bedarfsmeldung zusammengeführt: {source.title}", body + SIGNATURE
     )
     return source
+
+
+def _move_open_proposals(*, actor, source: Need, target: Need, reason: str) -> None:
+    """The source's priority proposals in rounds still open go to the target, whose unit
+    answers them anew; where the target already has one in that round, the source's is
+    withdrawn (its history keeps it). Closed rounds stay as they were decided."""
+    held = set(
+        PriorityProposal.objects.filter(need=target, round__closed_at__isnull=True).values_list(
+            "round_id", flat=True
+        )
+    )
+    moving = PriorityProposal.objects.select_for_update().filter(
+        need=source, round__closed_at__isnull=True
+    )
+    for proposal in moving:
+        if proposal.round_id in held:
+            stamp_history(proposal, actor=actor, reason=f"zurückgezogen: {reason}")
+            proposal.delete()
+            continue
+        proposal.need, proposal.unit = target, target.owner
+        if proposal.unit_id != source.owner_id:
+            proposal.statement = Statement.PENDING
+            proposal.statement_comment, proposal.stated_by, proposal.stated_at = "", None, None
+        save_with_history(proposal, actor=actor, reason=reason)
 
 
 @transaction.atomic

@@ -8,7 +8,17 @@ from django.urls import reverse
 
 from fb15.models import Notification
 from measures.models import Measure, Project
-from needs.models import Need, NeedAttachment, NeedScore, NeedState, ScoringCriterion
+from needs.models import (
+    Need,
+    NeedAttachment,
+    NeedScore,
+    NeedState,
+    PriorityProposal,
+    PriorityRound,
+    ScoringCriterion,
+    Statement,
+)
+from needs.services import default_round_values, merge_needs
 from tests.factories import GoalFactory, NeedFactory, TrendFactory
 
 pytestmark = pytest.mark.django_db
@@ -232,6 +242,51 @@ def test_merge_refuses_itself_and_a_merged_target_writing_nothing(personas, clie
     target.refresh_from_db()
     assert target.state == NeedState.SUBMITTED and target.history.count() == 1
     assert not Notification.objects.exists()
+
+
+def test_merge_moves_open_round_proposals_to_the_target_and_leaves_closed_rounds(personas):
+    from django.utils import timezone
+
+    strategist = personas["strategist"]
+    target = NeedFactory(owner=personas["unit32"], title="E-Akte im Bürgerbüro")
+    source = NeedFactory(owner=personas["unit50"], title="Elektronische Akte Bauamt")
+    closed = PriorityRound.objects.create(
+        label="2026-Q2", starts_on="2026-04-01", ends_on="2026-06-30", closed_at=timezone.now()
+    )
+    open_round = PriorityRound.objects.create(**default_round_values())
+    both = PriorityRound.objects.create(
+        label="Sonderrunde", starts_on="2026-12-01", ends_on="2026-12-31"
+    )
+    unit50 = personas["unit50"]
+    old = PriorityProposal.objects.create(
+        round=closed, need=source, unit=unit50, priority=2, statement=Statement.AGREED
+    )
+    moved = PriorityProposal.objects.create(
+        round=open_round, need=source, unit=unit50, priority=1, statement=Statement.AGREED
+    )
+    withdrawn = PriorityProposal.objects.create(round=both, need=source, unit=unit50, priority=3)
+    kept = PriorityProposal.objects.create(
+        round=both, need=target, unit=personas["unit32"], priority=1
+    )
+
+    merge_needs(actor=strategist, target=target, source=source)
+
+    old.refresh_from_db()
+    assert (old.need, old.unit, old.statement) == (source, unit50, Statement.AGREED)
+    moved.refresh_from_db()
+    # Now FB 32's need: FB 32 answers anew.
+    assert (moved.need, moved.unit, moved.statement) == (
+        target,
+        personas["unit32"],
+        Statement.PENDING,
+    )
+    assert moved.history.first().history_change_reason == (
+        "Bedarfsmeldung „Elektronische Akte Bauamt“ (FB 50) übernommen"
+    )
+    assert not PriorityProposal.objects.filter(pk=withdrawn.pk).exists()
+    gone = PriorityProposal.history.filter(id=withdrawn.pk).first()
+    assert gone.history_type == "-" and gone.history_change_reason.startswith("zurückgezogen")
+    assert list(both.proposals.all()) == [kept]
 
 
 @pytest.mark.parametrize("count", [2, 12])
