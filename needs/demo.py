@@ -288,6 +288,18 @@ def _mark(strategist, needs: dict[str, Need]) -> None:
             kind="coordinate",
             comment="Gemeinsame Terminlösung mit FB 33 prüfen.",
         )
+    # A pair alike in words only ("…informationssystem"): FB 15 dismisses it, and it leaves
+    # every similar-items list.
+    hydrants = needs.get("Hydrantenplan im Geoinformationssystem")
+    council = Measure.objects.filter(title="Ratsinformationssystem 2.0").first()
+    if hydrants and council:
+        mark_pair(
+            actor=strategist,
+            key_a=item_key(hydrants),
+            key_b=item_key(council),
+            kind="unrelated",
+            comment="Nur ähnlich benannt: Geodaten der Feuerwehr, nicht Sitzungsdienst.",
+        )
 
 
 # Verwaltungsleistungen shared by needs of different units and by measures or projects whose

@@ -10,6 +10,8 @@ from django.urls import reverse
 from fb15.models import OrgUnit, Role, User
 from fb15.permissions import units_managed_by
 from fb15.settings import envbool, envint, envlist
+from needs.models import Need
+from needs.synergies import similar_items
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -72,6 +74,11 @@ def test_seed_demo_is_idempotent_and_grants_lead_rights(settings):
     assert [u.code for u in OrgUnit.objects.filter(pk__in=units_managed_by(lead32))] == ["FB 32"]
     assert User.objects.get(username="strategie").groups.filter(name="Strategieteam").exists()
     assert User.objects.get(username="admin").is_superuser
+    # The demo's pair alike in words only is dismissed by FB 15 and listed nowhere.
+    hydrants = Need.objects.get(title="Hydrantenplan im Geoinformationssystem")
+    strategist = User.objects.get(username="strategie")
+    titles = [item.title for item in similar_items(strategist, hydrants, limit=20)]
+    assert titles and "Ratsinformationssystem 2.0" not in titles
 
 
 def test_seed_demo_refuses_when_debug_is_off(settings):
