@@ -351,8 +351,9 @@ def gather_report_data(
     fields = _field_sections(field_nodes, scope, row, narrowed)
     project_rows = [row(p, "p") for p in scope.projects]
     all_rows = [m for f in fields for m in f.measures]
-    overdue = _overdue_milestones(scope, when, today, fields, all_rows, project_rows)
-    off_target = _indicators_off_target(scope, when, today, fields, all_rows)
+    field_of_measure = {m.pk: f for f in fields for m in f.measures}
+    overdue = _overdue_milestones(scope, when, today, field_of_measure, all_rows, project_rows)
+    off_target = _indicators_off_target(scope, when, today, field_of_measure, all_rows)
     stale = _stale_items(reporting_period, all_rows, project_rows)
     since = previous_as_of or timezone.make_aware(
         datetime.datetime.combine(period.starts_on, datetime.time.min)
@@ -540,11 +541,11 @@ def _light_by_unit(rows: list[MeasureRow], units: dict) -> list[charts.LightBar]
 
 
 def _overdue_milestones(
-    scope: _Scope, when, today: datetime.date, fields, all_rows, project_rows
+    scope: _Scope, when, today: datetime.date, field_of_measure, all_rows, project_rows
 ) -> list[OpenItem]:
-    """Milestones past due and not reached, listed in their field's chapter too."""
+    """Milestones past due and not reached, listed in their field's chapter too
+    (`field_of_measure`: {measure id: its field's section})."""
     by_key = {("m", r.pk): r for r in all_rows} | {("p", r.pk): r for r in project_rows}
-    field_of_measure = {m.pk: f for f in fields for m in f.measures}
     overdue = []
     milestones = (
         _rows(Milestone, when)
@@ -568,11 +569,10 @@ def _overdue_milestones(
 
 
 def _indicators_off_target(
-    scope: _Scope, when, today: datetime.date, fields, all_rows
+    scope: _Scope, when, today: datetime.date, field_of_measure, all_rows
 ) -> list[OpenItem]:
     """Indicators whose course misses their target, listed in their field's chapter too."""
     by_pk = {r.pk: r for r in all_rows}
-    field_of_measure = {m.pk: f for f in fields for m in f.measures}
     indicators = list(
         _rows(Indicator, when).filter(measure_id__in=scope.measure_ids).order_by("pk")
     )
@@ -602,7 +602,8 @@ def _indicators_off_target(
                 },
             )
             off_target.append(item)
-            field_of_measure[indicator.measure_id].off_target.append(item)
+            if indicator.measure_id in field_of_measure:
+                field_of_measure[indicator.measure_id].off_target.append(item)
     return off_target
 
 
