@@ -3,6 +3,8 @@ came from, and similar items of other units."""
 
 from __future__ import annotations
 
+from django.urls import reverse
+
 from fb15.panels import Panel
 
 from .models import Need, PriorityProposal, SynergyKind, SynergyMark
@@ -39,17 +41,27 @@ def priority_history_panel(request, obj) -> Panel | None:
 
 
 def similar_items_panel(request, obj) -> Panel:
-    """ "Ähnliche Vorhaben in anderen Fachbereichen": items of other units about the same
-    thing, as far as the reader may see them (needs of other units by title only)."""
+    """ "Ähnliche Vorhaben in anderen Fachbereichen": a heading and a link to the items of
+    other units about the same thing; htmx swaps the list in when the box comes into view
+    (needs/views.py `similar_items`), so the page itself does not wait for the search."""
+    from .links import item_key
+
+    return Panel(
+        "needs/inc/panel_similar_link.html",
+        {"similar_url": reverse("similar_items", args=item_key(obj).split(":"))},
+    )
+
+
+def similar_items_context(request, obj, next_url: str) -> dict:
+    """What the similar-items box shows for `obj`, as far as the reader may see it (needs of
+    other units by title only); FB 15's marks return to `next_url`."""
     from .synergies import similar_items
 
-    may_mark = SynergyMark.objects.may_add(request.user)
-    return Panel(
-        "needs/inc/panel_similar.html",
-        {
-            "similar_items": similar_items(request.user, obj),
-            "source_key": f"{obj._meta.model_name}:{obj.pk}",
-            "may_mark": may_mark,
-            "mark_kinds": SynergyKind.choices,
-        },
-    )
+    return {
+        "object": obj,
+        "similar_items": similar_items(request.user, obj),
+        "source_key": f"{obj._meta.model_name}:{obj.pk}",
+        "may_mark": SynergyMark.objects.may_add(request.user),
+        "mark_kinds": SynergyKind.choices,
+        "next_url": next_url,
+    }

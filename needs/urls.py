@@ -47,5 +47,6 @@ urlpatterns = [
     path("vorschlaege/<int:pk>/stellungnahme/", views.priority_respond, name="priority_respond"),
     path("synergien/", views.synergies, name="synergies"),
     path("synergien/markieren/", views.synergy_mark, name="synergy_mark"),
+    path("synergien/aehnlich/<str:model>/<int:pk>/", views.similar_items, name="similar_items"),
     path("anhaenge/<int:pk>/", views.need_attachment, name="need_attachment"),
 ]

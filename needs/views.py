@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fb15.empty_state import EmptyAction, may_add
+from fb15.htmx import htmx_partial
 from fb15.redirects import safe_next
 from fb15.views.generic import (
     Column,
@@ -56,6 +57,7 @@ from .models import (
     SynergyMark,
     units_of,
 )
+from .panels import similar_items_context
 
 # --- Bedarfsmeldungen ----------------------------------------------------------------------
 
@@ -579,6 +581,23 @@ def synergies(request):
         "mark_kinds": SynergyKind.choices,
     }
     return render(request, "needs/synergies.html", context)
+
+
+@login_required
+@require_GET
+def similar_items(request, model: str, pk: int):
+    """The box "Ähnliche Vorhaben in anderen Fachbereichen" of a need, measure or project the
+    user may read: swapped into the item's page by htmx, or a page of its own (the plain
+    link, without JavaScript)."""
+    obj = synergy_services.readable_item(request.user, f"{model}:{pk}")
+    if obj is None:
+        raise Http404
+    if htmx_partial(request):
+        context = similar_items_context(request, obj, obj.get_absolute_url())
+        return render(request, "needs/inc/panel_similar.html", context)
+    context = similar_items_context(request, obj, request.get_full_path())
+    context["kind"] = obj._meta.verbose_name
+    return render(request, "needs/similar_items.html", context)
 
 
 @login_required

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from needs.models import Need, ScoringCriterion
 from tests.browser.conftest import assert_accessible
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -90,3 +91,38 @@ def test_strategist_adopts_a_need_as_a_new_project(page, live_server, personas, 
     assert_accessible(page)
     need.refresh_from_db()
     assert need.state == NeedState.ADOPTED and need.project.code == "P-SCHULE-1"
+
+
+def test_similar_items_come_into_the_page_and_a_mark_returns_to_it(
+    browser, page, live_server, personas, login
+):
+    """The box of similar items is swapped into a measure's page by htmx (axe checks the
+    page with it); FB 15's mark from it leads back to that page. Without JavaScript the
+    box's link opens the same items as a page."""
+    from tests.factories import MeasureFactory, NeedFactory
+
+    measure = MeasureFactory(owner=personas["unit50"], title="Online-Terminvergabe für alle Ämter")
+    NeedFactory(owner=personas["unit32"], title="Online-Terminvergabe im Bürgerbüro")
+    login("strategie")
+    page.goto(f"{live_server.url}{measure.get_absolute_url()}")
+    box = page.locator("#similar-items")
+    box.scroll_into_view_if_needed()
+    expect(box.get_by_text("Online-Terminvergabe im Bürgerbüro")).to_be_visible()
+    assert_accessible(page)
+    box.get_by_role("button", name="abstimmen").click()
+    expect(page.get_by_text("abstimmen.")).to_be_visible()
+    assert page.url == f"{live_server.url}{measure.get_absolute_url()}"
+    page.locator("#similar-items").scroll_into_view_if_needed()
+    expect(page.locator("#similar-items .kern-badge", has_text="abstimmen")).to_be_visible()
+
+    without_js = browser.new_context(java_script_enabled=False, locale="de-DE").new_page()
+    without_js.goto(f"{live_server.url}/anmelden/")
+    without_js.get_by_label("Benutzername").fill("strategie")
+    without_js.get_by_label("Passwort").fill(PASSWORD)
+    without_js.get_by_role("button", name="Anmelden").click()
+    without_js.goto(f"{live_server.url}{measure.get_absolute_url()}")
+    expect(without_js.get_by_text("Online-Terminvergabe im Bürgerbüro")).to_have_count(0)
+    without_js.get_by_role("link", name="Ähnliche Vorhaben anzeigen").click()
+    expect(without_js.get_by_role("heading", level=1, name=measure.title)).to_be_visible()
+    expect(without_js.get_by_text("Online-Terminvergabe im Bürgerbüro")).to_be_visible()
+    without_js.context.close()

@@ -374,10 +374,10 @@ def test_measure_page_query_count_does_not_grow_with_comments(
         post_comment(actor=author, subject=measure, text=f"Nr. {number} an @strategie")
     client = client_for(world["lead32"])
     client.get(measure.get_absolute_url())  # warm caches (content types, permissions)
-    # 31, + the boxes of needs (origin, priorities per round, similar items of other units),
-    # + the council papers linked to it, + its Verwaltungsleistungen, + 2 for the similar
-    # items (candidates first, then scored; the measure's own services)
-    with django_assert_max_num_queries(41):
+    # 31, + the boxes of needs (origin, priorities per round; the similar items of other
+    # units come in a request of their own), + the council papers linked to it, + its
+    # Verwaltungsleistungen
+    with django_assert_max_num_queries(34):
         response = client.get(measure.get_absolute_url())
     assert response.status_code == 200
     assert response.content.decode().count('class="fb15-comment"') == min(

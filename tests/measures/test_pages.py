@@ -202,14 +202,13 @@ PAGES = [
     ("project_list", None, 15),
     ("my_unit", None, 26),
     # + goal names as the reader may see them, + prev/next, + comments (count, following),
-    # + the boxes of needs: origin, priorities per round, similar items of other units,
-    # + the council papers linked to it, + its Verwaltungsleistungen; + 1 for the similar
-    # items: each kind's candidates come from the indexes first, then only they are scored;
-    # + 1 for the measure's own services, which link it to similar items
-    ("measure_detail", "measure", 39),
-    # + comments: their count, whether the reader follows; + the boxes of needs (+ 2 as above)
+    # + the boxes of needs: origin, priorities per round (the similar items of other units
+    # come in a request of their own, tests/needs/test_synergies.py), + the council papers
+    # linked to it, + its Verwaltungsleistungen
+    ("measure_detail", "measure", 32),
+    # + comments: their count, whether the reader follows; + the boxes of needs
     # + its Verwaltungsleistungen
-    ("project_detail", "project", 26),
+    ("project_detail", "project", 20),
     ("strategy_detail", None, 16),
 ]
 

@@ -83,16 +83,54 @@ def test_box_shows_other_units_items_only_as_the_reader_may_see_them(personas, c
     public = NeedFactory(owner=unit50, title="Terminbuchung im Internet für Beratungen")
     NeedFactory(owner=unit50, title="Terminvergabe online, vertraulich", is_confidential=True)
     measure = MeasureFactory(owner=unit50, title="Online-Terminvergabe für alle Ämter")
-    page = client_for(personas["lead32"]).get(mine.get_absolute_url()).content.decode()
+    lead32 = client_for(personas["lead32"])
+    page = lead32.get(mine.get_absolute_url()).content.decode()
+    # The page names the box and links it; htmx swaps the items in (the page does not wait).
+    box_url = reverse("similar_items", args=["need", mine.pk])
     assert "Ähnliche Vorhaben in anderen Fachbereichen" in page
-    box = page.split("Ähnliche Vorhaben in anderen Fachbereichen")[1]
+    assert f'hx-get="{box_url}"' in page and "Terminbuchung" not in page
+    box = lead32.get(box_url, headers={"HX-Request": "true"}).content.decode()
+    assert box.strip().startswith("<section") and "Ähnliche Vorhaben in anderen" in box
     assert "Terminbuchung im Internet für Beratungen" in box
     assert public.get_absolute_url() not in box  # another unit's need: title only
     assert measure.get_absolute_url() in box
     assert "vertraulich" not in box and "eigener FB" not in box
-    # The measure's page has the box too, with the need of FB 32 by title.
-    page = client_for(personas["lead50"]).get(measure.get_absolute_url()).content.decode()
-    assert "Online-Terminvergabe Bürgerbüro" in page.split("Ähnliche Vorhaben")[1]
+    # Without JavaScript the link opens the same items as a page of its own.
+    plain = lead32.get(box_url).content.decode()
+    assert "<html" in plain and mine.get_absolute_url() in plain
+    assert "Terminbuchung im Internet für Beratungen" in plain
+    # The measure has the box too, with the need of FB 32 by title.
+    lead50 = client_for(personas["lead50"])
+    box = lead50.get(reverse("similar_items", args=["measure", measure.pk])).content.decode()
+    assert "Online-Terminvergabe Bürgerbüro" in box.split("similar-heading")[-1]
+    # Only for readers of the item: FB 50 may not read FB 32's need, nor guess other kinds.
+    assert lead50.get(box_url).status_code == 404
+    assert lead50.get(f"/synergien/aehnlich/user/{mine.pk}/").status_code == 404
+
+
+def test_a_mark_from_the_box_on_an_items_page_returns_to_that_page(personas, client_for):
+    need = NeedFactory(owner=personas["unit32"], title="Online-Terminvergabe Bürgerbüro")
+    other = MeasureFactory(owner=personas["unit50"], title="Online-Terminvergabe für alle Ämter")
+    client = client_for(personas["strategist"])
+    box = client.get(
+        reverse("similar_items", args=["need", need.pk]), headers={"HX-Request": "true"}
+    ).content.decode()
+    assert f'name="next" value="{need.get_absolute_url()}"' in box
+    assert "Online-Terminvergabe für alle Ämter" in box
+    response = client.post(
+        reverse("synergy_mark"),
+        {
+            "key_a": item_key(need),
+            "key_b": item_key(other),
+            "kind": "unrelated",
+            "next": need.get_absolute_url(),
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == need.get_absolute_url()
+    box = client.get(
+        reverse("similar_items", args=["need", need.pk]), headers={"HX-Request": "true"}
+    ).content.decode()
+    assert "für alle Ämter" not in box
 
 
 def test_shared_trend_links_items(personas, client_for):
@@ -288,6 +326,10 @@ def test_synergies_page_query_count_does_not_grow(personas, django_assert_max_nu
     assert response.content.decode().count("E-Akte Sozialamt") >= min(count, 5)
 
 
+# The need page without its similar items, and the box htmx swaps in.
+PAGE_QUERIES, BOX_QUERIES = 19, 15
+
+
 @pytest.mark.parametrize("count", [3, 30])
 def test_box_query_count_does_not_grow(personas, django_assert_max_num_queries, count):
     units = [OrgUnitFactory(code=f"FB {60 + index}") for index in range(3)]
@@ -301,10 +343,13 @@ def test_box_query_count_does_not_grow(personas, django_assert_max_num_queries, 
     SynergyMark.objects.create(key_a="measure:1", key_b=item_key(need), kind="unrelated")
     member = UserFactory(username="team32", roles=[Role.STAFF])
     personas["unit32"].members.add(member)
+    box_url = reverse("similar_items", args=["need", need.pk])
     for user in (personas["strategist"], member):
         client = client_as(user)
-        with django_assert_max_num_queries(36):
+        with django_assert_max_num_queries(PAGE_QUERIES):
             response = client.get(need.get_absolute_url())
-        assert response.status_code == 200
+        assert response.status_code == 200 and box_url in response.content.decode()
+        with django_assert_max_num_queries(BOX_QUERIES):
+            response = client.get(box_url, headers={"HX-Request": "true"})
         assert "Online-Terminvergabe Variante" in response.content.decode()
     assert Need.objects.count() == count + 1

@@ -57,6 +57,15 @@ def on_measure(name: str) -> dict:
     return {variant: url(variant) for variant in PV}
 
 
+def similar_of(key: str) -> dict:
+    """The similar-items box of the public and the confidential item world[key]."""
+
+    def url(variant):
+        return lambda w: reverse("similar_items", args=[key, w[key][variant].pk])
+
+    return {variant: url(variant) for variant in PV}
+
+
 # How to reach each URL pattern: one URL, or one per variant.
 ROUTES: dict[str, dict] = {
     "home": one("home"),
@@ -255,6 +264,7 @@ ROUTES: dict[str, dict] = {
     "priority_respond": one("priority_respond", lambda w: w["proposal"].pk),
     "synergies": one("synergies"),
     "synergy_mark": one("synergy_mark"),
+    "similar_items": similar_of("measure"),
 }
 
 # Expected (GET, POST) per URL name; codes in ROLES order:
@@ -576,6 +586,11 @@ EXPECTED: dict[str, tuple] = {
     "priority_respond": ("302 405 405 405 405 405 405", "302 404 404 404 422 404 403"),
     # Synergies are FB 15's page and marks.
     "synergies": ("302 403 403 403 403 403 200", "302 405 405 405 405 405 405"),
+    # The similar-items box of an item: whoever reads the item.
+    "similar_items": (
+        {"public": "302 404 200 200 200 200 200", "confidential": "302 404 404 404 200 404 200"},
+        "302 405 405 405 405 405 405",
+    ),
     "synergy_mark": (
         "302 405 405 405 405 405 405",
         "302 403 403 403 403 403 302",
