@@ -288,15 +288,18 @@ def _mark(strategist, needs: dict[str, Need]) -> None:
             kind="coordinate",
             comment="Gemeinsame Terminlösung mit FB 33 prüfen.",
         )
-    # A pair alike in words only ("…informationssystem"): FB 15 dismisses it, and it leaves
-    # every similar-items list.
+    # Pairs alike in words only ("…informationssystem"): FB 15 dismisses them, and they
+    # leave every similar-items list.
     hydrants = needs.get("Hydrantenplan im Geoinformationssystem")
-    council = Measure.objects.filter(title="Ratsinformationssystem 2.0").first()
-    if hydrants and council:
+    council_items = [
+        *Measure.objects.filter(title="Neues Ratsinformationssystem"),
+        *Project.objects.filter(title="Ratsinformationssystem 2.0"),
+    ]
+    for council_item in council_items if hydrants else []:
         mark_pair(
             actor=strategist,
             key_a=item_key(hydrants),
-            key_b=item_key(council),
+            key_b=item_key(council_item),
             kind="unrelated",
             comment="Nur ähnlich benannt: Geodaten der Feuerwehr, nicht Sitzungsdienst.",
         )

@@ -78,7 +78,7 @@ def test_seed_demo_is_idempotent_and_grants_lead_rights(settings):
     hydrants = Need.objects.get(title="Hydrantenplan im Geoinformationssystem")
     strategist = User.objects.get(username="strategie")
     titles = [item.title for item in similar_items(strategist, hydrants, limit=20)]
-    assert titles and "Ratsinformationssystem 2.0" not in titles
+    assert not [title for title in titles if "Ratsinformationssystem" in title]
 
 
 def test_seed_demo_refuses_when_debug_is_off(settings):
