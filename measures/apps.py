@@ -66,6 +66,11 @@ class MeasuresConfig(AppConfig):
         from fb15.council import register_council_linkable
 
         register_council_linkable(Measure, "massnahmen")
+        from fb15.panels import register_object_panel
+
+        from .panels import service_items_panel
+
+        register_object_panel("standards.service", service_items_panel)
 
 
 ALL_ACTIONS = ("view", "add", "change", "delete")

@@ -58,7 +58,12 @@ class NeedsConfig(AppConfig):
             signals,
         )
         from .home import needs_tasks
-        from .panels import need_link_panel, priority_history_panel, similar_items_panel
+        from .panels import (
+            need_link_panel,
+            priority_history_panel,
+            service_needs_panel,
+            similar_items_panel,
+        )
 
         _register_role_permissions()
         _register_navigation()
@@ -70,3 +75,4 @@ class NeedsConfig(AppConfig):
             register_object_panel(model_label, priority_history_panel)
         for model_label in ("needs.need", "measures.measure", "measures.project"):
             register_object_panel(model_label, similar_items_panel)
+        register_object_panel("standards.service", service_needs_panel)

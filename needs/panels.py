@@ -65,3 +65,27 @@ def similar_items_context(request, obj, next_url: str) -> dict:
         "mark_kinds": SynergyKind.choices,
         "next_url": next_url,
     }
+
+
+SHOWN = 50  # needs on a Verwaltungsleistung's page; the count says how many in all
+
+
+def service_needs_panel(request, service) -> Panel:
+    """ "Bedarfsmeldungen zu dieser Leistung": the needs the reader may read, and other
+    units' public ones by title."""
+    rows = (
+        Need.objects.titles_for(request.user)
+        .filter(services=service)
+        .select_related("owner")
+        .order_by("-created_at", "pk")
+    )
+    needs = list(rows[:SHOWN])
+    readable = set(
+        Need.objects.restrict(request.user, "view")
+        .filter(pk__in=[need.pk for need in needs])
+        .values_list("pk", flat=True)
+    )
+    return Panel(
+        "needs/inc/panel_service_needs.html",
+        {"service_needs": needs, "readable_needs": readable, "service_need_count": rows.count()},
+    )

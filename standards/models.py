@@ -423,7 +423,7 @@ class Service(DomainModel):
         return f"{self.name} ({self.key})" if self.key else self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("service_list")
+        return reverse("service_detail", args=[self.pk])
 
 
 def ring_moves(trend_ids) -> dict[int, list[RingMove]]:

@@ -44,6 +44,7 @@ urlpatterns = [
     ),
     path("leistungen/", views.ServiceListView.as_view(), name="service_list"),
     path("leistungen/neu/", views.ServiceEditView.as_view(), name="service_add"),
+    path("leistungen/<int:pk>/", views.ServiceDetailView.as_view(), name="service_detail"),
     path("leistungen/<int:pk>/bearbeiten/", views.ServiceEditView.as_view(), name="service_edit"),
     path(
         "leistungen/<int:pk>/historie/", views.ServiceHistoryView.as_view(), name="service_history"

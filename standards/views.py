@@ -594,6 +594,16 @@ class ServiceListView(ObjectListView):
         return super().get_queryset()
 
 
+class ServiceDetailView(ObjectDetailView):
+    """A Verwaltungsleistung; the needs, measures and projects about it are boxes of their
+    apps (fb15/panels.py), each restricted to what the reader may see."""
+
+    model = Service
+
+    def heading(self):
+        return self.object.name
+
+
 class ServiceEditView(ObjectEditView):
     model = Service
     form_class = ServiceForm

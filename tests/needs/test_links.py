@@ -121,3 +121,45 @@ def test_shared_links_name_service_trend_and_standard_in_german(
         assert shared_links(measure, project, names) == [
             "gleiche Verwaltungsleistung: Wohnsitz anmelden"
         ]
+
+
+def test_service_page_lists_what_each_reader_may_see_about_it(personas, client_for):
+    service = Service.objects.create(name="Gewerbe anmelden", key="99050012104000")
+    own = NeedFactory(owner=personas["unit32"], title="Gewerbeanmeldung online")
+    other = NeedFactory(owner=personas["unit50"], title="Gaststättenerlaubnis digital")
+    hidden = NeedFactory(owner=personas["unit50"], title="Geheime Meldung", is_confidential=True)
+    measure = MeasureFactory(owner=personas["unit50"], title="Gewerbeportal")
+    secret = MeasureFactory(owner=personas["unit50"], title="Vertraulich", is_confidential=True)
+    project = ProjectFactory(owner=personas["unit32"], title="Unternehmenskonto")
+    for item in (own, other, hidden, measure, secret, project):
+        item.services.add(service)
+    page = client_for(personas["lead32"]).get(service.get_absolute_url()).content.decode()
+    assert "Gewerbe anmelden" in page and "99050012104000" in page
+    assert own.get_absolute_url() in page  # its own need: linked
+    assert "Gaststättenerlaubnis digital" in page and other.get_absolute_url() not in page
+    assert "Geheime Meldung" not in page and "Vertraulich" not in page
+    assert measure.get_absolute_url() in page and project.get_absolute_url() in page
+    assert "Bedarfsmeldungen zu dieser Leistung (2)" in page
+    page = client_for(personas["strategist"]).get(service.get_absolute_url()).content.decode()
+    assert "Geheime Meldung" in page and "Vertraulich" in page
+    # The item pages link their services here.
+    page = client_for(personas["lead32"]).get(project.get_absolute_url()).content.decode()
+    assert f'href="{service.get_absolute_url()}"' in page
+
+
+@pytest.mark.parametrize("count", [2, 20])
+def test_service_page_query_count_does_not_grow(
+    personas, client_for, django_assert_max_num_queries, count
+):
+    service = Service.objects.create(name="Wohnsitz anmelden")
+    for index in range(count):
+        NeedFactory(owner=personas["unit50"], title=f"Meldung {index}").services.add(service)
+        MeasureFactory(owner=personas["unit50"], title=f"Maßnahme {index}").services.add(service)
+        ProjectFactory(owner=personas["unit50"], title=f"Projekt {index}").services.add(service)
+    client = client_for(personas["lead32"])
+    client.get(service.get_absolute_url())
+    # the page's 9, + per kind (measures, projects): count and rows, + needs: rows, count
+    # and which of them the reader may open
+    with django_assert_max_num_queries(16):
+        response = client.get(service.get_absolute_url())
+    assert response.content.decode().count("Meldung ") >= count

@@ -197,6 +197,7 @@ ROUTES: dict[str, dict] = {
     "trend_history": one("trend_history", lambda w: w["trend"].pk),
     "service_list": one("service_list"),
     "service_add": one("service_add"),
+    "service_detail": one("service_detail", lambda w: w["service"].pk),
     "service_edit": one("service_edit", lambda w: w["service"].pk),
     "service_history": one("service_history", lambda w: w["service"].pk),
     "standards_news": one("standards_news"),
@@ -494,6 +495,7 @@ EXPECTED: dict[str, tuple] = {
     # pages that name them, and their history).
     "service_list": ("302 403 403 403 403 403 200", "302 405 405 405 405 405 405"),
     "service_add": ("302 403 403 403 403 403 200", "302 403 403 403 403 403 422"),
+    "service_detail": ("302 404 200 200 200 200 200", "302 405 405 405 405 405 405"),
     "service_edit": ("302 404 403 403 403 403 200", "302 404 403 403 403 403 422"),
     "service_history": ("302 404 200 200 200 200 200", "302 405 405 405 405 405 405"),
     "standards_news": ("302 200 200 200 200 200 200", "302 302 302 302 302 302 302"),
