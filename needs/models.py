@@ -127,13 +127,19 @@ class NeedQuerySet(RestrictedQuerySet):
             return OrgUnit.objects.filter(pk__in=units_of(user))
         return OrgUnit.objects.none()
 
-    def titles_for(self, user) -> NeedQuerySet:
-        """Needs whose title `user` may see: readable ones, and other units' public ones."""
+    def titles_for(self, user, *, mark_readable: bool = False) -> NeedQuerySet:
+        """Needs whose title `user` may see: readable ones, and other units' public ones.
+        With `mark_readable`, each row says whether the user may open it (`is_readable`)."""
         if not (user and user.is_authenticated and user.is_active):
             return self.none()
+        readable = self.restrict(user, "view")
         # One WHERE with restrict()'s conditions ORed in, not a subquery over the needs again
         # (which PostgreSQL answers by reading every need).
-        return self.filter(is_confidential=False) | self.restrict(user, "view")
+        titles = self.filter(is_confidential=False) | readable
+        if mark_readable:
+            opened = readable.filter(pk=models.OuterRef("pk"))
+            titles = titles.annotate(is_readable=models.Exists(opened))
+        return titles
 
     def open(self) -> NeedQuerySet:
         return self.filter(state__in=OPEN_STATES)

@@ -186,7 +186,7 @@ def _candidates(user, model) -> models.QuerySet:
     if user is None:
         return model.objects.all()
     if model is Need:
-        return Need.objects.titles_for(user)
+        return Need.objects.titles_for(user, mark_readable=True)
     return model.objects.restrict(user, "view")
 
 
@@ -203,14 +203,13 @@ def similar_items(user, obj, limit: int = LIMIT) -> list[SimilarItem]:
     (all items when `user` is None, without links).
 
     A constant number of queries: two per kind of item (one on SQLite), one for the marks,
-    one for the source's links (trends, services), one for which needs the user may open.
+    one for the source's links (trends, services).
     """
     source_key = item_key(obj)
     terms = query_terms(_text_of(obj), obj.title)
     marks = _dismissed_and_marks(source_key)
     links = _link_ids(obj)
     found: list[SimilarItem] = []
-    readable_needs: set[int] | None = None
     for model, index_key in KINDS:
         others = model._base_manager.exclude(owner_id=obj.owner_id)
         if model is type(obj):
@@ -221,17 +220,12 @@ def similar_items(user, obj, limit: int = LIMIT) -> list[SimilarItem]:
             if connection.vendor == "postgresql"
             else _scored_python(visible.filter(pk__in=others.values("pk")), terms, obj.title, links)
         )
-        if model is Need and scored and user is not None:
-            readable_needs = set(
-                Need.objects.restrict(user, "view")
-                .filter(pk__in=[row.pk for row, _s, _r in scored])
-                .values_list("pk", flat=True)
-            )
         for row, score, reasons in scored:
             key = item_key(row)
             if marks.get(key) == SynergyKind.UNRELATED:
                 continue
-            readable = model is not Need or row.pk in (readable_needs or set())
+            # Needs of other units by title only (without a user: no links, see above).
+            readable = model is not Need or getattr(row, "is_readable", False)
             found.append(
                 SimilarItem(
                     key=key,
@@ -466,8 +460,9 @@ def synergy_needs(user) -> models.QuerySet:
 def clusters(user, needs: Iterable[Need]) -> list[Cluster]:
     """The stored similar items of `needs`, as far as `user` may see them (needs of other
     units by title only). A pair seen from both sides is shown once, under the older need.
-    A constant number of queries: the candidates, one per kind of item, the readable needs,
-    the marks and the names of the links the items share (needs/links.py)."""
+    A constant number of queries: the candidates, one per kind of item (needs marked as
+    the reader may open them), the marks and the names of the links the items share
+    (needs/links.py)."""
     needs = list(needs)
     rows = list(_live_candidates().filter(need__in=needs).order_by("need", "-score", "pk"))
     wanted: dict[str, set[int]] = {}
@@ -481,13 +476,6 @@ def clusters(user, needs: Iterable[Need]) -> list[Cluster]:
         .filter(pk__in=pks)
         .select_related("owner")
     }
-    readable_needs = set()
-    if wanted.get("need"):
-        readable_needs = set(
-            Need.objects.restrict(user, "view")
-            .filter(pk__in=wanted["need"])
-            .values_list("pk", flat=True)
-        )
     need_keys = [item_key(need) for need in needs]
     marks = {
         pair_key(a, b): kind
@@ -505,7 +493,7 @@ def clusters(user, needs: Iterable[Need]) -> list[Cluster]:
         if obj is None or pair in seen:
             continue
         seen.add(pair)
-        readable = not isinstance(obj, Need) or obj.pk in readable_needs
+        readable = not isinstance(obj, Need) or obj.is_readable
         by_need.setdefault(row.need_id, []).append(
             SimilarItem(
                 key=row.item_key,

@@ -320,14 +320,14 @@ def test_synergies_page_query_count_does_not_grow(personas, django_assert_max_nu
     tasks.refresh_synergies()
     client = client_as(personas["strategist"])
     # + up to 6 for the names of the links the pairs share (services, trends, standards)
-    with django_assert_max_num_queries(21):
+    with django_assert_max_num_queries(20):
         response = client.get(reverse("synergies"))
     assert response.status_code == 200
     assert response.content.decode().count("E-Akte Sozialamt") >= min(count, 5)
 
 
 # The need page without its similar items, and the box htmx swaps in.
-PAGE_QUERIES, BOX_QUERIES = 19, 15
+PAGE_QUERIES, BOX_QUERIES = 19, 14
 
 
 @pytest.mark.parametrize("count", [3, 30])
