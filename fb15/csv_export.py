@@ -17,6 +17,8 @@ from django.http import StreamingHttpResponse
 from django.utils.http import content_disposition_header
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# Lines sent together: one write to the client per few hundred rows, not one per row.
+LINES_PER_CHUNK = 200
 
 
 class GermanExcel(csv.excel):
@@ -52,9 +54,13 @@ def csv_response(
     writer = csv.writer(_Echo(), dialect=GermanExcel)
 
     def lines():
-        yield "\ufeff" + writer.writerow([neutralise(cell) for cell in header])
+        chunk = ["\ufeff" + writer.writerow([neutralise(cell) for cell in header])]
         for row in rows:
-            yield writer.writerow([neutralise(cell) for cell in row])
+            chunk.append(writer.writerow([neutralise(cell) for cell in row]))
+            if len(chunk) == LINES_PER_CHUNK:
+                yield "".join(chunk)
+                chunk = []
+        yield "".join(chunk)
 
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(True, filename)
