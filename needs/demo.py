@@ -278,31 +278,33 @@ def _objection(index: int) -> str:
 
 
 def _mark(strategist, needs: dict[str, Need]) -> None:
-    first = needs.get("Online-Terminvergabe für die Gewerbeanmeldung")
-    second = needs.get("Terminbuchung im Internet für die Sozialberatung")
-    if first and second:
-        mark_pair(
-            actor=strategist,
-            key_a=item_key(first),
-            key_b=item_key(second),
-            kind="coordinate",
-            comment="Gemeinsame Terminlösung mit FB 33 prüfen.",
-        )
-    # Pairs alike in words only ("…informationssystem"): FB 15 dismisses them, and they
-    # leave every similar-items list.
     hydrants = needs.get("Hydrantenplan im Geoinformationssystem")
-    council_items = [
-        *Measure.objects.filter(title="Neues Ratsinformationssystem"),
-        *Project.objects.filter(title="Ratsinformationssystem 2.0"),
+    marks = [
+        (
+            needs.get("Online-Terminvergabe für die Gewerbeanmeldung"),
+            needs.get("Terminbuchung im Internet für die Sozialberatung"),
+            "coordinate",
+            "Gemeinsame Terminlösung mit FB 33 prüfen.",
+        ),
+        # Pairs alike in words only ("…informationssystem"): FB 15 dismisses them, and they
+        # leave every similar-items list.
+        *(
+            (hydrants, item, "unrelated", "Nur ähnlich benannt: Geodaten, nicht Sitzungsdienst.")
+            for item in [
+                *Measure.objects.filter(title="Neues Ratsinformationssystem"),
+                *Project.objects.filter(title="Ratsinformationssystem 2.0"),
+            ]
+        ),
     ]
-    for council_item in council_items if hydrants else []:
-        mark_pair(
-            actor=strategist,
-            key_a=item_key(hydrants),
-            key_b=item_key(council_item),
-            kind="unrelated",
-            comment="Nur ähnlich benannt: Geodaten der Feuerwehr, nicht Sitzungsdienst.",
-        )
+    for first, second, kind, comment in marks:
+        if first and second:
+            mark_pair(
+                actor=strategist,
+                key_a=item_key(first),
+                key_b=item_key(second),
+                kind=kind,
+                comment=comment,
+            )
 
 
 # Verwaltungsleistungen shared by needs of different units and by measures or projects whose
