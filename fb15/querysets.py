@@ -127,16 +127,21 @@ class RestrictedQuerySet(models.QuerySet):
         by their last recorded state, and shown only to holders of the global view right.
         """
         pk = self.model._meta.pk.attname
-        readable = self.model.objects.restrict(user, "view").values("pk")
-        readable_now = models.Q(**{f"{pk}__in": readable})
+        readable = self.model.objects.restrict(user, "view")
+        readable_now = models.Q(**{f"{pk}__in": readable.values("pk")})
         opts = self.model._meta
         if not (user and user.is_authenticated and user.is_active):
             return readable_now
         if not (user.is_superuser or user.has_perm(f"{opts.app_label}.view_{opts.model_name}")):
             return readable_now
-        gone = ~models.Q(**{f"{pk}__in": self.model._base_manager.values("pk")})
         scope = getattr(self.model, "unit_scope", None)
-        if _hides_confidential_rows(user, scope, opts):
+        hides_confidential = _hides_confidential_rows(user, scope, opts)
+        if not readable.query.where and not hides_confidential:
+            # Every live row and every deleted one: no condition (rather than "in the table
+            # or not in it", two subqueries over the whole table).
+            return models.Q()
+        gone = ~models.Q(**{f"{pk}__in": self.model._base_manager.values("pk")})
+        if hides_confidential:
             gone &= self.public_condition()
         return readable_now | gone
 

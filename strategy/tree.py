@@ -371,7 +371,10 @@ def assemble(
     *,
     public: bool = False,
 ):
-    """Order, number and roll up already loaded rows (no queries but the goal items')."""
+    """Order, number and roll up already loaded rows (no queries but the goal items').
+
+    With `only` (a comparison's changed rows) the goals hold part of their items: no
+    roll-ups then, as they would count only that part."""
     goals_by_field = _ordered(fields, goals)
     items_by_goal: dict[str, dict[int, list]] = {}
     goal_ids = [goal.pk for goal in goals]
@@ -389,8 +392,9 @@ def assemble(
             items = {key: grouped.get(goal.pk, []) for key, grouped in items_by_goal.items()}
             flat = [item for rows in items.values() for item in rows]
             all_items += flat
-            node.goals.append(GoalNode(goal, f"{field_index}.{goal_index}", items, Rollup.of(flat)))
-        node.rollup = Rollup.of(all_items)
+            rollup = None if only else Rollup.of(flat)
+            node.goals.append(GoalNode(goal, f"{field_index}.{goal_index}", items, rollup))
+        node.rollup = None if only else Rollup.of(all_items)
         nodes.append(node)
     return StrategyTree(strategy, when, nodes)
 
@@ -623,12 +627,30 @@ class TreeDiff:
         return self.progress() if key == PROGRESS else self.content()
 
 
+_FIELD_LABELS: dict[tuple[type, str, str], tuple[str, dict | None]] = {}
+
+
+def _field_labels(model, name: str) -> tuple[str, dict | None]:
+    """A field's label and its choices' labels, translated once per model, field and
+    language (a comparison shows them for hundreds of rows)."""
+    key = (model, name, get_language() or "")
+    if key not in _FIELD_LABELS:
+        model_field = model._meta.get_field(name)
+        choices = (
+            {value: str(label) for value, label in model_field.flatchoices}
+            if model_field.choices
+            else None
+        )
+        _FIELD_LABELS[key] = (str(model_field.verbose_name), choices)
+    return _FIELD_LABELS[key]
+
+
 def _shown(model, name: str, value) -> str:
     if value in (None, ""):
         return "—"
-    model_field = model._meta.get_field(name)
-    if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
+    _label, choices = _field_labels(model, name)
+    if choices is not None:
+        return str(choices.get(value, value))
     if isinstance(value, datetime.date):
         return date_format(value, "DATE_FORMAT")
     return str(value)
@@ -642,7 +664,7 @@ def _value_changes(model, old, new, names: Iterable[str]) -> list[ValueChange]:
             model_field = model._meta.get_field(name)
             changes.append(
                 ValueChange(
-                    str(model_field.verbose_name),
+                    _field_labels(model, name)[0],
                     _shown(model, name, before),
                     _shown(model, name, after),
                     name,
