@@ -52,13 +52,13 @@ DASHBOARD_CACHE_SECONDS = 60 * 60
 
 
 def dashboard_data(
-    today=None, *, lists: bool = True, changes: bool | None = None
+    today=None, *, lists: bool = True, changes: bool | None = None, version: str | None = None
 ) -> DashboardData | None:
     """The live state of the whole strategy, compared with the last released report.
 
     None while there is no strategy to report on. `lists=False` (the start page): the
     figures and the chart only, without open items and changes (`changes=True`: with the
-    changes).
+    changes). `version`: the data's version if the caller has just read it.
     """
     today = today or timezone.localdate()
     last = (
@@ -77,7 +77,7 @@ def dashboard_data(
         str(part)
         for part in (
             "lagebild",
-            dashboard_version(),
+            version or dashboard_version(),
             today.isoformat(),
             reporting_period.pk if reporting_period else "",
             previous_as_of.isoformat() if previous_as_of else "",
