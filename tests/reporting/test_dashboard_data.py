@@ -131,9 +131,11 @@ def test_lagebild_and_start_page_queries_do_not_grow_with_measures(
         assert client.get(reverse("report_dashboard")).status_code == 200
     # The start page asks only for what it shows: no trend, no open-item lists; its changes
     # read the milestones moved since, and the inbox asks for proposals awaiting a statement.
-    with django_assert_num_queries(36):
+    # The council's grants are read once for the whole page (fb15.permissions
+    # .remembered_grants): it manages no unit, so no provider's restrict() asks for more.
+    with django_assert_num_queries(28):
         assert client.get("/").status_code == 200
-    with django_assert_num_queries(22):
+    with django_assert_num_queries(14):
         assert client.get("/").status_code == 200
 
 
