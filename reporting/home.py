@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from fb15.home import HomeSection
 from fb15.inbox import Task, TaskAction
 from fb15.models import Notification, OrgUnit, Role
+from measures.home import current_period
 from measures.models import Measure, Project, ReportingPeriod
 
 from .dashboard import dashboard_version
@@ -54,7 +55,12 @@ def lagebild_section(request) -> HomeSection | None:
 
     is_council = not user.has_perm("reporting.change_report")
     # Only what the section shows: the figures, and for the council the changes.
-    data = dashboard_data(lists=False, changes=is_council, version=_data_version(request))
+    data = dashboard_data(
+        lists=False,
+        changes=is_council,
+        version=_data_version(request),
+        reporting_period=current_period(request),
+    )
     if data is None:
         return None
     return HomeSection(
@@ -170,7 +176,7 @@ def _missing_updates(request) -> list[Task]:
     user = request.user
     if not user.has_perm("reporting.change_reportschedule"):
         return []
-    period = ReportingPeriod.objects.current(timezone.localdate())
+    period = current_period(request)
     if period is None:
         return []
     by_unit = _open_updates_by_unit(request, period)
