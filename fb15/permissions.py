@@ -7,6 +7,10 @@ organisation services call after every change of lead or deputies.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -17,8 +21,50 @@ from .models import OrgUnit, OrgUnitGroupObjectPermission, OrgUnitUserObjectPerm
 MANAGE_UNIT_WORK = "manage_unit_work"
 
 
+# While a page that only reads asks restrict() many times (the start page's providers),
+# the user's grants are read once and used as lists of ids: `remembered_grants()`.
+_remembered: ContextVar[dict | None] = ContextVar("fb15_remembered_grants", default=None)
+
+
+@contextmanager
+def remembered_grants() -> Iterator[None]:
+    """Inside this block each user's unit and object grants are read once and then used as
+    lists of ids (an empty list: restrict() adds no subquery and a count asks nothing).
+
+    Only for reading: a grant given or taken inside the block would not be seen in it.
+    """
+    token = _remembered.set({})
+    try:
+        yield
+    finally:
+        _remembered.reset(token)
+
+
+def _remember(key: tuple, ids: Callable[[], models.QuerySet]) -> list | models.QuerySet:
+    """The query `ids()` (values() of one column), or inside `remembered_grants()` its
+    result as a list, read once per key."""
+    remembered = _remembered.get()
+    if remembered is None:
+        return ids()
+    if key not in remembered:
+        remembered[key] = sorted({value for row in ids() for value in row.values()})
+    return remembered[key]
+
+
 def units_managed_by(user) -> models.QuerySet:
     """Ids of the units on which `user` holds `manage_unit_work`, directly or via a group."""
+    if _remembered.get() is not None:
+        return OrgUnit.objects.filter(pk__in=managed_unit_ids(user)).values("pk")
+    return _units_managed_query(user)
+
+
+def managed_unit_ids(user) -> list | models.QuerySet:
+    """What `units_managed_by` selects, for `unit__in=`: that subquery, or inside
+    `remembered_grants()` the list of ids."""
+    return _remember((user.pk, "units"), lambda: _units_managed_query(user))
+
+
+def _units_managed_query(user) -> models.QuerySet:
     direct = OrgUnitUserObjectPermission.objects.filter(
         user=user, permission__codename=MANAGE_UNIT_WORK
     ).values("content_object_id")
@@ -28,16 +74,23 @@ def units_managed_by(user) -> models.QuerySet:
     return OrgUnit.objects.filter(models.Q(pk__in=direct) | models.Q(pk__in=via_group)).values("pk")
 
 
-def object_grant_ids(user, model: type[models.Model], *actions: str) -> models.QuerySet:
+def object_grant_ids(user, model: type[models.Model], *actions: str) -> list | models.QuerySet:
     """Ids of `model` rows on which `user` holds a guardian permission `<action>_<model>`
-    for any of `actions`.
+    for any of `actions` (a subquery, or inside `remembered_grants()` a list).
 
     Models that accept such grants define guardian's direct foreign-key tables named
     `<Model>UserObjectPermission` and `<Model>GroupObjectPermission` next to them.
     """
+    codenames = tuple(f"{action}_{model._meta.model_name}" for action in actions)
+    return _remember(
+        (user.pk, model._meta.label, codenames),
+        lambda: _object_grants_query(user, model, codenames),
+    )
+
+
+def _object_grants_query(user, model: type[models.Model], codenames) -> models.QuerySet:
     from django.apps import apps
 
-    codenames = [f"{action}_{model._meta.model_name}" for action in actions]
     label = model._meta.app_label
     user_table = apps.get_model(label, f"{model.__name__}UserObjectPermission")
     group_table = apps.get_model(label, f"{model.__name__}GroupObjectPermission")

@@ -105,13 +105,13 @@ class RestrictedQuerySet(models.QuerySet):
 
     def _unit_condition(self, user, action: str) -> models.Q:
         """Rows of the user's own units, and rows granted to the user directly."""
-        from fb15.permissions import object_grant_ids, units_managed_by
+        from fb15.permissions import managed_unit_ids, object_grant_ids
 
         scope: UnitScope = self.model.unit_scope
         condition = models.Q(pk__in=[])
         if action in scope.actions:
             unit_lookup = f"{scope.path}__in" if scope.path else "pk__in"
-            condition |= models.Q(**{unit_lookup: units_managed_by(user)})
+            condition |= models.Q(**{unit_lookup: managed_unit_ids(user)})
         if scope.object_grants:
             # Who may change a row may read it: a project lead from another unit holds
             # `change_project` on a confidential project and must see it.
@@ -127,16 +127,21 @@ class RestrictedQuerySet(models.QuerySet):
         by their last recorded state, and shown only to holders of the global view right.
         """
         pk = self.model._meta.pk.attname
-        readable = self.model.objects.restrict(user, "view").values("pk")
-        readable_now = models.Q(**{f"{pk}__in": readable})
+        readable = self.model.objects.restrict(user, "view")
+        readable_now = models.Q(**{f"{pk}__in": readable.values("pk")})
         opts = self.model._meta
         if not (user and user.is_authenticated and user.is_active):
             return readable_now
         if not (user.is_superuser or user.has_perm(f"{opts.app_label}.view_{opts.model_name}")):
             return readable_now
-        gone = ~models.Q(**{f"{pk}__in": self.model._base_manager.values("pk")})
         scope = getattr(self.model, "unit_scope", None)
-        if _hides_confidential_rows(user, scope, opts):
+        hides_confidential = _hides_confidential_rows(user, scope, opts)
+        if not readable.query.where and not hides_confidential:
+            # Every live row and every deleted one: no condition (rather than "in the table
+            # or not in it", two subqueries over the whole table).
+            return models.Q()
+        gone = ~models.Q(**{f"{pk}__in": self.model._base_manager.values("pk")})
+        if hides_confidential:
             gone &= self.public_condition()
         return readable_now | gone
 
@@ -169,8 +174,13 @@ class RestrictedQuerySet(models.QuerySet):
         condition = models.Q(pk__in=[])
         for name in scope.fields:
             parent = self.model._meta.get_field(name).related_model
-            allowed = parent.objects.restrict(user, parent_action).values("pk")
-            condition |= models.Q(**{f"{name}__in": allowed})
+            allowed = parent.objects.restrict(user, parent_action)
+            if not allowed.query.where:
+                # Every parent row: any row that has this parent (the foreign key holds),
+                # without a subquery over the whole parent table.
+                condition |= models.Q(**{f"{name}__isnull": False})
+            else:
+                condition |= models.Q(**{f"{name}__in": allowed.values("pk")})
         return condition
 
     def may_add(self, user) -> bool:

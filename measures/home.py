@@ -34,9 +34,17 @@ def _deadline_urgency(period: ReportingPeriod, today: datetime.date) -> str:
     return "warning" if period.reporting_date - today <= DEADLINE_SOON else "todo"
 
 
+def current_period(request) -> ReportingPeriod | None:
+    """The reporting period open today, read once per request: the start page's providers
+    (these tasks, reporting's and its Lagebild) all ask for it."""
+    if not hasattr(request, "_current_reporting_period"):
+        request._current_reporting_period = ReportingPeriod.objects.current(timezone.localdate())
+    return request._current_reporting_period
+
+
 def measure_tasks(request) -> list[Task]:
     user, today = request.user, timezone.localdate()
-    period = ReportingPeriod.objects.current(today)
+    period = current_period(request)
     tasks = []
     if StatusUpdate.objects.holds(user, "review") and period is not None:
         to_review = (

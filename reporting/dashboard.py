@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -138,9 +139,18 @@ def dashboard_version() -> str:
 
     On PostgreSQL the database's own id comes first: a database created anew (a test run, a
     restore into a new database) numbers its rows from 1 again."""
+    with connection.cursor() as cursor:
+        cursor.execute(_version_sql(connection.vendor))
+        return "-".join(str(value or 0) for value in cursor.fetchone())
+
+
+@functools.cache
+def _version_sql(vendor: str) -> str:
+    """The version's statement, built once (reading `Model.history` is not free; the start
+    page asks for the version on every request)."""
     quote = connection.ops.quote_name
     columns = []
-    if connection.vendor == "postgresql":
+    if vendor == "postgresql":
         columns.append("(SELECT oid FROM pg_database WHERE datname = current_database())")
     tables = []
     for model in VERSIONED_MODELS:
@@ -150,10 +160,7 @@ def dashboard_version() -> str:
             (history._meta.db_table, history._meta.pk.column),
         ]
     columns += [f"(SELECT MAX({quote(column)}) FROM {quote(table)})" for table, column in tables]
-    sql = "SELECT " + ", ".join(columns)
-    with connection.cursor() as cursor:
-        cursor.execute(sql)
-        return "-".join(str(value or 0) for value in cursor.fetchone())
+    return "SELECT " + ", ".join(columns)
 
 
 def gather_dashboard_data(

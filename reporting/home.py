@@ -8,6 +8,7 @@ updates; registering them here as well showed "Statusmeldungen" twice on the sta
 
 from __future__ import annotations
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
@@ -17,13 +18,24 @@ from django.utils.translation import gettext_lazy, ngettext
 from fb15.home import HomeSection
 from fb15.inbox import Task, TaskAction
 from fb15.models import Notification, OrgUnit, Role
+from measures.home import current_period
 from measures.models import Measure, Project, ReportingPeriod
 
+from .dashboard import dashboard_version
 from .models import Report, ReportStatus
 from .notifications import reminder_key
 
 HOME_CHANGES = 5  # rows of "changed since the last report" on the council's start page
 REMINDER_UNITS = 5  # units offered "Erinnerung senden" on the start page
+OPEN_UPDATES_CACHE_SECONDS = 60 * 60  # bounds an unused key only; the version keeps it exact
+
+
+def _data_version(request) -> str:
+    """The data's version (reporting.dashboard.dashboard_version), read once per request:
+    the Lagebild section and the open status updates are both cached under it."""
+    if not hasattr(request, "_reporting_data_version"):
+        request._reporting_data_version = dashboard_version()
+    return request._reporting_data_version
 
 
 def _reads_lagebild(user) -> bool:
@@ -43,7 +55,12 @@ def lagebild_section(request) -> HomeSection | None:
 
     is_council = not user.has_perm("reporting.change_report")
     # Only what the section shows: the figures, and for the council the changes.
-    data = dashboard_data(lists=False, changes=is_council)
+    data = dashboard_data(
+        lists=False,
+        changes=is_council,
+        version=_data_version(request),
+        reporting_period=current_period(request),
+    )
     if data is None:
         return None
     return HomeSection(
@@ -63,7 +80,7 @@ def report_tasks(request) -> list[Task]:
         return []
     if not user.has_perm("reporting.change_report"):
         return _newest_report(user)
-    return _drafts_to_release() + _failed_reports() + _missing_updates(user)
+    return _drafts_to_release() + _failed_reports() + _missing_updates(request)
 
 
 def _drafts_to_release() -> list[Task]:
@@ -137,17 +154,32 @@ def _failed_reports() -> list[Task]:
     ]
 
 
-def _missing_updates(user) -> list[Task]:
+def _open_updates_by_unit(request, period: ReportingPeriod) -> dict[int, int]:
+    """Per unit, its active measures and projects without a status update for `period`.
+
+    The same for every reader of it (the strategy team): cached under the data's version
+    (reporting.dashboard.dashboard_version, which covers measures, projects and periods),
+    so any change of them asks the database again."""
+    key = f"open-updates:{_data_version(request)}:{period.pk}"
+    by_unit = cache.get(key)
+    if by_unit is None:
+        by_unit = {}
+        for model in (Measure, Project):
+            rows = model.objects.needing_update(period).values("owner").annotate(n=Count("pk"))
+            for row in rows:
+                by_unit[row["owner"]] = by_unit.get(row["owner"], 0) + row["n"]
+        cache.set(key, by_unit, OPEN_UPDATES_CACHE_SECONDS)
+    return by_unit
+
+
+def _missing_updates(request) -> list[Task]:
+    user = request.user
     if not user.has_perm("reporting.change_reportschedule"):
         return []
-    period = ReportingPeriod.objects.current(timezone.localdate())
+    period = current_period(request)
     if period is None:
         return []
-    by_unit: dict[int, int] = {}
-    for model in (Measure, Project):
-        rows = model.objects.needing_update(period).values("owner").annotate(n=Count("pk"))
-        for row in rows:
-            by_unit[row["owner"]] = by_unit.get(row["owner"], 0) + row["n"]
+    by_unit = _open_updates_by_unit(request, period)
     if not by_unit:
         return []
     today = timezone.localdate()

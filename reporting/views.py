@@ -52,13 +52,18 @@ DASHBOARD_CACHE_SECONDS = 60 * 60
 
 
 def dashboard_data(
-    today=None, *, lists: bool = True, changes: bool | None = None
+    today=None,
+    *,
+    lists: bool = True,
+    changes: bool | None = None,
+    version: str | None = None,
+    reporting_period: ReportingPeriod | None = None,
 ) -> DashboardData | None:
     """The live state of the whole strategy, compared with the last released report.
 
     None while there is no strategy to report on. `lists=False` (the start page): the
     figures and the chart only, without open items and changes (`changes=True`: with the
-    changes).
+    changes). `version` and `reporting_period` (today's): if the caller has just read them.
     """
     today = today or timezone.localdate()
     last = (
@@ -68,7 +73,8 @@ def dashboard_data(
         .order_by("-data_as_of")
         .first()
     )
-    reporting_period = ReportingPeriod.objects.current(today)
+    if reporting_period is None:
+        reporting_period = ReportingPeriod.objects.current(today)
     previous_as_of = last.data_as_of if last else None
     # The figures change only with the data (any write leaves a history row), the day, the
     # reporting period and the last report: cached under all of them, and in the language
@@ -77,7 +83,7 @@ def dashboard_data(
         str(part)
         for part in (
             "lagebild",
-            dashboard_version(),
+            version or dashboard_version(),
             today.isoformat(),
             reporting_period.pk if reporting_period else "",
             previous_as_of.isoformat() if previous_as_of else "",

@@ -12,6 +12,8 @@ import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
+from types import SimpleNamespace
 
 from django.db import models
 from django.utils.formats import date_format
@@ -81,6 +83,23 @@ class GoalItems:
     ) -> list:
         return list(self.queryset(goal_ids, when, user, only, public))
 
+    def load_compared(
+        self, goal_ids: Iterable[int], when: datetime.datetime | None, user=None, only=None
+    ) -> list:
+        """The rows as a comparison reads them (`diff_trees`): their pk, goal, title and
+        compared fields as light records instead of model instances. A comparison of
+        hundreds of changed rows then builds no models (from history: two per row).
+
+        Compared fields that are relations would read as ids here: such a kind of item is
+        loaded as instances (`load`)."""
+        opts = self.model._meta
+        if any(opts.get_field(name).is_relation for name in self.compared_fields):
+            return self.load(goal_ids, when, user, only)
+        pk_name = opts.pk.attname
+        names = {pk_name, f"{self.goal_field}_id", "title", *self.compared_fields}
+        rows = self.queryset(goal_ids, when, user, only).values(*names)
+        return [ComparedRow(pk=row[pk_name], **row) for row in rows]
+
     def changed_between(self, start: datetime.datetime, end: datetime.datetime | None):
         """Pks of the rows with a history record after `start` (up to `end`): the only rows
         that can differ between the two moments (a subquery)."""
@@ -124,6 +143,11 @@ class GoalItems:
 
     def goal_id(self, item) -> int:
         return getattr(item, f"{self.goal_field}_id")
+
+
+class ComparedRow(SimpleNamespace):
+    """A goal item's values as `GoalItems.load_compared` reads them (attribute access, as
+    on the model)."""
 
 
 GOAL_ITEMS: dict[str, GoalItems] = {}
@@ -371,14 +395,22 @@ def assemble(
     *,
     public: bool = False,
 ):
-    """Order, number and roll up already loaded rows (no queries but the goal items')."""
+    """Order, number and roll up already loaded rows (no queries but the goal items').
+
+    With `only` (a comparison's changed rows) the goals hold part of their items: no
+    roll-ups then, as they would count only that part."""
     goals_by_field = _ordered(fields, goals)
     items_by_goal: dict[str, dict[int, list]] = {}
     goal_ids = [goal.pk for goal in goals]
     for key, spec in GOAL_ITEMS.items():
         grouped: dict[int, list] = defaultdict(list)
-        subset = only.get(key) if only else None
-        for item in spec.load(goal_ids, items_when, user, subset, public) if goal_ids else []:
+        if not goal_ids:
+            rows = []
+        elif only and not public:  # a comparison: what it compares, no model instances
+            rows = spec.load_compared(goal_ids, items_when, user, only.get(key))
+        else:
+            rows = spec.load(goal_ids, items_when, user, only.get(key) if only else None, public)
+        for item in rows:
             grouped[spec.goal_id(item)].append(item)
         items_by_goal[key] = grouped
     nodes = []
@@ -389,8 +421,9 @@ def assemble(
             items = {key: grouped.get(goal.pk, []) for key, grouped in items_by_goal.items()}
             flat = [item for rows in items.values() for item in rows]
             all_items += flat
-            node.goals.append(GoalNode(goal, f"{field_index}.{goal_index}", items, Rollup.of(flat)))
-        node.rollup = Rollup.of(all_items)
+            rollup = None if only else Rollup.of(flat)
+            node.goals.append(GoalNode(goal, f"{field_index}.{goal_index}", items, rollup))
+        node.rollup = None if only else Rollup.of(all_items)
         nodes.append(node)
     return StrategyTree(strategy, when, nodes)
 
@@ -501,7 +534,7 @@ class ItemChange:
     def kind_pairs(self) -> list[tuple[str, str]]:
         return [(kind, str(KIND_LABELS[kind])) for kind in self.kinds]
 
-    @property
+    @cached_property  # asked once per aspect by the summary
     def aspects(self) -> list[ProgressAspect]:
         names = {change.name for change in self.progress_changes}
         return [aspect for aspect in PROGRESS_ASPECTS if names & set(aspect.fields)]
@@ -623,12 +656,30 @@ class TreeDiff:
         return self.progress() if key == PROGRESS else self.content()
 
 
-def _shown(model, name: str, value) -> str:
+_FIELD_LABELS: dict[tuple[type, str, str], tuple[str, dict | None]] = {}
+
+
+def _field_labels(model, name: str, language: str) -> tuple[str, dict | None]:
+    """A field's label and its choices' labels, translated once per model, field and
+    language (a comparison shows them for hundreds of rows)."""
+    key = (model, name, language)
+    if key not in _FIELD_LABELS:
+        model_field = model._meta.get_field(name)
+        choices = (
+            {value: str(label) for value, label in model_field.flatchoices}
+            if model_field.choices
+            else None
+        )
+        _FIELD_LABELS[key] = (str(model_field.verbose_name), choices)
+    return _FIELD_LABELS[key]
+
+
+def _shown(model, name: str, value, language: str) -> str:
     if value in (None, ""):
         return "—"
-    model_field = model._meta.get_field(name)
-    if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
+    _label, choices = _field_labels(model, name, language)
+    if choices is not None:
+        return str(choices.get(value, value))
     if isinstance(value, datetime.date):
         return date_format(value, "DATE_FORMAT")
     return str(value)
@@ -636,15 +687,17 @@ def _shown(model, name: str, value) -> str:
 
 def _value_changes(model, old, new, names: Iterable[str]) -> list[ValueChange]:
     changes = []
+    language = None
     for name in names:
         before, after = getattr(old, name), getattr(new, name)
         if before != after:
             model_field = model._meta.get_field(name)
+            language = language or get_language() or ""
             changes.append(
                 ValueChange(
-                    str(model_field.verbose_name),
-                    _shown(model, name, before),
-                    _shown(model, name, after),
+                    _field_labels(model, name, language)[0],
+                    _shown(model, name, before, language),
+                    _shown(model, name, after, language),
                     name,
                     word_diff(before or "", after or "") if is_free_text(model_field) else None,
                 )

@@ -11,25 +11,31 @@ from django.views.decorators.http import require_GET
 from fb15.home import first_steps, home_sections
 from fb15.inbox import tasks_for
 from fb15.models import OrgUnit, city_settings
-from fb15.permissions import units_managed_by
+from fb15.permissions import remembered_grants, units_managed_by
 
 
 @login_required
 def home(request):
     """Start page: the user's open tasks from every app (fb15/inbox.py) above everything
     else, the units whose work they manage, and the sections other apps register
-    (fb15/home.py)."""
-    own_units = OrgUnit.objects.with_people().filter(pk__in=units_managed_by(request.user))
-    return render(
-        request,
-        "fb15/home.html",
-        {
-            "own_units": own_units,
-            "first_steps": first_steps(request.user),
-            "tasks": tasks_for(request),
-            "home_sections": home_sections(request),
-        },
-    )
+    (fb15/home.py).
+
+    The page only reads, and each provider restricts its own querysets: the user's grants
+    are read once for all of them (remembered_grants)."""
+    with remembered_grants():
+        own_units = list(
+            OrgUnit.objects.with_people().filter(pk__in=units_managed_by(request.user))
+        )
+        return render(
+            request,
+            "fb15/home.html",
+            {
+                "own_units": own_units,
+                "first_steps": first_steps(request.user),
+                "tasks": tasks_for(request),
+                "home_sections": home_sections(request),
+            },
+        )
 
 
 @require_GET

@@ -177,7 +177,7 @@ def test_leads_see_their_waiting_requests_as_information(world, client_for):
 def test_the_start_page_asks_a_constant_number_of_queries(
     world, client_for, django_assert_max_num_queries
 ):
-    for who in ("strategist", "lead32"):
+    for who in ("strategist", "lead32", "council"):
         client = client_for(world[who])
         client.get(reverse("home"))  # the first visit sets the news mark
         # Both counted with the cache empty: the Lagebild's figures are cached until the
