@@ -540,6 +540,10 @@ def run_size(
         ("compare (1 → draft)", "strategie", "/strategie/vergleich/?von=1&bis=entwurf"),
         ("measure list", "strategie", "/massnahmen/"),
         ("measure detail", "strategie", f"/massnahmen/{detail_pk}/"),
+        # Its similar items of other units, which htmx loads into the page (here the page
+        # of their own, as the plain link opens it)
+        ("similar items FB 15", "strategie", f"/bedarfe/synergien/aehnlich/measure/{detail_pk}/"),
+        ("similar items lead", "leitung", f"/bedarfe/synergien/aehnlich/measure/{detail_pk}/"),
         ("history of busy measure", "strategie", f"/massnahmen/{busy_pk}/historie/"),
         ("CSV export", "strategie", "/massnahmen/export.csv"),
     ]
