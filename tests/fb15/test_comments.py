@@ -377,7 +377,7 @@ def test_measure_page_query_count_does_not_grow_with_comments(
     # 31, + the boxes of needs (origin, priorities per round; the similar items of other
     # units come in a request of their own), + the council papers linked to it, + its
     # Verwaltungsleistungen
-    with django_assert_max_num_queries(34):
+    with django_assert_max_num_queries(33):
         response = client.get(measure.get_absolute_url())
     assert response.status_code == 200
     assert response.content.decode().count('class="fb15-comment"') == min(

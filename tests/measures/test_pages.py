@@ -205,10 +205,10 @@ PAGES = [
     # + the boxes of needs: origin, priorities per round (the similar items of other units
     # come in a request of their own, tests/needs/test_synergies.py), + the council papers
     # linked to it, + its Verwaltungsleistungen
-    ("measure_detail", "measure", 32),
+    ("measure_detail", "measure", 31),
     # + comments: their count, whether the reader follows; + the boxes of needs
     # + its Verwaltungsleistungen
-    ("project_detail", "project", 20),
+    ("project_detail", "project", 19),
     ("strategy_detail", None, 16),
 ]
 

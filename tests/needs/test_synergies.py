@@ -327,7 +327,7 @@ def test_synergies_page_query_count_does_not_grow(personas, django_assert_max_nu
 
 
 # The need page without its similar items, and the box htmx swaps in.
-PAGE_QUERIES, BOX_QUERIES = 19, 14
+PAGE_QUERIES, BOX_QUERIES = 18, 14
 
 
 @pytest.mark.parametrize("count", [3, 30])
