@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from fb15.empty_state import EmptyAction, may_add
 from fb15.htmx import htmx_partial
+from fb15.permissions import remembered_grants
 from fb15.redirects import safe_next
 from fb15.views.generic import (
     Column,
@@ -592,10 +593,14 @@ def similar_items(request, model: str, pk: int):
     obj = synergy_services.readable_item(request.user, f"{model}:{pk}")
     if obj is None:
         raise Http404
-    if htmx_partial(request):
-        context = similar_items_context(request, obj, obj.get_absolute_url())
+    partial = htmx_partial(request)
+    # Three kinds of item restricted for one reader: the grants read once (as lists of ids).
+    with remembered_grants():
+        context = similar_items_context(
+            request, obj, obj.get_absolute_url() if partial else request.get_full_path()
+        )
+    if partial:
         return render(request, "needs/inc/panel_similar.html", context)
-    context = similar_items_context(request, obj, request.get_full_path())
     context["kind"] = obj._meta.verbose_name
     return render(request, "needs/similar_items.html", context)
 
