@@ -55,12 +55,13 @@ def similar_items_panel(request, obj) -> Panel:
 def similar_items_context(request, obj, next_url: str) -> dict:
     """What the similar-items box shows for `obj`, as far as the reader may see it (needs of
     other units by title only); FB 15's marks return to `next_url`."""
+    from .links import item_key
     from .synergies import similar_items
 
     return {
         "object": obj,
         "similar_items": similar_items(request.user, obj),
-        "source_key": f"{obj._meta.model_name}:{obj.pk}",
+        "source_key": item_key(obj),
         "may_mark": SynergyMark.objects.may_add(request.user),
         "mark_kinds": SynergyKind.choices,
         "next_url": next_url,
@@ -74,18 +75,12 @@ def service_needs_panel(request, service) -> Panel:
     """ "Bedarfsmeldungen zu dieser Leistung": the needs the reader may read, and other
     units' public ones by title."""
     rows = (
-        Need.objects.titles_for(request.user)
+        Need.objects.titles_for(request.user, mark_readable=True)
         .filter(services=service)
         .select_related("owner")
         .order_by("-created_at", "pk")
     )
-    needs = list(rows[:SHOWN])
-    readable = set(
-        Need.objects.restrict(request.user, "view")
-        .filter(pk__in=[need.pk for need in needs])
-        .values_list("pk", flat=True)
-    )
     return Panel(
         "needs/inc/panel_service_needs.html",
-        {"service_needs": needs, "readable_needs": readable, "service_need_count": rows.count()},
+        {"service_needs": list(rows[:SHOWN]), "service_need_count": rows.count()},
     )
