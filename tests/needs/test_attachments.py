@@ -4,9 +4,12 @@ refused with German messages and nothing is written; ClamAV scans when configure
 from __future__ import annotations
 
 import io
+import shutil
 import socket
 import struct
+import subprocess
 import threading
+import time
 import zipfile
 
 import pytest
@@ -195,6 +198,61 @@ def test_clamav_scans_every_upload_and_refuses_a_find(personas, client_for, medi
     response = upload(personas, client_for, "sauber.pdf", b"%PDF-1.4\nsauber")
     assert response.status_code == 302
     assert clamd.received == [b"%PDF-1.4\n" + EICAR, b"%PDF-1.4\nsauber"]
+
+
+# The real test virus (EICAR) and a signature database that knows only it: clamd starts in
+# a second, without the downloads of freshclam (this machine has no internet).
+EICAR_FILE = rb"X5O!P%@AP[4\PZX54(P^)7CC)7}$EICAR-STANDARD-ANTIVIRUS-TEST-FILE!$H+H*"
+CLAMD = shutil.which("clamd") or "/usr/sbin/clamd"
+
+
+@pytest.fixture
+def real_clamd(settings, tmp_path):
+    """Debian's clamd (package clamav-daemon) on a Unix socket of this test."""
+    if not shutil.which(CLAMD):
+        pytest.skip("clamd is not installed (apt-get install clamav-daemon)")
+    (tmp_path / "db").mkdir()
+    (tmp_path / "db" / "fb15-test.ndb").write_text(f"fb15.Test.Eicar:0:*:{EICAR_FILE.hex()}\n")
+    socket_path = tmp_path / "clamd.sock"
+    (tmp_path / "clamd.conf").write_text(
+        f"LocalSocket {socket_path}\nDatabaseDirectory {tmp_path / 'db'}\nForeground yes\n"
+        f"LogFile {tmp_path / 'clamd.log'}\nTemporaryDirectory {tmp_path}\n"
+    )
+    process = subprocess.Popen(
+        [CLAMD, "-c", str(tmp_path / "clamd.conf")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 30
+    while not socket_path.exists() and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.1)
+    assert socket_path.exists(), (tmp_path / "clamd.log").read_text()
+    settings.CLAMD_SOCKET = str(socket_path)
+    yield process
+    process.kill()
+    process.wait()
+
+
+def test_a_real_clamd_refuses_the_test_virus_takes_a_clean_file_and_none_once_it_is_down(
+    personas, client_for, media, real_clamd
+):
+    response = upload(personas, client_for, "virus.pdf", b"%PDF-1.4\n" + EICAR_FILE)
+    assert response.status_code == 422
+    assert (
+        "Der Virenscanner hat in „virus.pdf“ Schadsoftware gefunden (fb15.Test.Eicar.UNOFFICIAL)."
+        in response.content.decode()
+    )
+    assert not Need.objects.exists() and not (media / "needs").exists()
+    response = upload(personas, client_for, "sauber.pdf", b"%PDF-1.4\nsauber")
+    assert response.status_code == 302
+    assert NeedAttachment.objects.get().file.read() == b"%PDF-1.4\nsauber"
+    # The scanner dies (kill -9): the next file is refused, not taken unchecked.
+    real_clamd.kill()
+    real_clamd.wait()
+    response = upload(personas, client_for, "bericht.pdf", b"%PDF-1.4\nnoch einer")
+    assert response.status_code == 422
+    assert "„bericht.pdf“ konnte nicht auf Viren geprüft werden" in response.content.decode()
+    assert Need.objects.count() == 1
 
 
 def test_unreachable_scanner_refuses_the_file(personas, client_for, settings, tmp_path):
