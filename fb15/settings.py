@@ -229,6 +229,9 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# The Lagebild's figures are computed by the worker after each change (reporting/warming.py);
+# not with eager tasks, where it would slow down every change instead.
+WARM_FIGURES = envbool("WARM_FIGURES", "1" if REDIS_URL else "0")
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_ACKS_LATE = True

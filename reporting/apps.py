@@ -32,6 +32,9 @@ class ReportingConfig(AppConfig):
         from fb15.council import register_council_linkable
 
         register_council_linkable(Report, "berichte")
+        from . import warming
+
+        warming.connect()
 
 
 def _register_role_permissions():

@@ -8,10 +8,11 @@ updates; registering them here as well showed "Statusmeldungen" twice on the sta
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -72,6 +73,25 @@ def lagebild_section(request) -> HomeSection | None:
             "changes": data.changes[:HOME_CHANGES] if is_council else [],
         },
     )
+
+
+def warm_figures() -> None:
+    """Compute and cache what the Lagebild and the start pages of FB 15 and the council show,
+    in every language, for the data as it is now: the first reader after a change then finds
+    them ready (reporting.tasks.warm_figures runs this shortly after each change)."""
+    from .views import dashboard_data
+
+    version = dashboard_version()
+    period = ReportingPeriod.objects.current(timezone.localdate())
+    if period is not None:
+        open_updates_by_unit(version, period)
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            dashboard_data(version=version, reporting_period=period)  # the Lagebild
+            for is_council in (False, True):  # as lagebild_section asks for it
+                dashboard_data(
+                    lists=False, changes=is_council, version=version, reporting_period=period
+                )
 
 
 def report_tasks(request) -> list[Task]:
@@ -154,13 +174,13 @@ def _failed_reports() -> list[Task]:
     ]
 
 
-def _open_updates_by_unit(request, period: ReportingPeriod) -> dict[int, int]:
+def open_updates_by_unit(version: str, period: ReportingPeriod) -> dict[int, int]:
     """Per unit, its active measures and projects without a status update for `period`.
 
-    The same for every reader of it (the strategy team): cached under the data's version
+    The same for every reader of it (the strategy team): cached under the data's `version`
     (reporting.dashboard.dashboard_version, which covers measures, projects and periods),
     so any change of them asks the database again."""
-    key = f"open-updates:{_data_version(request)}:{period.pk}"
+    key = f"open-updates:{version}:{period.pk}"
     by_unit = cache.get(key)
     if by_unit is None:
         by_unit = {}
@@ -179,7 +199,7 @@ def _missing_updates(request) -> list[Task]:
     period = current_period(request)
     if period is None:
         return []
-    by_unit = _open_updates_by_unit(request, period)
+    by_unit = open_updates_by_unit(_data_version(request), period)
     if not by_unit:
         return []
     today = timezone.localdate()

@@ -61,3 +61,14 @@ def fail_stuck_reports() -> int:
 def update_cycle() -> dict:
     """Daily: reminders before the Stichtag, escalation after the grace days, locking."""
     return services.run_update_cycle(timezone.localdate())
+
+
+@shared_task(name="reporting.warm_figures", ignore_result=True, expires=300)
+def warm_figures() -> None:
+    """Shortly after data changed: the Lagebild's and the start pages' figures computed
+    before a reader asks (reporting/warming.py schedules it)."""
+    from . import warming
+    from .home import warm_figures as compute
+
+    warming.started()
+    compute()

@@ -12,3 +12,6 @@ STORAGES = {
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Live-server threads must not keep connections open, or the test database cannot be dropped.
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+# Writes schedule no Lagebild warming, which a later test's worker would pick up; the test of
+# it (tests/reporting/test_warming.py) switches it on.
+WARM_FIGURES = False
