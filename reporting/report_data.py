@@ -174,6 +174,16 @@ class ReportData:
         return [change for change in self.changes if change.group == "other"]
 
     @property
+    def detailed_projects(self) -> list[MeasureRow]:
+        """The projects of the overview: red ones and those asking for a decision (all of
+        them stand in the annex)."""
+        return [row for row in self.projects if row.in_detail]
+
+    @property
+    def quiet_project_count(self) -> int:
+        return len(self.projects) - len(self.detailed_projects)
+
+    @property
     def decisions(self) -> list[MeasureRow]:
         """Measures and projects whose latest update asks for a decision."""
         return [row for row in [*self.measures, *self.projects] if row.decision]
@@ -625,8 +635,8 @@ def _stale_items(reporting_period, all_rows, project_rows) -> list[OpenItem]:
 
 def _choose_detailed(all_rows, project_rows, changes: list[Change]) -> None:
     """The chapters show what the council must read: priority 1, red, notably changed, or a
-    decision needed; every measure stays in the annex's table. Every project has its line,
-    red ones (and those asking for a decision) their Sachstand."""
+    decision needed; every measure stays in the annex's table. So do the projects: the
+    overview shows the red ones and those asking for a decision, the annex all."""
     notable = {change.code for change in changes if change.group != "other"}
     for measure_row in all_rows:
         measure_row.in_detail = bool(

@@ -8,7 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from reporting import services
-from tests.factories import MeasureFactory
+from tests.factories import MeasureFactory, ProjectFactory
 
 from .conftest import report_world
 from .test_services import pdf_text, render
@@ -61,3 +61,28 @@ def test_contents_and_summary_share_the_second_page(world):
     pages = PdfReader(BytesIO(render(services.request_report(actor=None, enqueue=False)))).pages
     second = " ".join(pages[1].extract_text().split())
     assert "Inhalt" in second and "Zusammenfassung Die Einschätzung" in second
+
+
+def test_the_project_overview_shows_red_projects_and_the_annex_all(world):
+    from measures.services import file_status_update
+
+    red = world["project"]
+    quiet = ProjectFactory(code="P-2026-02", title="Ruhiges Projekt", owner=world["unit50"])
+    file_status_update(
+        actor=world["strategist"],
+        subject=red,
+        period=world["period"],
+        traffic_light="red",
+        progress=20,
+        status="in_progress",
+        summary="Der Dienstleister liefert nicht.",
+    )
+    text = " ".join(pdf_text(render(services.request_report(actor=None, enqueue=False))).split())
+    overview = text[text.rindex("Projektübersicht") : text.rindex("Änderungen seit dem letzten")]
+    assert "P-2026-01 Portal" in overview and "Der Dienstleister liefert nicht." in overview
+    assert "P-2026-02" not in overview
+    quiet_line = "1 weiteres Projekt ohne rote Ampel oder Entscheidungsbedarf steht im Anhang."
+    assert quiet_line in overview
+    annex = text[text.rindex("Alle Projekte") :]
+    assert "P-2026-01 Portal FB 32 in Umsetzung · rot · 20 % ·" in annex
+    assert f"P-2026-02 Ruhiges Projekt FB 50 {quiet.get_status_display()} · keine Meldung" in annex
