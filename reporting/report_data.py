@@ -108,6 +108,12 @@ class FieldSection:
     def measures(self) -> list[MeasureRow]:
         return [m for g in self.goals for m in g.measures]
 
+    @property
+    def quiet_goals(self) -> list[GoalSection]:
+        """Goals without a measure the chapter shows: named in one line, not each under a
+        heading of its own."""
+        return [g for g in self.goals if not g.detailed]
+
 
 @dataclass
 class OpenItem:

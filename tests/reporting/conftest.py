@@ -1,8 +1,10 @@
 import datetime
 import logging
+import os
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from measures.models import Indicator, IndicatorValue, Milestone
@@ -35,6 +37,18 @@ def eager_celery(request):
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = saved
+
+
+# The marks of a test with a real worker (the `worker` fixture, or worker processes): Redis
+# from REDIS_URL and PostgreSQL, committed transactions, no eager tasks.
+REAL_WORKER = [
+    pytest.mark.real_worker,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        not os.environ.get("REDIS_URL") or connection.vendor != "postgresql",
+        reason="needs REDIS_URL and PostgreSQL (a worker thread cannot share SQLite in memory)",
+    ),
+]
 
 
 @pytest.fixture

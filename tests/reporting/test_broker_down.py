@@ -68,3 +68,33 @@ def test_broker_down_at_generate_gives_a_german_message_and_a_failed_report_not_
     # The archive shows it as failed, with the reason and the way to try again.
     archive = client.get(reverse("report_list")).content.decode()
     assert "fehlgeschlagen" in archive and reverse("report_retry", args=[report.pk]) in archive
+
+
+def test_broker_down_after_a_change_the_change_stands_and_the_next_one_schedules_again(
+    personas, client, broker_down, settings, caplog
+):
+    """The Lagebild's warming (reporting/warming.py) cannot be scheduled: the status update is
+    saved all the same, and the next change tries again (nothing left "pending")."""
+    from django.core.cache import cache
+
+    from measures.models import StatusUpdate
+    from measures.services import file_status_update
+    from reporting import warming
+
+    world = report_world(personas)
+    settings.WARM_FIGURES = True
+    cache.delete(warming.PENDING_KEY)
+    started = time.monotonic()
+    update = file_status_update(
+        actor=world["strategist"],
+        subject=world["measures"][0],
+        period=world["period"],
+        traffic_light="red",
+        progress=15,
+        status="in_progress",
+        summary="Der Dienstleister ist ausgefallen.",
+    )
+    assert time.monotonic() - started < 30
+    assert StatusUpdate.objects.get(pk=update.pk).summary == "Der Dienstleister ist ausgefallen."
+    assert "Lagebild: Vorberechnung nicht eingeplant" in caplog.text
+    assert cache.get(warming.PENDING_KEY) is None

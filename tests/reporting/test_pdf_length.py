@@ -86,3 +86,20 @@ def test_the_project_overview_shows_red_projects_and_the_annex_all(world):
     annex = text[text.rindex("Alle Projekte") :]
     assert "P-2026-01 Portal FB 32 in Umsetzung · rot · 20 % ·" in annex
     assert f"P-2026-02 Ruhiges Projekt FB 50 {quiet.get_status_display()} · keine Meldung" in annex
+
+
+def test_the_demo_quarterly_report_has_at_most_twelve_pages_before_the_annex(settings):
+    from django.core.management import call_command
+
+    from reporting.models import Report, ReportStatus
+
+    settings.DEBUG = True
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    report = Report.objects.get(status=ReportStatus.DONE, released_at__isnull=False)
+    pages = PdfReader(BytesIO(services.verify_file(report))).pages
+    annex = next(
+        number
+        for number, page in enumerate(pages, start=1)
+        if number > 2 and page.extract_text().lstrip().count("Anhang: alle Maßnahmen")
+    )
+    assert annex - 1 <= 12, f"{annex - 1} pages before the annex"

@@ -1,10 +1,8 @@
 """After a change the worker computes the Lagebild's figures before anybody asks: the Lagebild
 and the start pages of FB 15 and the council are then served from the cache."""
 
-import os
 import threading
 
-import pytest
 from celery.signals import task_postrun
 from django.core.cache import cache
 from django.db import connection
@@ -13,16 +11,9 @@ from django.urls import reverse
 
 from measures.services import file_status_update
 
-from .conftest import report_world
+from .conftest import REAL_WORKER, report_world
 
-pytestmark = [
-    pytest.mark.real_worker,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not os.environ.get("REDIS_URL") or connection.vendor != "postgresql",
-        reason="needs REDIS_URL and PostgreSQL (a worker thread cannot share SQLite in memory)",
-    ),
-]
+pytestmark = REAL_WORKER
 
 
 def queries_of(client_for, user, url) -> int:

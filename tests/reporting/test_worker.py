@@ -22,16 +22,9 @@ from reporting import services
 from reporting.models import Report, ReportStatus
 from tests.conftest import VISIBILITY_TIMEOUT, wait_for_file
 
-from .conftest import report_world
+from .conftest import REAL_WORKER, report_world
 
-pytestmark = [
-    pytest.mark.real_worker,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not os.environ.get("REDIS_URL") or connection.vendor != "postgresql",
-        reason="needs REDIS_URL and PostgreSQL (a worker thread cannot share SQLite in memory)",
-    ),
-]
+pytestmark = REAL_WORKER
 
 
 def wait_until_finished(report: Report, seconds: int = 90) -> Report:
