@@ -239,13 +239,43 @@ PROJECT_COLUMNS = [
 ]
 
 
-def export_view(model, filter_form_class, columns, filename: str):
+# The fields the columns above read: an export loads only these (parsing the timestamps of
+# every joined table took half of the time of an export of 10,000 measures). A field missing
+# here would be read row by row (tests/measures/test_csv_export.py counts the queries).
+SHARED_FIELDS = (
+    "status",
+    "traffic_light",
+    "progress",
+    "budget_planned",
+    "budget_spent",
+    "planned_end",
+    "last_update_period__label",
+)
+
+
+def _person_fields(relation: str) -> tuple[str, ...]:
+    """What str(user) reads (User.__str__)."""
+    return tuple(f"{relation}__{name}" for name in ("username", "first_name", "last_name"))
+
+
+MEASURE_FIELDS = (
+    *("code", "title", "goal_id", "owner__code", "priority"),
+    *_person_fields("responsible"),
+    *SHARED_FIELDS,
+)
+PROJECT_FIELDS = ("code", "title", "owner__code", "phase", *_person_fields("lead"), *SHARED_FIELDS)
+
+
+def export_view(model, filter_form_class, columns, fields, filename: str):
     """A CSV export of a list: the same restriction and filters as the page."""
+    related = sorted({name.split("__")[0] for name in fields if "__" in name})
 
     @login_required
     def export(request):
         form = filter_form_class(request.GET, user=request.user)
-        items = form.apply(model.objects.restrict(request.user, "view").with_list_data())
+        items = form.apply(
+            model.objects.restrict(request.user, "view").select_related(*related).only(*fields)
+        )
         labels = goal_labels(request.user)
         values = [
             value.bind(model) if isinstance(value, Choice) else value for _label, value in columns
@@ -261,8 +291,12 @@ def export_view(model, filter_form_class, columns, filename: str):
     return export
 
 
-measure_export = export_view(Measure, MeasureFilterForm, MEASURE_COLUMNS, "Massnahmen.csv")
-project_export = export_view(Project, ProjectFilterForm, PROJECT_COLUMNS, "Projekte.csv")
+measure_export = export_view(
+    Measure, MeasureFilterForm, MEASURE_COLUMNS, MEASURE_FIELDS, "Massnahmen.csv"
+)
+project_export = export_view(
+    Project, ProjectFilterForm, PROJECT_COLUMNS, PROJECT_FIELDS, "Projekte.csv"
+)
 
 
 # ---------------------------------------------------------------- detail pages
