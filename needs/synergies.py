@@ -150,22 +150,20 @@ def query_terms(text: str, title: str = "") -> list[str]:
     return list(terms)[:MAX_TERMS]
 
 
-# The thesaurus groups of each word, and of each word of four letters or more as a prefix.
+# The thesaurus groups of each of its words.
 _GROUPS_OF_WORD: dict[str, set[int]] = {}
-_GROUPS_OF_PREFIX: dict[str, set[int]] = {}
 for _n, _group in enumerate(THESAURUS):
     for _word in _group:
         _GROUPS_OF_WORD.setdefault(_word, set()).add(_n)
-        if len(_word) >= 4:
-            _GROUPS_OF_PREFIX.setdefault(_word, set()).add(_n)
 
 
 def _groups_of(word: str) -> list[int]:
     """The thesaurus groups `word` belongs to: as one of their words, or because it begins
-    with one of their words of four letters or more (looked up per prefix, not per group)."""
+    with one of their words of four letters or more (its prefixes of four letters or more
+    looked up, not every group searched)."""
     groups = set(_GROUPS_OF_WORD.get(word, ()))
-    for length in range(4, len(word) + 1):
-        groups |= _GROUPS_OF_PREFIX.get(word[:length], set())
+    for length in range(4, len(word)):
+        groups |= _GROUPS_OF_WORD.get(word[:length], set())
     return sorted(groups)
 
 

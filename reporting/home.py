@@ -8,11 +8,10 @@ updates; registering them here as well showed "Statusmeldungen" twice on the sta
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -73,25 +72,6 @@ def lagebild_section(request) -> HomeSection | None:
             "changes": data.changes[:HOME_CHANGES] if is_council else [],
         },
     )
-
-
-def warm_figures() -> None:
-    """Compute and cache what the Lagebild and the start pages of FB 15 and the council show,
-    in every language, for the data as it is now: the first reader after a change then finds
-    them ready (reporting.tasks.warm_figures runs this shortly after each change)."""
-    from .views import dashboard_data
-
-    version = dashboard_version()
-    period = ReportingPeriod.objects.current(timezone.localdate())
-    if period is not None:
-        open_updates_by_unit(version, period)
-    for language, _name in settings.LANGUAGES:
-        with translation.override(language):
-            dashboard_data(version=version, reporting_period=period)  # the Lagebild
-            for is_council in (False, True):  # as lagebild_section asks for it
-                dashboard_data(
-                    lists=False, changes=is_council, version=version, reporting_period=period
-                )
 
 
 def report_tasks(request) -> list[Task]:

@@ -68,7 +68,5 @@ def warm_figures() -> None:
     """Shortly after data changed: the Lagebild's and the start pages' figures computed
     before a reader asks (reporting/warming.py schedules it)."""
     from . import warming
-    from .home import warm_figures as compute
 
-    warming.started()
-    compute()
+    warming.warm()

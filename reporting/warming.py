@@ -17,7 +17,10 @@ import logging
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone, translation
 from simple_history.signals import post_create_historical_record
+
+from measures.models import ReportingPeriod
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +59,23 @@ def _schedule() -> None:
             cache.delete(PENDING_KEY)
 
 
-def started() -> None:
-    """The task begins: later changes schedule the next one."""
+def warm() -> None:
+    """Compute and cache what the Lagebild and the start pages of FB 15 and the council show,
+    in every language, for the data as it is now (the task's body). Later changes schedule
+    the next task."""
+    from .dashboard import dashboard_version
+    from .home import open_updates_by_unit
+    from .views import dashboard_data
+
     cache.delete(PENDING_KEY)
+    version = dashboard_version()
+    period = ReportingPeriod.objects.current(timezone.localdate())
+    if period is not None:
+        open_updates_by_unit(version, period)
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            dashboard_data(version=version, reporting_period=period)  # the Lagebild
+            for is_council in (False, True):  # as home.lagebild_section asks for it
+                dashboard_data(
+                    lists=False, changes=is_council, version=version, reporting_period=period
+                )
